@@ -1,0 +1,133 @@
+// routing: the core of triaged. A Ticket goes in, a Decision comes out: topic, department,
+// priority, due time, the template's missing and invalid fields, and a trace of why.
+// route() is pure (no I/O, no clock, no globals) and a RuleSet is immutable once built, so
+// any number of threads may route against one shared RuleSet at the same time.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace triaged::routing {
+
+struct Requester {
+  std::string name;
+  std::string email;
+  std::string phone;
+};
+
+// One request as every channel adapter delivers it: text is UTF-8, already decoded.
+struct Ticket {
+  std::string subject;
+  std::string body;
+  Requester requester;
+  std::map<std::string, std::string> fields;   // field id -> value as typed/sent
+  std::string channel;                          // "web", "phone", "email", "api", ...
+  std::string topic;                            // an operator's explicit choice; empty if none
+  std::map<std::string, std::string> headers;   // lower-cased header name -> value (email)
+};
+
+enum class Priority { low, normal, high, urgent };
+const char* to_string(Priority p);
+
+// Where a topic came from: the operator picked it, a topic's conditions matched, or nothing
+// matched and the default topic took the ticket.
+enum class TopicSource { operator_choice, rules, default_topic };
+const char* to_string(TopicSource s);
+
+// A span of ticket text that made a condition true. offset/length are UTF-8 byte positions in
+// `field` ("subject", "body", "from", "field.order_id", ...); `text` is that span as written.
+struct TextMatch {
+  std::string field;
+  std::size_t offset = 0;
+  std::size_t length = 0;
+  std::string text;
+};
+
+// One leaf condition that was evaluated, e.g. path "delivery/when/any[0]" and
+// description "text words [курьер, не привезли]".
+struct ConditionTrace {
+  std::string path;
+  std::string description;
+  bool matched = false;
+  std::vector<TextMatch> matches;
+};
+
+// A topic that was tried, in order. Leaves skipped by short-circuiting are not listed.
+struct TopicTrace {
+  std::string topic;
+  bool matched = false;
+  std::vector<ConditionTrace> conditions;
+};
+
+// A required field that is absent (code "missing") or a present field that fails its type,
+// pattern or limits (code "invalid"). For an at-least-one-of group, `field` is the group
+// joined with "|" (e.g. "phone|email").
+struct FieldProblem {
+  std::string field;
+  std::string code;
+  std::string message;
+};
+
+// A field value routing found for the ticket's template: sent in `fields`, taken from the
+// requester (name, email, phone), or extracted from the text by the field's `extract` regex.
+struct ResolvedField {
+  std::string value;
+  std::string source;  // "ticket" | "requester" | "extracted"
+};
+
+struct Decision {
+  std::string topic;
+  std::string topic_title;
+  std::string department;
+  std::string template_id;
+  Priority priority = Priority::normal;
+  std::chrono::seconds sla{0};                    // 0: the topic sets no SLA
+  std::chrono::system_clock::time_point due_at;   // now + sla; meaningless when sla is 0
+  TopicSource source = TopicSource::rules;
+  std::map<std::string, ResolvedField> fields;    // every template field that has a value
+  std::vector<FieldProblem> problems;             // missing first, then invalid, in template order
+  std::vector<TopicTrace> trace;
+
+  bool complete() const { return problems.empty(); }
+  bool has_due() const { return sla.count() > 0; }
+};
+
+class RuleSet;
+struct RuleSetSpec;
+
+// Classifies `ticket` against `rules` and checks the chosen topic's template. Never fails:
+// an explicit ticket.topic that names a known topic wins (source operator_choice); otherwise
+// topics are tried top to bottom and the first whose `when` holds wins; otherwise the default
+// topic takes it. An unknown explicit topic is ignored here; callers that must reject it check
+// RuleSet::has_topic() first. `now` is the only notion of time route() has.
+Decision route(const RuleSet& rules, const Ticket& ticket,
+               std::chrono::system_clock::time_point now);
+
+// A compiled, immutable rule set. Built only by build_rule_set() (rule_spec.h), which has
+// validated every reference and compiled every pattern, so routing cannot fail at match time.
+class RuleSet {
+ public:
+  ~RuleSet();
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
+
+  // The plain-data description this set was built from (topics, templates, fields, ...):
+  // what the schema endpoint and tools show.
+  const RuleSetSpec& spec() const;
+  // Content hash of the rule text it was built from, as the loader set it.
+  const std::string& version() const;
+  bool has_topic(const std::string& id) const;
+
+  struct Impl;
+  explicit RuleSet(std::unique_ptr<Impl> impl);
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace triaged::routing

@@ -1,0 +1,102 @@
+// The plain-data form of a rule set and the one function that compiles it. Whoever reads
+// rules from a file (rules/ reads YAML) fills a RuleSetSpec, with `where` set to a source
+// location on every element, and calls build_rule_set(). Every semantic check lives here:
+// dangling references, duplicate ids, bad regexes, unknown languages, a missing or second
+// default topic. Errors carry the element's `where`, so the admin sees file:line:column.
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "routing/routing.h"
+
+namespace triaged::routing {
+
+// A problem with an input, located: `where` is "file:line:column" for rules, or a field name
+// for a request. to_string() gives "where: message".
+struct Diagnostic {
+  std::string where;
+  std::string message;
+  std::string to_string() const { return where.empty() ? message : where + ": " + message; }
+};
+using Diagnostics = std::vector<Diagnostic>;
+
+struct DepartmentSpec {
+  std::string id;
+  std::string title;
+  std::string where;
+};
+
+enum class FieldType { string, text, email, phone, integer, decimal, date, enumeration };
+const char* to_string(FieldType t);
+
+struct FieldSpec {
+  std::string id;
+  std::string title;
+  FieldType type = FieldType::string;
+  std::optional<std::string> pattern;   // RE2, must match the whole value
+  std::optional<std::string> extract;   // RE2 over subject+body; capture group 1 is the value
+  std::optional<double> min;            // integer, decimal: value; string/text: length
+  std::optional<double> max;
+  std::vector<std::string> values;      // enumeration
+  std::string where;
+};
+
+struct TemplateSpec {
+  std::string id;
+  std::vector<std::string> required;
+  std::vector<std::string> optional;
+  std::vector<std::vector<std::string>> at_least_one_of;  // e.g. {{"phone", "email"}}
+  std::string where;
+};
+
+// A condition tree. A `match` node tests one selector with one operator; all/any/not combine.
+struct ConditionSpec {
+  enum class Kind { all, any, not_, match };
+  enum class Op { words, all_words, regex, equals, in, exists };
+
+  Kind kind = Kind::match;
+  std::vector<ConditionSpec> children;  // all, any: one or more; not: exactly one
+  // Selectors: subject, body, text, from, from_domain, channel, field.NAME, header.NAME.
+  std::string selector;
+  Op op = Op::words;
+  std::vector<std::string> values;      // words/all_words phrases, regex (one), equals (one), in
+  bool exists = true;                   // for Op::exists
+  std::string where;
+};
+const char* to_string(ConditionSpec::Op op);
+
+struct TopicSpec {
+  std::string id;
+  std::string title;
+  std::string department;
+  std::string template_id;              // empty: no fields required
+  Priority priority = Priority::normal;
+  std::chrono::seconds sla{0};
+  std::optional<ConditionSpec> when;    // required unless is_default
+  bool is_default = false;
+  std::string where;
+};
+
+struct RuleSetSpec {
+  std::string name;
+  std::string version;                  // content hash of the source text
+  std::vector<std::string> languages;   // Snowball language codes: "ru", "en", "de", ...
+  std::vector<DepartmentSpec> departments;
+  std::vector<FieldSpec> fields;        // name, email and phone exist implicitly unless declared
+  std::vector<TemplateSpec> templates;
+  std::vector<TopicSpec> topics;        // tried in this order
+};
+
+// Validates and compiles `spec`. Returns the immutable RuleSet, or every problem found (not
+// just the first), each located by the offending element's `where`.
+std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec);
+
+// Languages build_rule_set() accepts, as codes ("ru", "en", ...).
+std::vector<std::string> supported_languages();
+
+}  // namespace triaged::routing

@@ -1,0 +1,72 @@
+// The compiled form of a rule set: what build_rule_set() produces and route() walks.
+// Everything here is immutable after build; RE2 objects are safe to share across threads.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "routing/rule_spec.h"
+#include "routing/routing.h"
+
+namespace triaged::routing {
+
+enum class SelectorKind { subject, body, text, from, from_domain, channel, field, header };
+
+struct Selector {
+  SelectorKind kind = SelectorKind::text;
+  std::string name;  // field or header name
+  std::string label; // as written: "text", "field.order_id"
+};
+
+// One word of a keyword phrase: a stem to compare with token stems, or (written `word*`)
+// a folded prefix to compare with the start of folded tokens.
+struct Term {
+  std::string text;
+  bool prefix = false;
+};
+
+struct Phrase {
+  std::string written;
+  std::vector<Term> terms;
+};
+
+struct CompiledCondition {
+  ConditionSpec::Kind kind = ConditionSpec::Kind::match;
+  std::vector<CompiledCondition> children;
+  Selector selector;
+  ConditionSpec::Op op = ConditionSpec::Op::words;
+  std::vector<Phrase> phrases;             // words, all_words
+  std::shared_ptr<const re2::RE2> regex;   // regex
+  std::vector<std::string> folded_values;  // equals, in
+  bool exists = true;
+  std::string path;                        // "delivery/when.any[0]"
+  std::string description;                 // "text words [курьер, не привезли]"
+};
+
+struct CompiledField {
+  const FieldSpec* spec = nullptr;
+  std::shared_ptr<const re2::RE2> pattern;
+  std::shared_ptr<const re2::RE2> extract;
+};
+
+struct CompiledTopic {
+  const TopicSpec* spec = nullptr;
+  std::optional<CompiledCondition> when;
+  const TemplateSpec* template_spec = nullptr;  // null: no template
+};
+
+struct RuleSet::Impl {
+  RuleSetSpec spec;
+  std::vector<CompiledTopic> topics;             // in spec order
+  const CompiledTopic* default_topic = nullptr;
+  std::map<std::string, const CompiledTopic*> topics_by_id;
+  std::map<std::string, CompiledField> fields;   // declared plus implicit name/email/phone
+  std::vector<FieldSpec> implicit_fields;        // storage for the implicit ones
+};
+
+}  // namespace triaged::routing

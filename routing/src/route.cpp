@@ -1,0 +1,98 @@
+#include "compiled.h"
+#include "fields.h"
+#include "matcher.h"
+
+namespace triaged::routing {
+
+const char* to_string(Priority p) {
+  switch (p) {
+    case Priority::low: return "low";
+    case Priority::normal: return "normal";
+    case Priority::high: return "high";
+    case Priority::urgent: return "urgent";
+  }
+  return "normal";
+}
+
+const char* to_string(TopicSource s) {
+  switch (s) {
+    case TopicSource::operator_choice: return "operator";
+    case TopicSource::rules: return "rules";
+    case TopicSource::default_topic: return "default";
+  }
+  return "rules";
+}
+
+const char* to_string(FieldType t) {
+  switch (t) {
+    case FieldType::string: return "string";
+    case FieldType::text: return "text";
+    case FieldType::email: return "email";
+    case FieldType::phone: return "phone";
+    case FieldType::integer: return "integer";
+    case FieldType::decimal: return "decimal";
+    case FieldType::date: return "date";
+    case FieldType::enumeration: return "enum";
+  }
+  return "string";
+}
+
+const char* to_string(ConditionSpec::Op op) {
+  switch (op) {
+    case ConditionSpec::Op::words: return "words";
+    case ConditionSpec::Op::all_words: return "all_words";
+    case ConditionSpec::Op::regex: return "regex";
+    case ConditionSpec::Op::equals: return "equals";
+    case ConditionSpec::Op::in: return "in";
+    case ConditionSpec::Op::exists: return "exists";
+  }
+  return "words";
+}
+
+RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RuleSet::~RuleSet() = default;
+const RuleSetSpec& RuleSet::spec() const { return impl_->spec; }
+const std::string& RuleSet::version() const { return impl_->spec.version; }
+bool RuleSet::has_topic(const std::string& id) const { return impl_->topics_by_id.count(id) > 0; }
+
+Decision route(const RuleSet& rules, const Ticket& ticket, std::chrono::system_clock::time_point now) {
+  const RuleSet::Impl& impl = rules.impl();
+  Decision d;
+  const CompiledTopic* chosen = nullptr;
+  if (!ticket.topic.empty()) {
+    if (auto it = impl.topics_by_id.find(ticket.topic); it != impl.topics_by_id.end()) {
+      chosen = it->second;
+      d.source = TopicSource::operator_choice;
+    }
+  }
+  if (chosen == nullptr) {
+    TicketView view(ticket, impl.spec.languages);
+    for (const CompiledTopic& topic : impl.topics) {
+      if (!topic.when) continue;
+      TopicTrace tried{topic.spec->id, false, {}};
+      tried.matched = evaluate(*topic.when, view, tried.conditions);
+      d.trace.push_back(std::move(tried));
+      if (d.trace.back().matched) {
+        chosen = &topic;
+        d.source = TopicSource::rules;
+        break;
+      }
+    }
+  }
+  if (chosen == nullptr) {
+    chosen = impl.default_topic;
+    d.source = TopicSource::default_topic;
+  }
+  const TopicSpec& t = *chosen->spec;
+  d.topic = t.id;
+  d.topic_title = t.title;
+  d.department = t.department;
+  d.template_id = t.template_id;
+  d.priority = t.priority;
+  d.sla = t.sla;
+  if (t.sla.count() > 0) d.due_at = now + t.sla;
+  check_template(impl, *chosen, ticket, d);
+  return d;
+}
+
+}  // namespace triaged::routing

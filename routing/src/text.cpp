@@ -1,0 +1,191 @@
+#include "text.h"
+
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+#include <array>
+#include <cstdlib>
+
+namespace triaged::routing {
+namespace {
+
+enum class Script { latin, cyrillic, greek, arabic, armenian, devanagari, tamil, hebrew, other };
+
+struct Language {
+  const char* code;
+  const char* snowball;
+  Script script;
+};
+
+// Snowball algorithms shipped in Debian's libstemmer 2.2, keyed by ISO 639-1 code.
+constexpr std::array kLanguages = {
+    Language{"ru", "russian", Script::cyrillic},    Language{"en", "english", Script::latin},
+    Language{"de", "german", Script::latin},        Language{"fr", "french", Script::latin},
+    Language{"es", "spanish", Script::latin},       Language{"it", "italian", Script::latin},
+    Language{"pt", "portuguese", Script::latin},    Language{"nl", "dutch", Script::latin},
+    Language{"sv", "swedish", Script::latin},       Language{"no", "norwegian", Script::latin},
+    Language{"da", "danish", Script::latin},        Language{"fi", "finnish", Script::latin},
+    Language{"hu", "hungarian", Script::latin},     Language{"ro", "romanian", Script::latin},
+    Language{"tr", "turkish", Script::latin},       Language{"ca", "catalan", Script::latin},
+    Language{"eu", "basque", Script::latin},        Language{"ga", "irish", Script::latin},
+    Language{"id", "indonesian", Script::latin},    Language{"lt", "lithuanian", Script::latin},
+    Language{"sr", "serbian", Script::cyrillic},    Language{"el", "greek", Script::greek},
+    Language{"ar", "arabic", Script::arabic},       Language{"hy", "armenian", Script::armenian},
+    Language{"hi", "hindi", Script::devanagari},    Language{"ne", "nepali", Script::devanagari},
+    Language{"ta", "tamil", Script::tamil},         Language{"yi", "yiddish", Script::hebrew},
+};
+
+const Language* find_language(const std::string& code) {
+  for (const auto& l : kLanguages)
+    if (code == l.code) return &l;
+  return nullptr;
+}
+
+Script script_of(utf8proc_int32_t c) {
+  if (c < 0x80 || (c >= 0xC0 && c <= 0x24F) || (c >= 0x1E00 && c <= 0x1EFF)) return Script::latin;
+  if (c >= 0x400 && c <= 0x52F) return Script::cyrillic;
+  if (c >= 0x370 && c <= 0x3FF) return Script::greek;
+  if (c >= 0x600 && c <= 0x6FF) return Script::arabic;
+  if (c >= 0x530 && c <= 0x58F) return Script::armenian;
+  if (c >= 0x900 && c <= 0x97F) return Script::devanagari;
+  if (c >= 0xB80 && c <= 0xBFF) return Script::tamil;
+  if (c >= 0x590 && c <= 0x5FF) return Script::hebrew;
+  return Script::other;
+}
+
+bool is_word_char(utf8proc_int32_t c) {
+  switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_space(utf8proc_int32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+         utf8proc_category(c) == UTF8PROC_CATEGORY_ZS;
+}
+
+// Decodes one code point at s[i]; on invalid UTF-8 returns -1 and a length of 1 so callers
+// skip the bad byte instead of stopping.
+utf8proc_int32_t decode(std::string_view s, std::size_t i, std::size_t* len) {
+  utf8proc_int32_t c = -1;
+  auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                            static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+  *len = n > 0 ? static_cast<std::size_t>(n) : 1;
+  return n > 0 ? c : -1;
+}
+
+}  // namespace
+
+struct Stemmers::Entry {
+  Script script;
+  sb_stemmer* stemmer;
+};
+
+Stemmers::Stemmers(const std::vector<std::string>& languages) {
+  for (const auto& code : languages) {
+    const Language* l = find_language(code);
+    if (l == nullptr) continue;
+    if (sb_stemmer* s = sb_stemmer_new(l->snowball, "UTF_8")) entries_.push_back({l->script, s});
+  }
+}
+
+Stemmers::~Stemmers() {
+  for (auto& e : entries_) sb_stemmer_delete(e.stemmer);
+}
+
+std::string Stemmers::stem(const std::string& folded) {
+  if (folded.empty()) return folded;
+  std::size_t len = 0;
+  const Script script = script_of(decode(folded, 0, &len));
+  for (auto& e : entries_) {
+    if (e.script != script) continue;
+    const sb_symbol* out = sb_stemmer_stem(
+        e.stemmer, reinterpret_cast<const sb_symbol*>(folded.data()), static_cast<int>(folded.size()));
+    if (out == nullptr) return folded;  // out of memory inside Snowball: matching degrades, never fails
+    return std::string(reinterpret_cast<const char*>(out),
+                       static_cast<std::size_t>(sb_stemmer_length(e.stemmer)));
+  }
+  return folded;
+}
+
+bool is_supported_language(const std::string& code) { return find_language(code) != nullptr; }
+
+std::vector<std::string> language_codes() {
+  std::vector<std::string> out;
+  for (const auto& l : kLanguages) out.emplace_back(l.code);
+  return out;
+}
+
+std::string fold(std::string_view text) {
+  utf8proc_uint8_t* mapped = nullptr;
+  std::string clean;
+  // utf8proc_map rejects the whole string on one invalid byte; drop such bytes first.
+  clean.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t len = 0;
+    if (decode(text, i, &len) >= 0) clean.append(text.substr(i, len));
+    i += len;
+  }
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
+                        static_cast<utf8proc_ssize_t>(clean.size()), &mapped,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                       UTF8PROC_CASEFOLD));
+  if (n < 0) return clean;
+  std::string out(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
+  std::free(mapped);
+  // Russian writers use е for ё about as often as not; treat them as one letter.
+  for (std::size_t pos = 0; (pos = out.find("ё", pos)) != std::string::npos;) out.replace(pos, 2, "е");
+  return out;
+}
+
+std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t len = 0;
+    utf8proc_int32_t c = decode(text, i, &len);
+    if (c < 0 || !is_word_char(c)) {
+      i += len;
+      continue;
+    }
+    const std::size_t start = i;
+    while (i < text.size()) {
+      c = decode(text, i, &len);
+      if (c < 0 || !is_word_char(c)) break;
+      i += len;
+    }
+    Token t;
+    t.offset = start;
+    t.length = i - start;
+    t.folded = fold(text.substr(start, t.length));
+    t.stem = stemmers.stem(t.folded);
+    tokens.push_back(std::move(t));
+  }
+  return tokens;
+}
+
+std::string_view trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e) {
+    std::size_t len = 0;
+    utf8proc_int32_t c = decode(s, b, &len);
+    if (c < 0 || !is_space(c)) break;
+    b += len;
+  }
+  while (e > b) {
+    std::size_t start = e - 1;
+    while (start > b && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+    std::size_t len = 0;
+    utf8proc_int32_t c = decode(s, start, &len);
+    if (c < 0 || !is_space(c)) break;
+    e = start;
+  }
+  return s.substr(b, e - b);
+}
+
+}  // namespace triaged::routing
