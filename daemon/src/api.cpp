@@ -1,0 +1,307 @@
+#include "api.h"
+
+#include <boost/json.hpp>
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include "json_output.h"
+#include "server_limits.h"
+#include "problem.h"
+#include "routing/rule_spec.h"
+#include "ticket_input.h"
+
+namespace triaged::daemon {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::system_clock;
+
+Response json_response(http::status status, const json::value& body, const Request& req) {
+  Response res{status, req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = json::serialize(body);
+  res.body() += '\n';
+  res.prepare_payload();
+  return res;
+}
+
+Response problem_response(const Problem& p, const Request& req) {
+  Response res = json_response(static_cast<http::status>(p.status), p.to_json(), req);
+  res.set(http::field::content_type, "application/problem+json");
+  return res;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string media_type(const Request& req) {
+  std::string ct(req[http::field::content_type]);
+  ct = ct.substr(0, ct.find(';'));
+  while (!ct.empty() && ct.back() == ' ') ct.pop_back();
+  for (auto& c : ct) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ct;
+}
+
+// The ticket in the request body, in whichever of the two accepted encodings it came.
+std::expected<routing::Ticket, Problem> read_ticket(const Request& req) {
+  const std::string type = media_type(req);
+  if (type == "application/json" || (type.rfind("application/", 0) == 0 && type.ends_with("+json")))
+    return ticket_from_json(req.body());
+  if (type == "application/x-www-form-urlencoded") return ticket_from_form(req.body());
+  return std::unexpected(unsupported_media_type(type.empty() ? "(none)" : type,
+                                                "application/json or application/x-www-form-urlencoded"));
+}
+
+// The operator's explicit topic must exist: silently routing elsewhere would hide a form bug.
+std::optional<Problem> check_topic(const routing::RuleSet& rules, const routing::Ticket& t) {
+  if (t.topic.empty() || rules.has_topic(t.topic)) return std::nullopt;
+  std::string known;
+  for (const auto& topic : rules.spec().topics) known += (known.empty() ? "" : ", ") + topic.id;
+  return validation_failed("unknown topic", {{"topic", "unknown", "unknown topic \"" + t.topic + "\" (known: " + known + ")"}});
+}
+
+struct Target {
+  std::string path;
+  std::map<std::string, std::string> query;
+  bool ok = true;
+};
+
+Target parse_target(std::string_view target) {
+  Target t;
+  const auto q = target.find('?');
+  t.path = std::string(target.substr(0, q));
+  if (q == std::string_view::npos) return t;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? "" : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string key, value;
+    if (!form_decode(pair.substr(0, eq), key) ||
+        !form_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), value))
+      t.ok = false;
+    t.query[key] = value;
+  }
+  return t;
+}
+
+class Handler {
+ public:
+  Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond)
+      : ctx_(ctx), req_(req), respond_(respond) {}
+
+  void run() {
+    Target target = parse_target(req_.target());
+    if (!target.ok) return fail(bad_request("malformed query string"));
+    const std::string& p = target.path;
+    const auto m = req_.method();
+    if (p == "/healthz") return only(m, http::verb::get, "GET", [&] { ok({{"status", "ok"}}); });
+    if (p == "/readyz") return only(m, http::verb::get, "GET", [&] { ready(); });
+    if (p == "/api/v1/tickets") {
+      if (m == http::verb::post) return create();
+      if (m == http::verb::get) return list(target.query);
+      return fail(method_not_allowed("GET, POST"));
+    }
+    if (p.rfind("/api/v1/tickets/", 0) == 0 && p.size() > 16 && p.find('/', 16) == std::string::npos)
+      return only(m, http::verb::get, "GET", [&] { get(p.substr(16)); });
+    if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
+    if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
+    if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
+    fail(not_found("no resource at " + p));
+  }
+
+ private:
+  template <typename F>
+  void only(http::verb method, http::verb allowed, const char* name, F&& f) {
+    if (method != allowed) {
+      Response res = problem_response(method_not_allowed(name), req_);
+      res.set(http::field::allow, name);
+      return respond_(std::move(res));
+    }
+    f();
+  }
+  void ok(const json::value& body, http::status status = http::status::ok) {
+    respond_(json_response(status, body, req_));
+  }
+  void fail(const Problem& p) { respond_(problem_response(p, req_)); }
+  void store_failed(const storage::StoreError& e) {
+    spdlog::error("storage: {}", e.message);
+    fail(internal_error("the ticket store failed; nothing was changed"));
+  }
+
+  void ready() {
+    if (!ctx_.rules() || ctx_.store == nullptr) return fail(service_unavailable("rules or store not ready"));
+    ok({{"status", "ready"}, {"rules_version", ctx_.rules()->version()}});
+  }
+
+  // Parse, snapshot the rules, check the explicit topic, route. Shared by create and classify.
+  std::optional<std::pair<routing::Ticket, routing::Decision>> decide(std::shared_ptr<const routing::RuleSet>& rules,
+                                                                      Clock::time_point now) {
+    auto ticket = read_ticket(req_);
+    if (!ticket) return fail(ticket.error()), std::nullopt;
+    rules = ctx_.rules();
+    if (auto p = check_topic(*rules, *ticket)) return fail(*p), std::nullopt;
+    routing::Decision d = routing::route(*rules, *ticket, now);
+    return std::make_pair(std::move(*ticket), std::move(d));
+  }
+
+  void classify() {
+    std::shared_ptr<const routing::RuleSet> rules;
+    if (auto decided = decide(rules, ctx_.clock())) ok(decision_to_json(decided->second));
+  }
+
+  void create() {
+    const std::string key(req_["Idempotency-Key"]);
+    if (key.size() > limits::kMaxIdempotencyKeyBytes ||
+        std::any_of(key.begin(), key.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
+      return fail(bad_request("invalid Idempotency-Key",
+                              {{"Idempotency-Key", "invalid", "must be 1-255 printable ASCII characters"}}));
+    std::shared_ptr<const routing::RuleSet> rules;
+    const Clock::time_point now = ctx_.clock();
+    auto decided = decide(rules, now);
+    if (!decided) return;
+    auto& [ticket, decision] = *decided;
+    if (!decision.complete()) {
+      std::vector<FieldError> errors;
+      for (const auto& p : decision.problems) errors.push_back({p.field, p.code, p.message});
+      Problem problem = validation_failed("topic \"" + decision.topic + "\" needs more data", std::move(errors));
+      problem.extra["topic"] = decision.topic;
+      problem.extra["department"] = decision.department;
+      return fail(problem);
+    }
+    storage::NewTicket nt;
+    nt.topic = decision.topic;
+    nt.department = decision.department;
+    nt.priority = decision.priority;
+    if (decision.has_due()) nt.due_at = decision.due_at;
+    nt.received_at = now;
+    nt.rules_version = rules->version();
+    nt.decision_json = json::serialize(decision_to_json(decision));
+    nt.idempotency_key = key;
+    nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body());
+    nt.ticket = std::move(ticket);
+    // The writer thread answers; it owns copies of everything it needs, never this Handler.
+    ctx_.store->create(std::move(nt), [req = Request(req_.method(), req_.target(), req_.version()),
+                                       keep_alive = req_.keep_alive(), respond = respond_](auto result) mutable {
+      req.keep_alive(keep_alive);
+      if (!result) {
+        const auto& e = result.error();
+        using Code = storage::StoreError::Code;
+        if (e.code == Code::conflict)
+          return respond(problem_response(
+              validation_failed("Idempotency-Key reused",
+                                {{"Idempotency-Key", "conflict",
+                                  "this key was already used for a different request"}}),
+              req));
+        if (e.code == Code::overloaded || e.code == Code::closed) {
+          Response res = problem_response(service_unavailable(e.message), req);
+          res.set(http::field::retry_after, "1");
+          return respond(std::move(res));
+        }
+        spdlog::error("storage: {}", e.message);
+        return respond(problem_response(internal_error("the ticket store failed; the ticket was not stored"), req));
+      }
+      Response res = json_response(http::status::created, ticket_to_json(result->ticket), req);
+      res.set(http::field::location, "/api/v1/tickets/" + std::to_string(result->ticket.id));
+      if (!result->created) res.set("Idempotent-Replayed", "true");
+      respond(std::move(res));
+    });
+  }
+
+  void get(const std::string& id_or_ref) {
+    storage::Result<std::optional<storage::StoredTicket>> found;
+    if (!id_or_ref.empty() && id_or_ref.find_first_not_of("0123456789") == std::string::npos && id_or_ref.size() < 19)
+      found = ctx_.store->get(std::stoll(id_or_ref));
+    else
+      found = ctx_.store->get_by_ref(id_or_ref);
+    if (!found) return store_failed(found.error());
+    if (!*found) return fail(not_found("no ticket " + id_or_ref));
+    auto events = ctx_.store->events((*found)->id);
+    if (!events) return store_failed(events.error());
+    ok(ticket_to_json(**found, &*events));
+  }
+
+  void list(const std::map<std::string, std::string>& q) {
+    storage::TicketQuery query;
+    std::vector<FieldError> errors;
+    for (const auto& [k, v] : q) {
+      if (k == "department") query.department = v;
+      else if (k == "status") query.status = v;
+      else if (k == "topic") query.topic = v;
+      else if (k == "cursor") query.cursor = v;
+      else if (k == "limit") {
+        const bool digits = !v.empty() && v.size() < 6 && v.find_first_not_of("0123456789") == std::string::npos;
+        const int n = digits ? std::stoi(v) : 0;
+        if (n < 1 || n > limits::kMaxPageSize)
+          errors.push_back({"limit", "invalid", "must be a whole number from 1 to " + std::to_string(limits::kMaxPageSize)});
+        else query.limit = n;
+      } else {
+        errors.push_back({k, "unknown", "unknown query parameter (expected department, status, topic, limit, cursor)"});
+      }
+    }
+    if (!errors.empty()) return fail(bad_request("invalid query", std::move(errors)));
+    auto page = ctx_.store->list(query);
+    if (!page) {
+      if (page.error().code == storage::StoreError::Code::io) return store_failed(page.error());
+      return fail(bad_request("invalid cursor", {{"cursor", "invalid", page.error().message}}));
+    }
+    json::array tickets;
+    for (const auto& t : page->tickets) tickets.push_back(ticket_to_json(t));
+    ok({{"tickets", std::move(tickets)},
+        {"next_cursor", page->next_cursor.empty() ? json::value(nullptr) : json::value(page->next_cursor)}});
+  }
+
+  void schema() { ok(schema_to_json(*ctx_.rules())); }
+
+  void queues() {
+    const Clock::time_point now = ctx_.clock();
+    auto stats = ctx_.store->queue_stats(now);
+    if (!stats) return store_failed(stats.error());
+    ok({{"queues", queues_to_json(*ctx_.rules(), *stats, now)}});
+  }
+
+  const ApiContext& ctx_;
+  const Request& req_;
+  Api::Respond& respond_;
+};
+
+}  // namespace
+
+void Api::handle(const Request& request, Respond respond) const {
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Respond once = [answered, respond = std::move(respond)](Response res) {
+    if (!answered->exchange(true)) respond(std::move(res));
+  };
+  try {
+    Handler(context_, request, once).run();
+  } catch (const std::exception& e) {
+    // A bug, not bad input: answer 500 rather than drop the connection without a word.
+    spdlog::error("api: unexpected exception handling {} {}: {}", std::string(request.method_string()),
+                  std::string(request.target()), e.what());
+    once(problem_response(internal_error("unexpected error"), request));
+  }
+}
+
+Response error_response(unsigned status, const std::string& detail, unsigned version, std::size_t limit) {
+  Request req{http::verb::get, "/", version};
+  req.keep_alive(false);
+  Problem p = status == 413 ? payload_too_large(limit) : bad_request(detail);
+  if (status == 431) p = {431, "headers-too-large", "Request header fields too large", detail, {}, {}};
+  return problem_response(p, req);
+}
+
+}  // namespace triaged::daemon

@@ -1,0 +1,44 @@
+// The HTTP API as a socket-free function: a parsed request plus the live rule set and the
+// store in, a response out. HTTP sessions do I/O only; tests call Api directly.
+// Thread-safe: handle() may run on many threads at once.
+#pragma once
+
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "routing/routing.h"
+#include "storage/ticket_store.h"
+
+namespace triaged::daemon {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct ApiContext {
+  // The live rule set; each request takes one snapshot and uses it to the end.
+  std::function<std::shared_ptr<const routing::RuleSet>()> rules;
+  storage::TicketStore* store = nullptr;  // not owned; outlives the Api
+  std::function<std::chrono::system_clock::time_point()> clock = [] { return std::chrono::system_clock::now(); };
+};
+
+class Api {
+ public:
+  explicit Api(ApiContext context) : context_(std::move(context)) {}
+
+  using Respond = std::function<void(Response)>;
+  // Calls `respond` exactly once: at once for most requests, or from the storage writer
+  // thread once a created ticket is durable. Never throws.
+  void handle(const Request& request, Respond respond) const;
+
+ private:
+  ApiContext context_;
+};
+
+// A complete response for an error the session itself detects (oversize body, bad headers).
+Response error_response(unsigned status, const std::string& detail, unsigned version, std::size_t limit = 0);
+
+}  // namespace triaged::daemon

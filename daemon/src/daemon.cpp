@@ -1,0 +1,188 @@
+#include "daemon.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "api.h"
+#include "http_server.h"
+#include "rules/rules.h"
+
+namespace triaged::daemon {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::expected<tcp::endpoint, std::string> parse_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return std::unexpected("--listen \"" + listen + "\": expected HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535)
+    return std::unexpected("--listen \"" + listen + "\": port must be a number from 0 to 65535");
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (ec) return std::unexpected("--listen \"" + listen + "\": \"" + host + "\" is not an IP address");
+  return tcp::endpoint(address, static_cast<unsigned short>(std::stoi(port)));
+}
+
+std::string join_diagnostics(const routing::Diagnostics& ds) {
+  std::string out;
+  for (const auto& d : ds) out += (out.empty() ? "" : "\n") + d.to_string();
+  return out;
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  explicit Impl(DaemonOptions o) : options(std::move(o)), signals(ioc) {}
+
+  std::expected<rules::LoadedRules, std::string> load() const {
+    auto loaded = options.rules_path.empty() ? rules::load_rules_text(embedded_rules_text(), embedded_rules_source())
+                                             : rules::load_rules_file(options.rules_path);
+    if (!loaded) return std::unexpected(join_diagnostics(loaded.error()));
+    return std::move(*loaded);
+  }
+
+  void install(const rules::LoadedRules& loaded) {
+    rules.store(loaded.rules);
+    auto recorded = store->record_rule_set(loaded.version, loaded.rules->spec().name, loaded.source, loaded.text,
+                                           std::chrono::system_clock::now());
+    if (!recorded) spdlog::error("recording rule set {}: {}", loaded.version, recorded.error().message);
+  }
+
+  void wait_for_signals() {
+    signals.async_wait([this](boost::system::error_code ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        // Reloading reads a file and compiles: do it off the I/O threads.
+        std::thread([this] {
+          auto r = reload();
+          if (!r) spdlog::error("reload failed, keeping rules {}: {}", rules.load()->version(), r.error());
+        }).detach();
+        return wait_for_signals();
+      }
+      std::thread([this] { stop(); }).detach();
+    });
+  }
+
+  std::expected<std::string, std::string> reload() {
+    std::lock_guard lock(reload_mutex);
+    spdlog::info("reloading rules from {}", options.rules_path.empty() ? embedded_rules_source() : options.rules_path);
+    auto loaded = load();
+    if (!loaded) return std::unexpected(loaded.error());
+    install(*loaded);
+    spdlog::info("rules reloaded: {} {} ({} inline tests passed)", loaded->source, loaded->version, loaded->tests_passed);
+    return loaded->version;
+  }
+
+  void stop() {
+    std::unique_lock lock(stop_mutex);
+    if (stopped || !started) return;
+    spdlog::info("stopping: no new connections, finishing requests in flight");
+    server->stop_accepting();
+    boost::system::error_code ec;
+    signals.cancel(ec);
+    const auto deadline = std::chrono::steady_clock::now() + limits::kShutdownGrace;
+    while (server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    store->close();
+    ioc.stop();
+    for (auto& t : threads) t.join();
+    threads.clear();
+    stopped = true;
+    stopped_cv.notify_all();
+    spdlog::info("stopped");
+  }
+
+  DaemonOptions options;
+  net::io_context ioc;
+  net::signal_set signals;
+  // Keeps the pool's threads in run() even in a moment with no pending operation.
+  net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
+  std::atomic<std::shared_ptr<const routing::RuleSet>> rules;
+  std::unique_ptr<storage::TicketStore> store;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<HttpServer> server;
+  std::vector<std::thread> threads;
+  std::mutex reload_mutex;
+  std::mutex stop_mutex;
+  std::condition_variable stopped_cv;
+  bool started = false;
+  bool stopped = false;
+};
+
+Daemon::Daemon(DaemonOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Daemon::~Daemon() { stop(); }
+
+std::expected<void, std::string> Daemon::start() {
+  Impl& d = *impl_;
+  auto endpoint = parse_listen(d.options.listen);
+  if (!endpoint) return std::unexpected(endpoint.error());
+  auto loaded = d.load();
+  if (!loaded) return std::unexpected("rules not loaded:\n" + loaded.error());
+
+  storage::StoreOptions so;
+  so.path = d.options.db_path;
+  so.create_if_missing = true;
+  if (so.path != ":memory:") {
+    std::error_code ec;
+    auto parent = std::filesystem::path(so.path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) return std::unexpected("cannot create the folder " + parent.string() + ": " + ec.message());
+  }
+  auto store = storage::TicketStore::open(so);
+  if (!store) return std::unexpected("cannot open the database " + so.path + ": " + store.error().message);
+  d.store = std::move(*store);
+  d.install(*loaded);
+
+  ApiContext ctx;
+  ctx.rules = [&d] { return d.rules.load(); };
+  ctx.store = d.store.get();
+  d.api = std::make_unique<Api>(std::move(ctx));
+  auto server = HttpServer::bind(d.ioc, *endpoint, *d.api, {d.options.max_body});
+  if (!server) {
+    d.store->close();
+    return std::unexpected(server.error());
+  }
+  d.server = std::move(*server);
+  d.server->start();
+  if (d.options.handle_signals) {
+    d.signals.add(SIGINT);
+    d.signals.add(SIGTERM);
+    d.signals.add(SIGHUP);
+    d.wait_for_signals();
+  }
+  for (int i = 0; i < std::max(1, d.options.threads); ++i) d.threads.emplace_back([&d] { d.ioc.run(); });
+  d.started = true;
+  spdlog::info("rules {} from {} ({} topics, {} inline tests passed)", loaded->version, loaded->source,
+               loaded->rules->spec().topics.size(), loaded->tests_passed);
+  return {};
+}
+
+unsigned short Daemon::port() const { return impl_->server ? impl_->server->port() : 0; }
+std::string Daemon::rules_version() const {
+  auto r = impl_->rules.load();
+  return r ? r->version() : "";
+}
+std::expected<std::string, std::string> Daemon::reload() { return impl_->reload(); }
+void Daemon::stop() { impl_->stop(); }
+
+void Daemon::wait() {
+  std::unique_lock lock(impl_->stop_mutex);
+  impl_->stopped_cv.wait(lock, [this] { return impl_->stopped || !impl_->started; });
+}
+
+}  // namespace triaged::daemon

@@ -1,0 +1,55 @@
+// The composition root: loads the rules, opens the store, serves HTTP on an Asio thread
+// pool, reloads rules on demand and drains on stop. main() only turns flags into
+// DaemonOptions; tests run a Daemon in-process on port 0.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "server_limits.h"
+
+namespace triaged::daemon {
+
+struct DaemonOptions {
+  std::string listen = "127.0.0.1:8080";   // HOST:PORT, [IPv6]:PORT; port 0 picks a free one
+  std::string db_path = "data/triaged.db"; // its folder is created if missing
+  std::string rules_path;                  // empty: the example rule set built into the binary
+  int threads = 2;
+  std::size_t max_body = limits::kDefaultMaxBody;
+  bool handle_signals = false;             // SIGHUP reloads, SIGTERM/SIGINT stop
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options);
+  ~Daemon();  // stops if running
+
+  // Loads rules, opens the database, binds and starts serving. Any failure is returned as a
+  // message fit for the admin (file:line:column for rules, the path for the database, the
+  // address for the socket) and leaves nothing running.
+  std::expected<void, std::string> start();
+  unsigned short port() const;
+  std::string rules_version() const;
+
+  // Builds a new rule set from rules_path off to the side and swaps it in; on any error the
+  // old rules stay live and the errors are returned. Returns the new version.
+  std::expected<std::string, std::string> reload();
+
+  // Stops accepting, lets in-flight requests finish (bounded), flushes the store. Idempotent.
+  void stop();
+  // Blocks until stop() has completed (from a signal or another thread).
+  void wait();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The example rule set compiled into the binary, and the name diagnostics use for it.
+std::string_view embedded_rules_text();
+const char* embedded_rules_source();
+
+}  // namespace triaged::daemon

@@ -1,0 +1,172 @@
+#include "http_server.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <spdlog/spdlog.h>
+
+#include "server_limits.h"
+
+namespace triaged::daemon {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
+  State(net::io_context& ioc, const Api& api, ServerOptions options)
+      : ioc(ioc), acceptor(net::make_strand(ioc)), retry(acceptor.get_executor()), api(api), options(options) {}
+
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+
+  net::io_context& ioc;
+  tcp::acceptor acceptor;
+  net::steady_timer retry;
+  const Api& api;
+  const ServerOptions options;
+  std::atomic<int> in_flight{0};
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<HttpServer::State> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this())); }
+
+ private:
+  void do_read() {
+    // A fresh parser per request: a parser cannot be reused, and its limits must be set anew.
+    parser_.emplace();
+    parser_->body_limit(server_->options.max_body);
+    parser_->header_limit(static_cast<std::uint32_t>(limits::kMaxHeaderBytes));
+    stream_.expires_after(limits::kReadTimeout);
+    // Pass the parser itself: the overload taking parser_->get() would build its own parser
+    // and silently drop the limits.
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec == net::error::operation_aborted) return;
+    if (ec == beast::error::timeout) {
+      spdlog::debug("read from {}: timed out", peer_);
+      return;  // tcp_stream closed the socket already
+    }
+    if (ec == http::error::body_limit)
+      return do_write(error_response(413, "", parser_->get().version(), server_->options.max_body));
+    if (ec == http::error::header_limit)
+      return do_write(error_response(431, "request headers exceed " + std::to_string(limits::kMaxHeaderBytes) + " bytes", 11));
+    if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      spdlog::info("read from {}: {}", peer_, ec.message());
+      return do_write(error_response(400, "malformed HTTP request: " + ec.message(), 11));
+    }
+    if (ec) {
+      spdlog::info("read from {}: {}", peer_, ec.message());
+      return do_close();
+    }
+    ++server_->in_flight;
+    Request req = parser_->release();
+    // The API may answer from another thread (the storage writer); hop back to our strand.
+    server_->api.handle(req, [self = shared_from_this()](Response res) {
+      net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+        --self->server_->in_flight;
+        self->do_write(std::move(res));
+      });
+    });
+  }
+
+  void do_write(Response res) {
+    response_ = std::make_shared<Response>(std::move(res));
+    stream_.expires_after(limits::kWriteTimeout);
+    http::async_write(stream_, *response_,
+                      beast::bind_front_handler(&Session::on_write, shared_from_this(), response_->need_eof()));
+  }
+
+  void on_write(bool close, beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (ec) {
+      if (ec != net::error::operation_aborted) spdlog::info("write to {}: {}", peer_, ec.message());
+      return;
+    }
+    if (close) return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Response> response_;
+  std::shared_ptr<HttpServer::State> server_;
+  std::string peer_;
+};
+
+}  // namespace
+
+void HttpServer::State::do_accept() {
+  acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&State::on_accept, shared_from_this()));
+}
+
+void HttpServer::State::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+  if (ec) {
+    // Out of descriptors and the like: back off instead of spinning on the same error.
+    spdlog::warn("accept: {}", ec.message());
+    retry.expires_after(std::chrono::milliseconds(100));
+    retry.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
+  }
+  std::make_shared<Session>(std::move(socket), shared_from_this())->run();
+  do_accept();
+}
+
+std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(net::io_context& ioc,
+                                                                         const tcp::endpoint& endpoint, const Api& api,
+                                                                         ServerOptions options) {
+  auto state = std::make_shared<State>(ioc, api, options);
+  beast::error_code ec;
+  const std::string where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  state->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) state->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) state->acceptor.bind(endpoint, ec);
+  if (!ec) state->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return std::unexpected("cannot listen on " + where + ": " + ec.message());
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(state)));
+}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() {
+  net::dispatch(state_->acceptor.get_executor(), [s = state_] { s->do_accept(); });
+}
+
+void HttpServer::stop_accepting() {
+  net::dispatch(state_->acceptor.get_executor(), [s = state_] {
+    beast::error_code ec;
+    s->acceptor.close(ec);
+    s->retry.cancel();
+  });
+}
+
+unsigned short HttpServer::port() const {
+  beast::error_code ec;
+  return state_->acceptor.local_endpoint(ec).port();
+}
+
+int HttpServer::in_flight() const { return state_->in_flight.load(); }
+
+}  // namespace triaged::daemon

@@ -1,0 +1,39 @@
+// How decisions and stored tickets look on the wire. One encoder for the API's answers, the
+// decision stored with each ticket and the CLI's output, so they never drift apart.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "routing/routing.h"
+#include "storage/ticket_store.h"
+
+namespace triaged::daemon {
+
+// RFC 3339 UTC with seconds: "2026-11-23T19:00:00Z".
+std::string format_time(std::chrono::system_clock::time_point t);
+
+// {topic, topic_title, department, template, priority, source, sla_seconds, due_at,
+//  fields: {id: {value, source}}, problems: [{field, code, message}], trace: [...]}
+boost::json::object decision_to_json(const routing::Decision& d);
+
+// The ticket resource: id, ref, status, routing result, content, and the stored decision.
+// `events` are included when given.
+boost::json::object ticket_to_json(const storage::StoredTicket& t,
+                                   const std::vector<storage::TicketEvent>* events = nullptr);
+
+}  // namespace triaged::daemon
+
+namespace triaged::daemon {
+
+// GET /api/v1/schema: what a form needs to build itself from the live rules.
+boost::json::object schema_to_json(const routing::RuleSet& rules);
+
+// GET /api/v1/queues: every department of the rules, with its counts (zeros if it has none).
+boost::json::array queues_to_json(const routing::RuleSet& rules, const std::vector<storage::QueueStats>& stats,
+                                  std::chrono::system_clock::time_point now);
+
+}  // namespace triaged::daemon

@@ -1,0 +1,32 @@
+// Every bound the daemon puts on what a client can make it do, in one place.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace triaged::daemon::limits {
+
+// A ticket is a few KB of text; 1 MiB leaves room for long pasted emails and is still far
+// below what could exhaust memory with many concurrent clients.
+constexpr std::size_t kDefaultMaxBody = 1024 * 1024;
+// Request line plus headers. Browsers send 1-4 KB; 16 KB accepts big cookies, stops abuse.
+constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
+// A client that sends nothing for this long is gone or hostile (slowloris); free its socket.
+constexpr std::chrono::seconds kReadTimeout{30};
+// Writing a response should take milliseconds; a peer that does not read is dropped.
+constexpr std::chrono::seconds kWriteTimeout{30};
+// After SIGTERM, in-flight requests get this long before the io_context is stopped.
+constexpr std::chrono::seconds kShutdownGrace{10};
+
+// Per-field limits on ticket content, checked with a 422 naming the field.
+constexpr std::size_t kMaxSubjectBytes = 1000;
+constexpr std::size_t kMaxBodyTextBytes = 512 * 1024;
+constexpr std::size_t kMaxFieldValueBytes = 4096;
+constexpr std::size_t kMaxFields = 100;
+constexpr std::size_t kMaxIdempotencyKeyBytes = 255;
+
+// Listing: default and largest page.
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+}  // namespace triaged::daemon::limits
