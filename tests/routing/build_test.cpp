@@ -95,7 +95,7 @@ TEST_CASE("a keyword without letters or digits is rejected", "[routing][build]")
   CHECK(errors_of(s) == std::vector<std::string>{"test: keyword \"!!\" has no letters or digits"});
 }
 
-TEST_CASE("every error is reported, not only the first", "[routing][build]") {
+TEST_CASE("every error is reported and not only the first", "[routing][build]") {
   RuleSetSpec s = base_spec();
   s.topics.push_back(topic("a", "nowhere", words("text", {"x"})));
   s.topics.push_back(topic("b", "elsewhere", words("text", {"y"})));

@@ -63,7 +63,7 @@ TEST_CASE("a required field that is absent is reported missing", "[routing][fiel
   CHECK_FALSE(d.complete());
 }
 
-TEST_CASE("a field that fails its pattern is reported invalid, not missing", "[routing][fields]") {
+TEST_CASE("a field that fails its pattern is reported invalid and not missing", "[routing][fields]") {
   TemplateSpec tpl;
   tpl.required = {"order_id"};
   auto rules = with_template({order_id()}, tpl);

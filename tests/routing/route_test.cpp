@@ -35,7 +35,7 @@ TEST_CASE("words match inflected and upper-case Russian forms of a keyword", "[r
   CHECK(topic_of(*rules, ticket("закат солнца")) == "other");
 }
 
-TEST_CASE("words match whole words only, not a word that merely starts the same", "[routing]") {
+TEST_CASE("words match whole words only and not a word that merely starts the same", "[routing]") {
   RuleSetSpec s = base_spec();
   s.topics.push_back(topic("courier", "logistics", words("text", {"курьер"})));
   auto rules = build(s);
@@ -43,7 +43,7 @@ TEST_CASE("words match whole words only, not a word that merely starts the same"
   CHECK(topic_of(*rules, ticket("курьерская служба")) == "other");
 }
 
-TEST_CASE("a keyword ending in * matches any word with that prefix", "[routing]") {
+TEST_CASE("a keyword ending in a star matches any word with that prefix", "[routing]") {
   RuleSetSpec s = base_spec();
   s.topics.push_back(topic("delivery", "logistics", words("text", {"достав*"})));
   auto rules = build(s);
@@ -179,7 +179,7 @@ TEST_CASE("not inverts a condition and any/all combine them", "[routing]") {
   CHECK(topic_of(*rules, ticket("оформите возврат")) == "money");
 }
 
-TEST_CASE("channel, from_domain, field and header selectors compare case-insensitively", "[routing]") {
+TEST_CASE("channel and from_domain and field and header selectors compare case-insensitively", "[routing]") {
   RuleSetSpec s = base_spec();
   s.fields.push_back({"order_id", "Order", FieldType::string, {}, {}, {}, {}, {}, "test"});
   s.topics.push_back(topic("partner", "finance", leaf("from_domain", Op::equals, {"Partner.example"})));

@@ -1,0 +1,104 @@
+#include "migrations.h"
+
+#include <array>
+#include <string>
+
+namespace triaged::storage {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: never edit a migration that has shipped, add the next number instead.
+// Times are unix milliseconds (INTEGER) so they sort and compare in SQL without parsing.
+// STRICT tables make SQLite reject a value of the wrong type instead of storing it anyway.
+// attachments and outbox arrive as later migrations when their features do.
+constexpr std::array kMigrations{
+    Migration{1, R"sql(
+CREATE TABLE tickets (
+  id              INTEGER PRIMARY KEY,
+  ref             TEXT NOT NULL UNIQUE,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  channel         TEXT NOT NULL,
+  requester_name  TEXT NOT NULL,
+  requester_email TEXT NOT NULL,
+  requester_phone TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  fields_json     TEXT NOT NULL,
+  headers_json    TEXT NOT NULL,
+  explicit_topic  TEXT NOT NULL,
+  topic           TEXT NOT NULL,
+  department      TEXT NOT NULL,
+  priority        TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  due_at          INTEGER,
+  rules_version   TEXT NOT NULL,
+  decision_json   TEXT NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  request_hash    TEXT NOT NULL
+) STRICT;
+CREATE INDEX tickets_by_department_status ON tickets(department, status, id);
+CREATE INDEX tickets_by_status ON tickets(status, id);
+CREATE INDEX tickets_by_topic ON tickets(topic, id);
+
+CREATE TABLE ticket_events (
+  id        INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  at        INTEGER NOT NULL,
+  kind      TEXT NOT NULL,
+  data_json TEXT NOT NULL
+) STRICT;
+CREATE INDEX ticket_events_by_ticket ON ticket_events(ticket_id, id);
+-- History is evidence of what happened; make rewriting it an error, not a convention.
+CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events
+  BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only'); END;
+CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events
+  BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only'); END;
+
+CREATE TABLE rule_sets (
+  version         TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  source          TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  first_loaded_at INTEGER NOT NULL
+) STRICT;
+)sql"},
+};
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+Result<void> migrate(Database& db) {
+  // Inside the write lock, so two processes opening a fresh file cannot both migrate it.
+  auto tx = Transaction::begin(db, Transaction::Mode::immediate);
+  if (!tx) return std::unexpected(std::move(tx.error()));
+  auto current = db.query_int64("PRAGMA user_version");
+  if (!current) return std::unexpected(std::move(current.error()));
+  if (*current > latest_schema_version()) {
+    return std::unexpected(StoreError{
+        StoreError::Code::io, "database schema version " + std::to_string(*current) +
+                                  " is newer than this build's " +
+                                  std::to_string(latest_schema_version())});
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *current) continue;
+    auto applied = db.exec(migration.sql);
+    if (!applied) {
+      return std::unexpected(StoreError{StoreError::Code::io,
+                                        "migration " + std::to_string(migration.version) +
+                                            " failed: " + applied.error().message});
+    }
+    // user_version lives in the file header and is written inside this transaction, so a
+    // failed later migration rolls it back together with the schema.
+    auto recorded = db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+    if (!recorded) return recorded;
+  }
+  return tx->commit();
+}
+
+}  // namespace triaged::storage

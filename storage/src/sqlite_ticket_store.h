@@ -1,0 +1,41 @@
+// TicketStore on SQLite: composes the write connection, its writer thread and the reader.
+#pragma once
+
+#include <memory>
+
+#include "database.h"
+#include "storage/ticket_store.h"
+#include "ticket_reader.h"
+#include "ticket_writer.h"
+
+namespace triaged::storage {
+
+class SqliteTicketStore final : public TicketStore {
+ public:
+  static Result<std::unique_ptr<TicketStore>> open(const StoreOptions& options);
+  ~SqliteTicketStore() override;
+
+  void create(NewTicket ticket, CreateCallback done) override;
+  Result<std::optional<StoredTicket>> get(std::int64_t id) override;
+  Result<std::optional<StoredTicket>> get_by_ref(const std::string& ref) override;
+  Result<TicketPage> list(const TicketQuery& query) override;
+  Result<std::vector<TicketEvent>> events(std::int64_t ticket_id) override;
+  Result<std::vector<QueueStats>> queue_stats(Clock::time_point now) override;
+  Result<void> record_rule_set(const std::string& version, const std::string& name,
+                               const std::string& source, const std::string& text,
+                               Clock::time_point loaded_at) override;
+  void close() override;
+  std::uint64_t transactions_committed() const override;
+
+ private:
+  SqliteTicketStore(std::unique_ptr<GuardedDatabase> write_db,
+                    std::unique_ptr<TicketReader> reader);
+
+  // Fixed at construction; declared so the writer stops before the connection it uses
+  // closes, and the reader (which may borrow that connection) goes first of all.
+  std::unique_ptr<GuardedDatabase> write_db_;
+  std::unique_ptr<TicketWriter> writer_;
+  std::unique_ptr<TicketReader> reader_;
+};
+
+}  // namespace triaged::storage

@@ -1,0 +1,24 @@
+// The backend-independent part of TicketStore; SQLite is the only backend so far.
+#include "storage/ticket_store.h"
+
+#include <future>
+
+#include "sqlite_ticket_store.h"
+
+namespace triaged::storage {
+
+Result<std::unique_ptr<TicketStore>> TicketStore::open(const StoreOptions& options) {
+  return SqliteTicketStore::open(options);
+}
+
+Result<CreateOutcome> TicketStore::create_and_wait(NewTicket ticket) {
+  // Shared, not borrowed from this frame: the writer may still be inside set_value() when
+  // get() returns and this frame is gone.
+  auto promise = std::make_shared<std::promise<Result<CreateOutcome>>>();
+  auto outcome = promise->get_future();
+  create(std::move(ticket),
+         [promise](Result<CreateOutcome> result) { promise->set_value(std::move(result)); });
+  return outcome.get();
+}
+
+}  // namespace triaged::storage

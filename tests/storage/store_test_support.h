@@ -1,0 +1,155 @@
+// Shared setup for storage tests: temp database files, sample tickets, and a collector for
+// create() callbacks that arrive on the writer thread.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "storage/ticket_store.h"
+
+namespace triaged::storage::test {
+
+inline Clock::time_point at_ms(std::int64_t ms) {
+  return Clock::time_point(std::chrono::milliseconds(ms));
+}
+
+// A database path in the temp directory, unique per test run, removed with its WAL files.
+class TempDatabase {
+ public:
+  TempDatabase() {
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("triaged-storage-test-" + std::to_string(random()) + "-" +
+             std::to_string(counter.fetch_add(1)) + ".db");
+  }
+  ~TempDatabase() {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::remove(path_.string() + suffix, ignored);
+    }
+  }
+  TempDatabase(const TempDatabase&) = delete;
+  TempDatabase& operator=(const TempDatabase&) = delete;
+
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+enum class Backing { memory, file };
+
+inline std::string to_string(Backing backing) {
+  return backing == Backing::memory ? "memory" : "file";
+}
+
+// Options for a store on `backing`; `file` must outlive the store when backing is file.
+inline StoreOptions options_for(Backing backing, const TempDatabase& file) {
+  StoreOptions options;
+  options.path = backing == Backing::memory ? ":memory:" : file.path();
+  options.create_if_missing = true;
+  return options;
+}
+
+inline std::unique_ptr<TicketStore> open_store(const StoreOptions& options) {
+  auto store = TicketStore::open(options);
+  if (!store) FAIL("open failed: " << store.error().message);
+  return std::move(*store);
+}
+
+inline NewTicket make_ticket(const std::string& subject,
+                             const std::string& department = "logistics",
+                             const std::string& status = "new",
+                             const std::string& topic = "delivery") {
+  NewTicket t;
+  t.ticket.subject = subject;
+  t.ticket.body = "Body of " + subject;
+  t.ticket.channel = "web";
+  t.ticket.requester = {"Anna", "anna@example.com", "+7 900 000-00-00"};
+  t.topic = topic;
+  t.department = department;
+  t.status = status;
+  t.received_at = at_ms(1'700'000'000'000);
+  t.rules_version = "rules-v1";
+  t.decision_json = R"({"topic":")" + topic + R"("})";
+  t.request_hash = "hash-of-" + subject;
+  return t;
+}
+
+inline CreateOutcome create_ok(TicketStore& store, NewTicket ticket) {
+  auto outcome = store.create_and_wait(std::move(ticket));
+  if (!outcome) FAIL("create failed: " << outcome.error().message);
+  return std::move(*outcome);
+}
+
+// Collects create() results delivered on the writer thread.
+class Outcomes {
+ public:
+  TicketStore::CreateCallback callback() {
+    return [this](Result<CreateOutcome> outcome) {
+      std::lock_guard lock(mutex_);
+      results_.push_back(std::move(outcome));
+      arrived_.notify_all();
+    };
+  }
+  // All results, once `count` have arrived; fails the test if they do not within `timeout`.
+  std::vector<Result<CreateOutcome>> wait_for(
+      std::size_t count, std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    std::unique_lock lock(mutex_);
+    const bool arrived = arrived_.wait_for(lock, timeout, [&] { return results_.size() >= count; });
+    if (!arrived) FAIL("only " << results_.size() << " of " << count << " creates completed");
+    return results_;
+  }
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return results_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<Result<CreateOutcome>> results_;
+};
+
+// A raw connection to a test database, for looking underneath the store.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& path) {
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~RawConnection() { sqlite3_close_v2(db_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  int exec(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  }
+  // The first column of the first row as text; "" when there is no row.
+  std::string query(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+    std::string value;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+      value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace triaged::storage::test
