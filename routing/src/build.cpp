@@ -16,6 +16,24 @@ std::string join(const std::vector<std::string>& items, const char* sep = ", ") 
   return out;
 }
 
+// A trace line names the condition; the matches say what fired. Listing all 80 keywords of a
+// big `words` list in every stored trace would bloat each ticket by kilobytes.
+std::string join_capped(const std::vector<std::string>& items) {
+  constexpr std::size_t kShown = 6;
+  if (items.size() <= kShown + 1) return join(items);
+  std::vector<std::string> head(items.begin(), items.begin() + kShown);
+  return join(head) + ", ... " + std::to_string(items.size() - kShown) + " more";
+}
+
+// Long regexes are cut in the trace for the same reason; the path leads to the full text.
+std::string shorten(const std::string& s) {
+  constexpr std::size_t kMax = 80;
+  if (s.size() <= kMax) return s;
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  return s.substr(0, cut) + "...";
+}
+
 class Builder {
  public:
   explicit Builder(RuleSet::Impl& impl) : impl_(impl), stemmers_(impl.spec.languages) {}
@@ -229,12 +247,12 @@ class Builder {
       case Op::all_words:
         if (c.values.empty()) error(c.where, what + ": needs at least one word or phrase");
         for (const auto& v : c.values) out.phrases.push_back(compile_phrase(v, c.where));
-        out.description = what + " [" + join(c.values) + "]";
+        out.description = what + " [" + join_capped(c.values) + "]";
         break;
       case Op::regex:
         if (c.values.size() != 1) error(c.where, what + ": needs exactly one pattern");
         else out.regex = compile_regex(c.values[0], c.where, what);
-        out.description = what + " /" + (c.values.empty() ? "" : c.values[0]) + "/";
+        out.description = what + " /" + shorten(c.values.empty() ? "" : c.values[0]) + "/";
         break;
       case Op::equals:
       case Op::in:
@@ -242,7 +260,7 @@ class Builder {
           error(c.where, what + (c.op == Op::equals ? ": needs exactly one value" : ": needs at least one value"));
         for (const auto& v : c.values) out.folded_values.push_back(fold(trim(v)));
         out.description = what + (c.op == Op::equals ? " " + quoted(c.values.empty() ? "" : c.values[0])
-                                                     : " [" + join(c.values) + "]");
+                                                     : " [" + join_capped(c.values) + "]");
         break;
       case Op::exists:
         out.description = c.selector + (c.exists ? " exists" : " is absent");

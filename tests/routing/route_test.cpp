@@ -234,3 +234,13 @@ TEST_CASE("many threads routing against one rule set get the same decisions", "[
   for (auto& t : threads) t.join();
   CHECK(wrong == 0);
 }
+
+TEST_CASE("the trace names long keyword lists by their first words and a count", "[routing]") {
+  RuleSetSpec s = base_spec();
+  s.topics.push_back(topic("many", "logistics", words("text", {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"})));
+  auto rules = build(s);
+  Decision d = route(*rules, ticket("a9"), kNow);
+  REQUIRE(d.topic == "many");
+  CHECK(d.trace[0].conditions[0].description == "text words [a1, a2, a3, a4, a5, a6, ... 3 more]");
+  CHECK(d.trace[0].conditions[0].matches.at(0).text == "a9");
+}
