@@ -114,7 +114,7 @@ class Handler {
     if (p == "/api/v1/tickets") {
       if (m == http::verb::post) return create();
       if (m == http::verb::get) return list(target.query);
-      return fail(method_not_allowed("GET, POST"));
+      return not_allowed("GET, POST");
     }
     if (p.rfind("/api/v1/tickets/", 0) == 0 && p.size() > 16 && p.find('/', 16) == std::string::npos)
       return only(m, http::verb::get, "GET", [&] { get(p.substr(16)); });
@@ -127,12 +127,13 @@ class Handler {
  private:
   template <typename F>
   void only(http::verb method, http::verb allowed, const char* name, F&& f) {
-    if (method != allowed) {
-      Response res = problem_response(method_not_allowed(name), req_);
-      res.set(http::field::allow, name);
-      return respond_(std::move(res));
-    }
+    if (method != allowed) return not_allowed(name);
     f();
+  }
+  void not_allowed(const char* allowed) {
+    Response res = problem_response(method_not_allowed(allowed), req_);
+    res.set(http::field::allow, allowed);
+    respond_(std::move(res));
   }
   void ok(const json::value& body, http::status status = http::status::ok) {
     respond_(json_response(status, body, req_));
@@ -224,10 +225,11 @@ class Handler {
 
   void get(const std::string& id_or_ref) {
     storage::Result<std::optional<storage::StoredTicket>> found;
+    // All digits is an id; but a ref typed without its dash can be all digits too ("123456"
+    // for "123-456"), so a numeric miss is tried as a ref.
     if (!id_or_ref.empty() && id_or_ref.find_first_not_of("0123456789") == std::string::npos && id_or_ref.size() < 19)
       found = ctx_.store->get(std::stoll(id_or_ref));
-    else
-      found = ctx_.store->get_by_ref(id_or_ref);
+    if (!found || !*found) found = ctx_.store->get_by_ref(id_or_ref);
     if (!found) return store_failed(found.error());
     if (!*found) return fail(not_found("no ticket " + id_or_ref));
     auto events = ctx_.store->events((*found)->id);

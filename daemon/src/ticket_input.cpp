@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <cctype>
+#include <charconv>
 
 #include "server_limits.h"
 
@@ -29,6 +30,13 @@ bool valid_channel(const std::string& c) {
   for (char ch : c)
     if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) return false;
   return true;
+}
+
+// Boost.JSON serializes 1500.5 as "1.5005E3"; a decimal field wants the plain, shortest form.
+std::string plain_number(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  return ec == std::errc() ? std::string(buf, end) : json::serialize(json::value(v));
 }
 
 // Checks shared by both encodings: sizes, channel syntax, something to route on.
@@ -130,7 +138,7 @@ std::expected<routing::Ticket, Problem> ticket_from_json(std::string_view body) 
         if (value.is_string()) t.fields[std::string(key)] = std::string(value.get_string());
         else if (value.is_int64()) t.fields[std::string(key)] = std::to_string(value.get_int64());
         else if (value.is_uint64()) t.fields[std::string(key)] = std::to_string(value.get_uint64());
-        else if (value.is_double()) t.fields[std::string(key)] = json::serialize(value);
+        else if (value.is_double()) t.fields[std::string(key)] = plain_number(value.get_double());
         else if (!value.is_null()) errors.push_back({path, "type", "must be a string or a number"});
       }
     }
