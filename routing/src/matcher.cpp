@@ -20,7 +20,8 @@ bool find_phrase(const Phrase& phrase, const std::vector<Token>& tokens, const T
   bool found = false;
   for (std::size_t i = 0; i + n <= tokens.size(); ++i) {
     bool all = true;
-    for (std::size_t k = 0; k < n && all; ++k) all = term_matches(phrase.terms[k], tokens[i + k]);
+    for (std::size_t k = 0; k < n && all; ++k)
+      all = term_matches(phrase.terms[k], tokens[i + k]) && (k == 0 || !tokens[i + k].sentence_start);
     if (!all) continue;
     found = true;
     if (out.size() >= kMaxMatchesPerLeaf) break;

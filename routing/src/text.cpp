@@ -146,10 +146,13 @@ std::string fold(std::string_view text) {
 std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
   std::vector<Token> tokens;
   std::size_t i = 0;
+  bool sentence_break = true;
   while (i < text.size()) {
     std::size_t len = 0;
     utf8proc_int32_t c = decode(text, i, &len);
     if (c < 0 || !is_word_char(c)) {
+      // A phrase must not match across sentences: "не. Привезли" is not "не привезли".
+      if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == 0x2026 /* … */) sentence_break = true;
       i += len;
       continue;
     }
@@ -164,6 +167,8 @@ std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
     t.length = i - start;
     t.folded = fold(text.substr(start, t.length));
     t.stem = stemmers.stem(t.folded);
+    t.sentence_start = sentence_break;
+    sentence_break = false;
     tokens.push_back(std::move(t));
   }
   return tokens;

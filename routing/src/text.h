@@ -20,6 +20,7 @@ struct Token {
   std::size_t length = 0;
   std::string folded;
   std::string stem;
+  bool sentence_start = false;  // . ! ? ; or a line break since the previous word
 };
 
 // Snowball stemmers for a rule set's languages. Not thread-safe (Snowball keeps state per

@@ -244,3 +244,12 @@ TEST_CASE("the trace names long keyword lists by their first words and a count",
   CHECK(d.trace[0].conditions[0].description == "text words [a1, a2, a3, a4, a5, a6, ... 3 more]");
   CHECK(d.trace[0].conditions[0].matches.at(0).text == "a9");
 }
+
+TEST_CASE("a phrase does not match across the end of a sentence but does across a comma", "[routing]") {
+  RuleSetSpec s = base_spec();
+  s.topics.push_back(topic("late", "logistics", words("body", {"не привезли", "всё кроме"})));
+  auto rules = build(s);
+  CHECK(topic_of(*rules, ticket("", "Я тоже не. Привезли вчера")) == "other");
+  CHECK(topic_of(*rules, ticket("", "Курьер не\nпривезли вчера")) == "other");
+  CHECK(topic_of(*rules, ticket("", "Привезли всё, кроме сиропа")) == "late");
+}
