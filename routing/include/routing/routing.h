@@ -47,7 +47,7 @@ struct TextMatch {
   std::string text;
 };
 
-// One leaf condition that was evaluated, e.g. path "delivery/when/any[0]" and
+// One leaf condition that was evaluated, e.g. path "delivery/when.any[0]" and
 // description "text words [курьер, не привезли]".
 struct ConditionTrace {
   std::string path;

@@ -25,12 +25,22 @@ struct LoadedRules {
 };
 
 // Parses, validates, compiles and runs the inline `tests` of the YAML in `text`. `source`
-// names it in diagnostics ("rules.yaml:12:5: ..."). Returns every error found; a failing
-// inline test is an error located at that test.
+// names it in diagnostics ("rules.yaml:12:5: ...", line and column 1-based, the column in
+// characters). Returns every error of the first stage that has any: structure (YAML syntax,
+// unknown keys, node kinds), then semantics (build_rule_set: references, regexes, ids), then
+// inline tests (one diagnostic per failing test, located at it). Later stages are skipped
+// when an earlier one fails, so every error reported is a cause rather than a consequence.
 std::expected<LoadedRules, routing::Diagnostics> load_rules_text(std::string_view text,
                                                                  const std::string& source);
 
 // Reads `path` and calls load_rules_text(). An unreadable file is one diagnostic naming it.
 std::expected<LoadedRules, routing::Diagnostics> load_rules_file(const std::string& path);
+
+// The structural step of load_rules_text() alone: YAML syntax, keys, node kinds, priorities,
+// durations, field types. Returns the spec (version set, `where` on every element) without
+// the semantic checks of routing::build_rule_set() and without running inline tests; for
+// tools that show a rule set's structure, and for testing the schema on its own.
+std::expected<routing::RuleSetSpec, routing::Diagnostics> parse_rules_text(
+    std::string_view text, const std::string& source);
 
 }  // namespace triaged::rules
