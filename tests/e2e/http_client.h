@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 
 #include <cctype>
 #include <chrono>
@@ -152,6 +153,16 @@ inline Reply http_get(unsigned short port, const std::string& target) {
 
 inline Reply http_post_json(unsigned short port, const std::string& target, std::string body, Headers headers = {}) {
   return http_request(port, http::verb::post, target, std::move(body), "application/json", headers);
+}
+
+// The reply's body as a JSON object; fails the test if it is not one.
+inline boost::json::object json_of(const Reply& reply) {
+  INFO(reply.body);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(reply.body, ec);
+  REQUIRE_FALSE(ec);
+  REQUIRE(v.is_object());
+  return v.as_object();
 }
 
 }  // namespace triaged::e2e

@@ -13,15 +13,6 @@ namespace {
 using triaged::testing::kDeliveryJson;
 using triaged::testing::kTestRules;
 
-boost::json::object json_of(const Reply& reply) {
-  INFO(reply.body);
-  boost::system::error_code ec;
-  auto v = boost::json::parse(reply.body, ec);
-  REQUIRE_FALSE(ec);
-  REQUIRE(v.is_object());
-  return v.as_object();
-}
-
 std::string str(const boost::json::value& v) {
   return v.is_string() ? std::string(v.get_string()) : boost::json::serialize(v);
 }

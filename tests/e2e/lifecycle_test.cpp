@@ -18,15 +18,6 @@ using triaged::testing::kTestRules;
 using triaged::testing::line_of;
 using triaged::testing::replace_once;
 
-boost::json::object json_of(const Reply& reply) {
-  INFO(reply.body);
-  boost::system::error_code ec;
-  auto v = boost::json::parse(reply.body, ec);
-  REQUIRE_FALSE(ec);
-  REQUIRE(v.is_object());
-  return v.as_object();
-}
-
 // The "LINE:COL" that follows the first "<path>:" in `text`, or "" if there is none or the
 // path is not followed by two colon-terminated numbers.
 std::string location_after(const std::string& text, const std::string& path) {

@@ -54,7 +54,7 @@ TEST_CASE("every public sample posted without fields is answered 422 naming only
     json::object ticket{{"subject", sample.at("subject")}, {"body", sample.at("body")}, {"channel", sample.at("channel")}};
     Reply reply = http_post_json(triaged.port(), "/api/v1/tickets", json::serialize(ticket));
     INFO(reply.body);
-    auto body = json::parse(reply.body).as_object();
+    auto body = json_of(reply);
     CHECK(body.at("topic").as_string() == topic);
     CHECK(body.at("department").as_string() == kExpected.at(topic).first);
     if (reply.status == 201) continue;  // every required field was found in the text
@@ -84,7 +84,7 @@ TEST_CASE("every public sample posted with its required fields is created in its
     Reply reply = http_post_json(triaged.port(), "/api/v1/tickets", json::serialize(ticket));
     INFO(reply.body);
     REQUIRE(reply.status == 201);
-    auto body = json::parse(reply.body).as_object();
+    auto body = json_of(reply);
     CHECK(body.at("topic").as_string() == topic);
     CHECK(body.at("department").as_string() == kExpected.at(topic).first);
     CHECK(body.at("status").as_string() == "new");
