@@ -32,19 +32,7 @@ json::object schema_to_json(const routing::RuleSet& rules) {
   const routing::RuleSetSpec& spec = rules.spec();
   json::array departments, fields, templates, topics;
   for (const auto& d : spec.departments) departments.push_back({{"id", d.id}, {"title", d.title}});
-  bool declared[3] = {false, false, false};
-  static const char* kImplicit[] = {"name", "email", "phone"};
-  for (const auto& f : spec.fields) {
-    fields.push_back(field_to_json(f));
-    for (int i = 0; i < 3; ++i) declared[i] = declared[i] || f.id == kImplicit[i];
-  }
-  for (int i = 0; i < 3; ++i)
-    if (!declared[i]) {
-      routing::FieldSpec f;
-      f.id = f.title = kImplicit[i];
-      f.type = i == 0 ? routing::FieldType::string : i == 1 ? routing::FieldType::email : routing::FieldType::phone;
-      fields.push_back(field_to_json(f));
-    }
+  for (const auto& f : routing::fields_of(rules)) fields.push_back(field_to_json(f));
   for (const auto& t : spec.templates) {
     json::array groups;
     for (const auto& g : t.at_least_one_of) groups.push_back(strings(g));

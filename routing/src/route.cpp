@@ -53,6 +53,12 @@ RuleSet::RuleSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RuleSet::~RuleSet() = default;
 const RuleSetSpec& RuleSet::spec() const { return impl_->spec; }
 const std::string& RuleSet::version() const { return impl_->spec.version; }
+std::vector<FieldSpec> fields_of(const RuleSet& rules) {
+  std::vector<FieldSpec> out = rules.impl().spec.fields;
+  out.insert(out.end(), rules.impl().implicit_fields.begin(), rules.impl().implicit_fields.end());
+  return out;
+}
+
 bool RuleSet::has_topic(const std::string& id) const { return impl_->topics_by_id.count(id) > 0; }
 
 Decision route(const RuleSet& rules, const Ticket& ticket, std::chrono::system_clock::time_point now) {

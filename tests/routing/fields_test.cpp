@@ -127,3 +127,12 @@ TEST_CASE("an extracted value that fails validation is ignored rather than repor
   CHECK(problem_fields(d, "missing") == std::vector<std::string>{"order_id"});
   CHECK(problem_fields(d, "invalid").empty());
 }
+
+TEST_CASE("fields_of lists declared fields then the implicit name and email and phone not declared", "[routing][fields]") {
+  FieldSpec phone = field("phone", FieldType::string);
+  auto rules = with_template({order_id(), phone}, TemplateSpec{});
+  std::vector<std::string> ids;
+  for (const auto& f : fields_of(*rules)) ids.push_back(f.id);
+  CHECK(ids == std::vector<std::string>{"order_id", "phone", "name", "email"});
+  CHECK(fields_of(*rules)[1].type == FieldType::string);
+}

@@ -96,6 +96,10 @@ struct RuleSetSpec {
 // just the first), each located by the offending element's `where`.
 std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec);
 
+// Every field `rules` knows: the declared ones in order, then the implicit name, email and
+// phone that the rule set did not declare itself.
+std::vector<FieldSpec> fields_of(const RuleSet& rules);
+
 // Languages build_rule_set() accepts, as codes ("ru", "en", ...).
 std::vector<std::string> supported_languages();
 
