@@ -1,0 +1,131 @@
+// mail: one raw RFC 5322 message in, a decoded, UTF-8, size-bounded view of it out; and the
+// reverse, composing the automatic replies triaged sends. Parsing is GMime 3's (headers,
+// RFC 2047/2231, transfer encodings, charsets through iconv), HTML becomes text through
+// libxml2's HTML parser. No I/O, no clock, no globals visible to callers (GMime's one-time
+// initialisation is internal and thread-safe). Never throws; a message GMime cannot read at
+// all is a ParseError with a reason, so the caller can quarantine the bytes.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <expected>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace triaged::mail {
+
+struct Address {
+  std::string name;     // display name, decoded; may be empty
+  std::string address;  // addr-spec as written, e.g. "Ivan@Example.ru"; empty if none
+};
+
+// An attachment, inline image or forwarded message kept with the ticket. `data` holds the
+// decoded bytes unless the part was dropped for size (then data is empty, size is the real
+// decoded size and drop_reason says why).
+struct Attachment {
+  std::string filename;      // decoded (RFC 2231/2047); "" if the part names none
+  std::string content_type;  // "image/png", lower case, no parameters
+  std::string content_id;    // inline parts referenced from HTML; without <>
+  bool is_inline = false;
+  std::size_t size = 0;      // decoded bytes
+  std::string sha256;        // hex of the decoded bytes; empty when dropped
+  std::string data;
+  bool dropped = false;
+  std::string drop_reason;
+};
+
+struct ParseOptions {
+  std::size_t max_attachment_bytes = 10 * 1024 * 1024;        // per part; larger: dropped
+  std::size_t max_total_attachment_bytes = 25 * 1024 * 1024;  // per message; beyond: dropped
+  std::size_t max_text_bytes = 512 * 1024;   // decoded text kept; the rest is cut at a UTF-8 boundary
+  std::size_t max_html_bytes = 4 * 1024 * 1024;  // HTML larger than this is cut before conversion
+  std::size_t max_header_bytes = 4096;       // one decoded header value kept in `headers`
+  // The header triaged puts on its own outgoing mail; seeing it come back means a loop.
+  std::string loop_header = "X-Triaged-Loop";
+};
+
+struct ParsedMessage {
+  std::string message_id;               // without <>, "" if absent
+  std::string in_reply_to;              // first msg-id of In-Reply-To, without <>
+  std::vector<std::string> references;  // References msg-ids, without <>, oldest first
+  std::string subject;                  // decoded UTF-8, unfolded, trimmed
+  Address from;                         // first From mailbox (Sender if From is empty)
+  Address reply_to;
+  std::vector<Address> to;
+  std::vector<Address> cc;
+  std::optional<std::chrono::system_clock::time_point> date;
+  // Lower-case name -> decoded value of its first occurrence (each capped at
+  // max_header_bytes), for rules' header.NAME selectors and for the robot checks.
+  std::map<std::string, std::string> headers;
+
+  std::string text;             // the whole readable body, UTF-8: what the stored message shows
+  std::string text_for_rules;   // `text` without quoted history and signature
+  bool text_from_html = false;  // no text/plain part was usable; text was converted from HTML
+  std::vector<Attachment> attachments;  // in document order, forwarded messages included
+
+  // Why this message is automatic (RFC 3834 and common practice), e.g.
+  // "Auto-Submitted: auto-replied", "Precedence: bulk", "delivery status notification";
+  // empty for mail a person wrote. Automatic mail must never be answered automatically.
+  std::string automatic_reason;
+  bool is_bounce = false;                       // multipart/report delivery-status, or a mailer-daemon
+  std::vector<std::string> bounced_message_ids;  // Message-IDs of the original quoted in a bounce
+  bool has_loop_header = false;                 // carries options.loop_header
+
+  std::vector<std::string> warnings;  // charset guessed, text cut, part dropped, ...
+  bool is_automatic() const { return !automatic_reason.empty(); }
+};
+
+struct ParseError {
+  std::string reason;
+};
+
+// A ParseError only when nothing is usable: `raw` is empty or whitespace; GMime finds no
+// message in it (it does not start with a header block: prose or binary garbage with no
+// "Name: value" first line); or the message has no header, no readable text and no
+// attachment. Everything else parses, however broken, with what was wrong in `warnings`. A
+// text part whose charset label is missing, unknown to iconv or wrong for its bytes is read as
+// UTF-8 if valid, else windows-1251 or KOI8-R (by which gives more lower-case Cyrillic) when
+// its 8-bit bytes run together like Cyrillic words, else windows-1252, else ISO-8859-1.
+std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw,
+                                                        const ParseOptions& options = {});
+
+// "Re: AW: Fwd: [#K7M-3QX] Где заказ" -> "[#K7M-3QX] Где заказ". Any number and mix of
+// Re/RE/Fwd/Fw/AW/WG/SV/VS/Ответ/Отв/Пересл prefixes, with "[n]"/"(n)" counters.
+std::string strip_reply_prefixes(std::string_view subject);
+
+// The ticket ref in our subject tag "[#REF]" anywhere in the subject, normalised to upper
+// case; nullopt when there is none.
+std::optional<std::string> find_ticket_tag(std::string_view subject);
+
+// Removes quoted history ("> " lines, "On ... wrote:", "-----Original Message-----",
+// Outlook "From: ... Sent: ..." blocks, Russian "... пишет:") and the signature ("-- " and
+// common sign-offs' delimiters) from a reply's text. Never returns empty for non-empty text
+// whose first line is not quoted: if trimming would remove everything, `text` is returned.
+std::string trim_quoted_and_signature(std::string_view text);
+
+// Readable text from HTML: block elements become line breaks, list items "- ", links keep
+// their text, script/style/head are dropped, entities decoded, whitespace collapsed. Output
+// capped at max_bytes (cut at a UTF-8 boundary).
+std::string html_to_text(std::string_view html, std::size_t max_bytes = 512 * 1024);
+
+// An outgoing automatic message. Headers are encoded by GMime (RFC 2047 for non-ASCII
+// subjects and names, quoted-printable UTF-8 body).
+struct OutgoingMessage {
+  Address from;
+  Address to;
+  std::string subject;
+  std::string text;
+  std::string message_id;               // without <>
+  std::string in_reply_to;              // without <>; "" for none
+  std::vector<std::string> references;  // without <>
+  std::chrono::system_clock::time_point date;
+  std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. Auto-Submitted
+};
+
+// The message as RFC 5322 bytes with CRLF line ends, ready for SMTP DATA.
+std::string compose_message(const OutgoingMessage& message);
+
+}  // namespace triaged::mail

@@ -1,0 +1,25 @@
+// Turning a text part's bytes into UTF-8 when its charset label is missing or lies. The rule:
+// the declared charset if iconv knows it and the bytes convert cleanly; otherwise UTF-8 if the
+// bytes are valid UTF-8; otherwise, for text that looks Cyrillic (8-bit letters next to each
+// other rather than next to ASCII letters), windows-1251 or KOI8-R, whichever yields more
+// lower-case Cyrillic letters (real Russian prose is mostly lower case; each read as the other
+// is mostly upper case); otherwise windows-1252, and ISO-8859-1 as the last resort.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace triaged::mail::detail {
+
+struct DecodedText {
+  std::string text;     // valid UTF-8, not yet newline-normalised
+  std::string warning;  // non-empty when the charset was guessed
+};
+
+// `declared` may be empty (no label). `what` names the part in the warning.
+DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what);
+
+// "UTF-8", "windows-1251", "KOI8-R" or "windows-1252", per the rule above, for unlabelled bytes.
+std::string guess_charset(std::string_view bytes);
+
+}  // namespace triaged::mail::detail

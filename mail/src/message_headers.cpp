@@ -1,0 +1,79 @@
+#include "message_headers.h"
+
+#include "gmime_support.h"
+#include "text_utf8.h"
+
+namespace triaged::mail::detail {
+namespace {
+
+std::string clean_header_text(const char* value) {
+  if (value == nullptr) return {};
+  return unfold_header_value(clean_utf8(value));
+}
+
+void append_addresses(InternetAddressList* list, std::vector<Address>& out, int depth) {
+  if (list == nullptr || depth > 4) return;
+  const int count = internet_address_list_length(list);
+  for (int i = 0; i < count; ++i) {
+    InternetAddress* address = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX(address)) {
+      auto* mailbox = INTERNET_ADDRESS_MAILBOX(address);
+      out.push_back(Address{clean_header_text(internet_address_get_name(address)),
+                            clean_header_text(internet_address_mailbox_get_addr(mailbox))});
+    } else if (INTERNET_ADDRESS_IS_GROUP(address)) {
+      append_addresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address)), out, depth + 1);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Address> read_addresses(InternetAddressList* list) {
+  std::vector<Address> addresses;
+  append_addresses(list, addresses, 0);
+  return addresses;
+}
+
+std::string format_address(const Address& address) {
+  if (address.name.empty()) return address.address;
+  if (address.address.empty()) return address.name;
+  return address.name + " <" + address.address + ">";
+}
+
+std::vector<std::string> parse_message_ids(GMimeParserOptions* options, const char* value) {
+  std::vector<std::string> ids;
+  if (value == nullptr) return ids;
+  GMimeReferences* references = g_mime_references_parse(options, value);
+  if (references == nullptr) return ids;
+  const int count = g_mime_references_length(references);
+  for (int i = 0; i < count; ++i) {
+    std::string id = clean_header_text(g_mime_references_get_message_id(references, i));
+    if (!id.empty()) ids.push_back(std::move(id));
+  }
+  g_mime_references_free(references);
+  return ids;
+}
+
+std::string message_id_of(GMimeMessage* message) {
+  return without_angle_brackets(clean_header_text(g_mime_message_get_message_id(message)));
+}
+
+std::map<std::string, std::string> read_header_map(GMimeObject* object, std::size_t max_value_bytes) {
+  std::map<std::string, std::string> headers;
+  GMimeHeaderList* list = g_mime_object_get_header_list(object);
+  if (list == nullptr) return headers;
+  const int count = g_mime_header_list_get_count(list);
+  for (int i = 0; i < count; ++i) {
+    GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+    const char* name = g_mime_header_get_name(header);
+    if (name == nullptr) continue;
+    std::string key = ascii_lower(clean_utf8(name));
+    if (key.empty() || headers.contains(key)) continue;
+    std::string value = clean_header_text(g_mime_header_get_value(header));
+    value = std::string(cut_at_utf8_boundary(value, max_value_bytes));
+    headers.emplace(std::move(key), std::move(value));
+  }
+  return headers;
+}
+
+}  // namespace triaged::mail::detail

@@ -1,0 +1,32 @@
+// Reading the header side of a GMimeMessage into our plain types: addresses, message-id lists
+// and the lower-case header map. Used for the top-level message and for forwarded ones.
+#pragma once
+
+#include <gmime/gmime.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mail/message.h"
+
+namespace triaged::mail::detail {
+
+// Mailboxes in order, groups flattened; names decoded and cleaned to UTF-8.
+std::vector<Address> read_addresses(InternetAddressList* list);
+
+// "Name <addr>" or just "addr", for human-readable renderings.
+std::string format_address(const Address& address);
+
+// Every msg-id in a References/In-Reply-To style value, without <>, in order.
+std::vector<std::string> parse_message_ids(GMimeParserOptions* options, const char* value);
+
+// The message's Message-ID without <>, "" if none.
+std::string message_id_of(GMimeMessage* message);
+
+// Lower-case name -> unfolded, decoded, UTF-8 value of the first occurrence, each value cut at
+// max_value_bytes on a UTF-8 boundary.
+std::map<std::string, std::string> read_header_map(GMimeObject* object, std::size_t max_value_bytes);
+
+}  // namespace triaged::mail::detail

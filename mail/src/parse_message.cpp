@@ -1,0 +1,121 @@
+// parse_message: GMime does the parsing; this file picks the parser options (charset guesses
+// for raw 8-bit headers), reads the envelope headers and hands the body to body_walker.
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "automatic_mail.h"
+#include "body_walker.h"
+#include "charset_guess.h"
+#include "encoded_word_repair.h"
+#include "gmime_support.h"
+#include "mail/message.h"
+#include "message_headers.h"
+#include "text_utf8.h"
+
+namespace triaged::mail {
+namespace {
+
+using detail::clean_utf8;
+using detail::unfold_header_value;
+
+std::string_view header_block(std::string_view raw) {
+  const std::size_t lf = raw.find("\n\n");
+  const std::size_t crlf = raw.find("\r\n\r\n");
+  return raw.substr(0, std::min(lf, crlf));
+}
+
+// GMime tries each fallback charset in turn on undeclared 8-bit header bytes and keeps the
+// first that converts; windows-1251 converts nearly anything, so the guess has to come first.
+std::vector<std::string> header_fallback_charsets(std::string_view raw, std::vector<std::string>& warnings) {
+  std::vector<std::string> charsets = {"utf-8"};
+  const std::string_view headers = header_block(raw);
+  if (!detail::is_valid_utf8(headers)) {
+    std::string guess = detail::guess_charset(headers);
+    warnings.push_back("undeclared 8-bit bytes in the headers; guessed " + guess);
+    charsets.push_back(std::move(guess));
+  }
+  for (const char* charset : {"windows-1251", "koi8-r", "windows-1252", "iso-8859-1"}) charsets.emplace_back(charset);
+  return charsets;
+}
+
+// The message as GMime should see it, or nullopt when it needs no change.
+std::optional<std::string> repaired_for_gmime(std::string_view raw) {
+  std::optional<std::string> repaired = detail::join_padded_base64_words(raw);
+  // GMime reads header values as C strings, so a NUL would silently cut a subject short.
+  const std::string_view current = repaired ? std::string_view(*repaired) : raw;
+  const std::size_t header_size = header_block(current).size();
+  if (current.substr(0, header_size).find('\0') != std::string_view::npos) {
+    std::string headers(current.substr(0, header_size));
+    std::erase(headers, '\0');
+    repaired = headers + std::string(current.substr(header_size));
+  }
+  return repaired;
+}
+
+std::optional<std::chrono::system_clock::time_point> date_of(GMimeMessage* message) {
+  GDateTime* date = g_mime_message_get_date(message);
+  if (date == nullptr) return std::nullopt;
+  const gint64 unix_seconds = g_date_time_to_unix(date);
+  // system_clock counts nanoseconds in 64 bits: about 1678..2262. A date outside is garbage.
+  constexpr gint64 kLimit = 9'000'000'000;
+  if (unix_seconds < -kLimit || unix_seconds > kLimit) return std::nullopt;
+  const auto seconds = std::chrono::seconds(unix_seconds);
+  const auto micros = std::chrono::microseconds(g_date_time_get_microsecond(date));
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds + micros));
+}
+
+void read_envelope(GMimeMessage* message, GMimeParserOptions* parser_options, ParsedMessage& out) {
+  auto* object = GMIME_OBJECT(message);
+  out.message_id = detail::message_id_of(message);
+  const std::vector<std::string> in_reply_to =
+      detail::parse_message_ids(parser_options, g_mime_object_get_header(object, "In-Reply-To"));
+  if (!in_reply_to.empty()) out.in_reply_to = in_reply_to.front();
+  out.references = detail::parse_message_ids(parser_options, g_mime_object_get_header(object, "References"));
+  if (const char* subject = g_mime_message_get_subject(message)) {
+    out.subject = unfold_header_value(clean_utf8(subject));
+  }
+  std::vector<Address> from = detail::read_addresses(g_mime_message_get_from(message));
+  if (from.empty() || from.front().address.empty()) {
+    std::vector<Address> sender = detail::read_addresses(g_mime_message_get_sender(message));
+    if (!sender.empty()) from = std::move(sender);
+  }
+  if (!from.empty()) out.from = from.front();
+  const std::vector<Address> reply_to = detail::read_addresses(g_mime_message_get_reply_to(message));
+  if (!reply_to.empty()) out.reply_to = reply_to.front();
+  out.to = detail::read_addresses(g_mime_message_get_to(message));
+  out.cc = detail::read_addresses(g_mime_message_get_cc(message));
+  out.date = date_of(message);
+}
+
+}  // namespace
+
+std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, const ParseOptions& options) {
+  detail::ensure_gmime_initialised();
+  if (detail::is_blank(raw)) return std::unexpected(ParseError{"empty message"});
+
+  const std::optional<std::string> repaired = repaired_for_gmime(raw);
+  if (repaired) raw = *repaired;
+
+  ParsedMessage parsed;
+  const detail::ParserOptionsPtr parser_options =
+      detail::make_parser_options(header_fallback_charsets(raw, parsed.warnings));
+  const detail::GObjectPtr<GMimeMessage> message = detail::construct_message(raw, parser_options.get());
+  if (!message) return std::unexpected(ParseError{"GMime found no message in the input"});
+
+  parsed.headers = detail::read_header_map(GMIME_OBJECT(message.get()), options.max_header_bytes);
+  read_envelope(message.get(), parser_options.get(), parsed);
+  const detail::BodyFindings findings = detail::walk_body(message.get(), parser_options.get(), options, parsed);
+  if (parsed.headers.empty() && detail::is_blank(parsed.text) && parsed.attachments.empty()) {
+    return std::unexpected(ParseError{"no header and no readable body"});
+  }
+  detail::classify_automatic(findings, options, parsed);
+  parsed.text_for_rules = trim_quoted_and_signature(parsed.text);
+  return parsed;
+}
+
+}  // namespace triaged::mail

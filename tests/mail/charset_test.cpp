@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+
+#include "mail_fixtures.h"
+
+using namespace triaged::mail;
+using namespace triaged::mail::testing;
+
+namespace {
+const std::string kDamagedParcel =
+    "Добрый день! Посылка пришла повреждённой, коробка смята. Прошу заменить товар.";
+}
+
+TEST_CASE("a KOI8-R labelled body and subject decode without warnings") {
+  const ParsedMessage m = parse_fixture("koi8r_body.eml");
+  CHECK(m.subject == "Не пришла посылка");
+  CHECK(m.text == kDamagedParcel);
+  CHECK(m.warnings.empty());
+}
+
+TEST_CASE("a windows-1251 quoted-printable body with soft line breaks decodes") {
+  const ParsedMessage m = parse_fixture("cp1251_qp_body.eml");
+  CHECK(m.subject == "Возврат товара");
+  CHECK(m.text ==
+        "Хочу вернуть товар: размер не подошёл. Номер заказа 7781, оформлен через сайт, оплачен картой. "
+        "Как оформить возврат денег?");
+  CHECK(m.warnings.empty());
+}
+
+TEST_CASE("an ISO-2022-JP body decodes to UTF-8") {
+  const ParsedMessage m = parse_fixture("iso2022jp.eml");
+  CHECK(m.text == "お世話になっております。\n注文番号 9012 の配送状況を教えてください。");
+}
+
+TEST_CASE("a base64 UTF-8 body decodes") {
+  const ParsedMessage m = parse_fixture("base64_body.eml");
+  CHECK(m.text == "Курьер не приехал в назначенное время.\nПрошу перезвонить по номеру +7 900 000-00-00.");
+}
+
+TEST_CASE("unlabelled windows-1251 bytes are guessed as windows-1251 with a warning") {
+  const ParsedMessage m = parse_fixture("missing_charset_cp1251.eml");
+  CHECK(m.text == kDamagedParcel);
+  CHECK(any_warning_contains(m, "no charset declared; guessed windows-1251"));
+}
+
+TEST_CASE("unlabelled KOI8-R bytes are told apart from windows-1251 by letter case") {
+  const ParsedMessage m = parse_fixture("missing_charset_koi8r.eml");
+  CHECK(m.text == kDamagedParcel);
+  CHECK(any_warning_contains(m, "guessed KOI8-R"));
+}
+
+TEST_CASE("windows-1251 bytes wrongly labelled UTF-8 are guessed instead of turned into mojibake") {
+  const ParsedMessage m = parse_fixture("wrong_charset_utf8_is_cp1251.eml");
+  CHECK(m.text == kDamagedParcel);
+  CHECK(any_warning_contains(m, "declared charset \"utf-8\" does not decode it; guessed windows-1251"));
+}
+
+TEST_CASE("an unknown charset label falls back to the guess") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=x-no-such-charset\n\ncaf\xE9 cr\xE8me\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "café crème");
+  CHECK(any_warning_contains(*parsed, "guessed windows-1252"));
+}
+
+TEST_CASE("8-bit bytes labelled us-ascii are guessed rather than dropped") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=us-ascii\n\n" +
+      std::string("\xCF\xF0\xE8\xE2\xE5\xF2, \xEC\xE8\xF0\n"));
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Привет, мир");
+}
+
+TEST_CASE("NUL bytes are removed from headers and body without a charset guess") {
+  const ParsedMessage m = parse_fixture("nul_bytes.eml");
+  CHECK(m.subject == "NUL bytes");
+  CHECK(m.text == "Order 4411 failed\nat checkout.");
+  CHECK(m.warnings.empty());
+}
+
+TEST_CASE("text from undecodable bytes is still valid UTF-8") {
+  // Accents between ASCII letters are not Cyrillic; 0x81 is undefined in windows-1252, so this
+  // ends in the ISO-8859-1 last resort.
+  const auto parsed = parse_message("From: a@example.com\nSubject: x\n\nok caf\x81 end\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text.starts_with("ok "));
+  CHECK(parsed->text.ends_with(" end"));
+  CHECK(is_valid_utf8(parsed->text));
+  CHECK(any_warning_contains(*parsed, "guessed ISO-8859-1"));
+}
