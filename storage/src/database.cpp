@@ -103,6 +103,15 @@ Result<void> Statement::run() {
   return {};
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  // A null data pointer would bind NULL, which a NOT NULL BLOB column refuses.
+  const int rc = bytes.empty() ? sqlite3_bind_zeroblob(stmt_, index, 0)
+                               : sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(),
+                                                     SQLITE_TRANSIENT);
+  remember_bind_error(rc, index);
+  return *this;
+}
+
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
@@ -121,6 +130,12 @@ std::string Statement::column_text(int column) const {
   // column_bytes must follow column_text: it reports the size of the UTF-8 form just made.
   const int size = sqlite3_column_bytes(stmt_, column);
   return text != nullptr ? std::string(text, static_cast<std::size_t>(size)) : std::string();
+}
+
+std::string Statement::column_blob(int column) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return bytes != nullptr ? std::string(bytes, static_cast<std::size_t>(size)) : std::string();
 }
 
 Result<Database> Database::open(const std::string& path, int flags) {

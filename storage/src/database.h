@@ -50,6 +50,9 @@ class Statement {
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const std::optional<std::int64_t>& value);
   Statement& bind_null(int index);
+  // As a BLOB: bytes that may hold NULs or invalid UTF-8 and must come back exactly. Empty
+  // binds a zero-length BLOB, never NULL.
+  Statement& bind_blob(int index, std::string_view bytes);
 
   // true: a row is available; false: the statement is done.
   Result<bool> step();
@@ -60,6 +63,7 @@ class Statement {
   std::int64_t column_int64(int column) const;
   std::optional<std::int64_t> column_optional_int64(int column) const;
   std::string column_text(int column) const;
+  std::string column_blob(int column) const;
 
  private:
   void remember_bind_error(int rc, int index);

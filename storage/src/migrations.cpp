@@ -14,7 +14,7 @@ struct Migration {
 // Append only: never edit a migration that has shipped, add the next number instead.
 // Times are unix milliseconds (INTEGER) so they sort and compare in SQL without parsing.
 // STRICT tables make SQLite reject a value of the wrong type instead of storing it anyway.
-// attachments and outbox arrive as later migrations when their features do.
+// Later features arrive as later migrations (2: the email path).
 constexpr std::array kMigrations{
     Migration{1, R"sql(
 CREATE TABLE tickets (
@@ -66,6 +66,83 @@ CREATE TABLE rule_sets (
   text            TEXT NOT NULL,
   first_loaded_at INTEGER NOT NULL
 ) STRICT;
+)sql"},
+    Migration{2, R"sql(
+-- Raw mail and attachment bytes are BLOBs: they may hold NULs and any charset, and must
+-- come back byte for byte.
+CREATE TABLE messages (
+  id           INTEGER PRIMARY KEY,
+  ticket_id    INTEGER NOT NULL REFERENCES tickets(id),
+  at           INTEGER NOT NULL,
+  direction    TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  kind         TEXT NOT NULL,
+  channel      TEXT NOT NULL,
+  mailbox      TEXT NOT NULL,
+  message_id   TEXT NOT NULL,
+  from_address TEXT NOT NULL,
+  from_name    TEXT NOT NULL,
+  to_address   TEXT NOT NULL,
+  subject      TEXT NOT NULL,
+  text         TEXT NOT NULL,
+  raw          BLOB NOT NULL
+) STRICT;
+CREATE INDEX messages_by_ticket ON messages(ticket_id, id);
+CREATE INDEX messages_by_message_id ON messages(message_id);
+-- The writer looks duplicates up before inserting; this makes a missed lookup an error
+-- instead of a second ticket for one delivery.
+CREATE UNIQUE INDEX messages_inbound_once ON messages(mailbox, message_id)
+  WHERE direction = 'in' AND message_id <> '';
+
+CREATE TABLE attachments (
+  id             INTEGER PRIMARY KEY,
+  message_row_id INTEGER NOT NULL REFERENCES messages(id),
+  filename       TEXT NOT NULL,
+  content_type   TEXT NOT NULL,
+  content_id     TEXT NOT NULL,
+  is_inline      INTEGER NOT NULL,
+  size           INTEGER NOT NULL,
+  sha256         TEXT NOT NULL,
+  data           BLOB NOT NULL,
+  dropped        INTEGER NOT NULL,
+  drop_reason    TEXT NOT NULL
+) STRICT;
+CREATE INDEX attachments_by_message ON attachments(message_row_id, id);
+
+CREATE TABLE quarantine (
+  id         INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  mailbox    TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  raw        BLOB NOT NULL,
+  status     TEXT NOT NULL CHECK (status IN ('held', 'reprocessed')),
+  ticket_id  INTEGER REFERENCES tickets(id)
+) STRICT;
+CREATE INDEX quarantine_by_status ON quarantine(status, id);
+-- A broken mail delivered twice is one entry.
+CREATE UNIQUE INDEX quarantine_once ON quarantine(mailbox, message_id) WHERE message_id <> '';
+
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  ticket_id       INTEGER NOT NULL REFERENCES tickets(id),
+  created_at      INTEGER NOT NULL,
+  to_address      TEXT NOT NULL,
+  to_name         TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  message_id      TEXT NOT NULL,
+  in_reply_to     TEXT NOT NULL,
+  references_json TEXT NOT NULL,
+  purpose         TEXT NOT NULL,
+  attempts        INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  last_error      TEXT NOT NULL,
+  sent_at         INTEGER
+) STRICT;
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+-- The daily cap on automatic replies counts by address whatever its case.
+CREATE INDEX outbox_by_recipient ON outbox(lower(to_address), created_at);
 )sql"},
 };
 

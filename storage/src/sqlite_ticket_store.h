@@ -24,6 +24,24 @@ class SqliteTicketStore final : public TicketStore {
   Result<void> record_rule_set(const std::string& version, const std::string& name,
                                const std::string& source, const std::string& text,
                                Clock::time_point loaded_at) override;
+
+  void write_mail(MailWrite write, MailCallback done) override;
+  Result<std::optional<std::int64_t>> find_ticket_by_message_ids(
+      const std::vector<std::string>& message_ids) override;
+  Result<std::vector<StoredMessage>> messages(std::int64_t ticket_id) override;
+  Result<std::optional<std::string>> raw_message(std::int64_t message_id) override;
+  Result<std::optional<AttachmentRecord>> attachment(std::int64_t attachment_id) override;
+  Result<std::vector<QuarantineEntry>> quarantined(const std::string& status, int limit) override;
+  Result<std::optional<QuarantineEntry>> get_quarantined(std::int64_t id) override;
+  Result<void> mark_reprocessed(std::int64_t quarantine_id,
+                                std::optional<std::int64_t> ticket_id) override;
+  Result<std::vector<OutboxItem>> due_outbox(Clock::time_point now, int limit) override;
+  Result<void> mark_sent(std::int64_t outbox_id, Clock::time_point at) override;
+  Result<void> mark_attempt_failed(std::int64_t outbox_id, const std::string& error,
+                                   std::optional<Clock::time_point> next_attempt_at) override;
+  Result<std::int64_t> replies_to_since(const std::string& address,
+                                        Clock::time_point since) override;
+
   void close() override;
   std::uint64_t transactions_committed() const override;
 

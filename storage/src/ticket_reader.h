@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "database.h"
@@ -28,6 +29,15 @@ class TicketReader {
   Result<TicketPage> list(const TicketQuery& query);
   Result<std::vector<TicketEvent>> events(std::int64_t ticket_id);
   Result<std::vector<QueueStats>> queue_stats(Clock::time_point now);
+
+  // Runs `read(Database&)`, which returns a Result, on a leased connection: how the other
+  // read modules (mail_reader) share this pool.
+  template <typename Read>
+  auto with_connection(Read&& read) -> decltype(read(std::declval<Database&>())) {
+    auto lease = acquire();
+    if (!lease) return std::unexpected(std::move(lease.error()));
+    return read(lease->db());
+  }
 
  private:
   // One connection lent to one read; returns itself to the pool (or unlocks the shared

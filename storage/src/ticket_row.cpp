@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "ticket_ref.h"
+
 namespace triaged::storage {
 namespace {
 
@@ -159,6 +161,39 @@ Result<StoredTicket> insert_ticket(Database& db, std::int64_t id, const std::str
   stored.decision_json = ticket.decision_json;
   stored.idempotency_key = ticket.idempotency_key;
   return stored;
+}
+
+Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket) {
+  if (!ticket.idempotency_key.empty()) {
+    // Runs inside the batch transaction, so it also sees a same-key create committed
+    // earlier in this very batch.
+    static const std::string kSelectByKey =
+        "SELECT " + std::string(kTicketColumns) +
+        ", request_hash FROM tickets WHERE idempotency_key = ?1";
+    auto existing = db.prepare(kSelectByKey);
+    if (!existing) return std::unexpected(std::move(existing.error()));
+    existing->bind(1, ticket.idempotency_key);
+    auto row = existing->step();
+    if (!row) return std::unexpected(std::move(row.error()));
+    if (*row) {
+      if (existing->column_text(21) != ticket.request_hash) {
+        return std::unexpected(StoreError{
+            StoreError::Code::conflict,
+            "idempotency key '" + ticket.idempotency_key + "' was used for a different request"});
+      }
+      auto first = read_ticket(*existing);
+      if (!first) return std::unexpected(std::move(first.error()));
+      return CreateOutcome{std::move(*first), false};
+    }
+  }
+  // Safe without AUTOINCREMENT: this connection holds the write lock and rows are never
+  // deleted, so max(id) + 1 is the id SQLite would pick, known before the insert so the
+  // ref can go into the same row.
+  auto next_id = db.query_int64("SELECT coalesce(max(id), 0) + 1 FROM tickets");
+  if (!next_id) return std::unexpected(std::move(next_id.error()));
+  auto stored = insert_ticket(db, *next_id, encode_ref(*next_id), ticket);
+  if (!stored) return std::unexpected(std::move(stored.error()));
+  return CreateOutcome{std::move(*stored), true};
 }
 
 }  // namespace triaged::storage

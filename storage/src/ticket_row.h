@@ -30,4 +30,10 @@ Result<StoredTicket> read_ticket(const Statement& row);
 Result<StoredTicket> insert_ticket(Database& db, std::int64_t id, const std::string& ref,
                                    const NewTicket& ticket);
 
+// One create inside the caller's transaction: a new ticket (id, ref, "created" event), or
+// the first ticket of a reused idempotency key (created=false), or Code::conflict. Code::io
+// means the database failed and the caller must undo this ticket's writes; any other
+// outcome wrote nothing or wrote it all.
+Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket);
+
 }  // namespace triaged::storage

@@ -21,4 +21,13 @@ Result<CreateOutcome> TicketStore::create_and_wait(NewTicket ticket) {
   return outcome.get();
 }
 
+Result<MailOutcome> TicketStore::write_mail_and_wait(MailWrite write) {
+  // Shared for the same reason as in create_and_wait.
+  auto promise = std::make_shared<std::promise<Result<MailOutcome>>>();
+  auto outcome = promise->get_future();
+  write_mail(std::move(write),
+             [promise](Result<MailOutcome> result) { promise->set_value(std::move(result)); });
+  return outcome.get();
+}
+
 }  // namespace triaged::storage

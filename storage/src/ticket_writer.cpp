@@ -6,14 +6,15 @@
 #include <system_error>
 #include <utility>
 
-#include "ticket_ref.h"
+#include "mail_writer.h"
 #include "ticket_row.h"
 
 namespace triaged::storage {
 namespace {
 
-// A callback that throws must not take the writer thread, and every later ticket, with it.
-void deliver(const TicketStore::CreateCallback& done, Result<CreateOutcome> outcome) {
+// A callback that throws must not take the writer thread, and every later write, with it.
+template <typename Callback, typename Value>
+void deliver(const Callback& done, Result<Value> outcome) {
   if (!done) return;
   try {
     done(std::move(outcome));
@@ -23,41 +24,6 @@ void deliver(const TicketStore::CreateCallback& done, Result<CreateOutcome> outc
 
 StoreError io_error(std::string message) {
   return StoreError{StoreError::Code::io, std::move(message)};
-}
-
-// One create inside the batch transaction. Code::io means the database failed and the
-// caller must undo this ticket's writes; any other outcome wrote nothing or wrote it all.
-Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket) {
-  if (!ticket.idempotency_key.empty()) {
-    // Runs inside the batch transaction, so it also sees a same-key create committed
-    // earlier in this very batch.
-    static const std::string kSelectByKey =
-        "SELECT " + std::string(kTicketColumns) +
-        ", request_hash FROM tickets WHERE idempotency_key = ?1";
-    auto existing = db.prepare(kSelectByKey);
-    if (!existing) return std::unexpected(std::move(existing.error()));
-    existing->bind(1, ticket.idempotency_key);
-    auto row = existing->step();
-    if (!row) return std::unexpected(std::move(row.error()));
-    if (*row) {
-      if (existing->column_text(21) != ticket.request_hash) {
-        return std::unexpected(StoreError{
-            StoreError::Code::conflict,
-            "idempotency key '" + ticket.idempotency_key + "' was used for a different request"});
-      }
-      auto first = read_ticket(*existing);
-      if (!first) return std::unexpected(std::move(first.error()));
-      return CreateOutcome{std::move(*first), false};
-    }
-  }
-  // Safe without AUTOINCREMENT: this connection holds the write lock and rows are never
-  // deleted, so max(id) + 1 is the id SQLite would pick, known before the insert so the
-  // ref can go into the same row.
-  auto next_id = db.query_int64("SELECT coalesce(max(id), 0) + 1 FROM tickets");
-  if (!next_id) return std::unexpected(std::move(next_id.error()));
-  auto stored = insert_ticket(db, *next_id, encode_ref(*next_id), ticket);
-  if (!stored) return std::unexpected(std::move(stored.error()));
-  return CreateOutcome{std::move(*stored), true};
 }
 
 }  // namespace
@@ -82,22 +48,59 @@ TicketWriter::TicketWriter(GuardedDatabase& db, const StoreOptions& options)
 TicketWriter::~TicketWriter() { close(); }
 
 void TicketWriter::submit(NewTicket ticket, TicketStore::CreateCallback done) {
+  enqueue(PendingCreate{std::move(ticket), std::move(done)});
+}
+
+void TicketWriter::submit(MailWrite write, TicketStore::MailCallback done) {
+  enqueue(PendingMail{std::move(write), std::move(done)});
+}
+
+TicketWriter::Outcome TicketWriter::failure(const Pending& item, const StoreError& error) {
+  if (std::holds_alternative<PendingCreate>(item)) {
+    return Outcome(std::in_place_index<0>, std::unexpected(error));
+  }
+  return Outcome(std::in_place_index<1>, std::unexpected(error));
+}
+
+void TicketWriter::answer(const Pending& item, Outcome outcome) {
+  if (const auto* create = std::get_if<PendingCreate>(&item)) {
+    deliver(create->done, std::get<0>(std::move(outcome)));
+  } else {
+    deliver(std::get<PendingMail>(item).done, std::get<1>(std::move(outcome)));
+  }
+}
+
+void TicketWriter::enqueue(Pending item) {
   std::unique_lock lock(queue_mutex_);
   if (closing_) {
     lock.unlock();
-    deliver(done, std::unexpected(StoreError{StoreError::Code::closed, "the store is closed"}));
+    answer(item, failure(item, StoreError{StoreError::Code::closed, "the store is closed"}));
     return;
   }
   if (queue_.size() >= queue_limit_) {
     lock.unlock();
-    deliver(done, std::unexpected(StoreError{
-                      StoreError::Code::overloaded,
-                      "write queue is full (" + std::to_string(queue_limit_) + " waiting)"}));
+    answer(item, failure(item, StoreError{StoreError::Code::overloaded,
+                                          "write queue is full (" +
+                                              std::to_string(queue_limit_) + " waiting)"}));
     return;
   }
-  queue_.push_back(Pending{std::move(ticket), std::move(done)});
+  queue_.push_back(std::move(item));
   lock.unlock();
   queue_ready_.notify_one();
+}
+
+Result<void> TicketWriter::write_now(const std::function<Result<void>(Database&)>& write) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (closing_) {
+      return std::unexpected(StoreError{StoreError::Code::closed, "the store is closed"});
+    }
+  }
+  std::lock_guard lock(db_.mutex);
+  auto tx = Transaction::begin(db_.db, Transaction::Mode::immediate);
+  if (!tx) return std::unexpected(std::move(tx.error()));
+  if (auto written = write(db_.db); !written) return written;
+  return tx->commit();
 }
 
 Result<void> TicketWriter::record_rule_set(const std::string& version, const std::string& name,
@@ -135,7 +138,7 @@ void TicketWriter::run() {
   std::vector<Pending> batch;
   while (next_batch(batch)) {
     Outcomes outcomes = commit_batch(batch);
-    for (std::size_t i = 0; i < batch.size(); ++i) deliver(batch[i].done, std::move(outcomes[i]));
+    for (std::size_t i = 0; i < batch.size(); ++i) answer(batch[i], std::move(outcomes[i]));
     batch.clear();
   }
 }
@@ -161,28 +164,38 @@ bool TicketWriter::next_batch(std::vector<Pending>& batch) {
 
 TicketWriter::Outcomes TicketWriter::commit_batch(const std::vector<Pending>& batch) {
   const auto fail_all = [&](const StoreError& error) {
-    return Outcomes(batch.size(), std::unexpected(error));
+    Outcomes failed;
+    failed.reserve(batch.size());
+    for (const Pending& item : batch) failed.push_back(failure(item, error));
+    return failed;
   };
   std::lock_guard lock(db_.mutex);
   Database& db = db_.db;
   auto tx = Transaction::begin(db, Transaction::Mode::immediate);
   if (!tx) return fail_all(tx.error());
 
-  // Each ticket gets a savepoint, so a row SQLite rejects fails alone and the rest of the
-  // batch still commits. Errors that make SQLite abandon the whole transaction (disk full,
-  // I/O) leave nothing to save: then every ticket in the batch fails with Code::io.
+  // Each write gets a savepoint, so a row SQLite rejects (or a mail write refused halfway)
+  // fails alone and the rest of the batch still commits. Errors that make SQLite abandon the
+  // whole transaction (disk full, I/O) leave nothing to save: then every write in the batch
+  // fails with Code::io.
   Outcomes outcomes;
   outcomes.reserve(batch.size());
   for (const Pending& item : batch) {
-    if (auto saved = db.exec("SAVEPOINT ticket"); !saved) return fail_all(saved.error());
-    auto outcome = create_one(db, item.ticket);
-    if (!outcome && outcome.error().code == StoreError::Code::io) {
-      if (!db.in_transaction()) {
-        return fail_all(io_error("batch rolled back: " + outcome.error().message));
-      }
-      if (auto undone = db.exec("ROLLBACK TO ticket"); !undone) return fail_all(undone.error());
+    if (auto saved = db.exec("SAVEPOINT item"); !saved) return fail_all(saved.error());
+    Outcome outcome = std::holds_alternative<PendingCreate>(item)
+                          ? Outcome(std::in_place_index<0>,
+                                    create_one(db, std::get<PendingCreate>(item).ticket))
+                          : Outcome(std::in_place_index<1>,
+                                    write_mail_one(db, std::get<PendingMail>(item).write));
+    const bool failed = std::visit([](const auto& result) { return !result.has_value(); },
+                                   outcome);
+    if (failed) {
+      const std::string why =
+          std::visit([](const auto& result) { return result.error().message; }, outcome);
+      if (!db.in_transaction()) return fail_all(io_error("batch rolled back: " + why));
+      if (auto undone = db.exec("ROLLBACK TO item"); !undone) return fail_all(undone.error());
     }
-    if (auto released = db.exec("RELEASE ticket"); !released) return fail_all(released.error());
+    if (auto released = db.exec("RELEASE item"); !released) return fail_all(released.error());
     outcomes.push_back(std::move(outcome));
   }
   if (auto committed = tx->commit(); !committed) return fail_all(committed.error());

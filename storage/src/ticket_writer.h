@@ -1,6 +1,6 @@
-// The single writer: one thread owns the write connection and commits queued creates in
-// batches, so many tickets share one durable commit (group commit). Callbacks run on that
-// thread after the batch's transaction has committed or failed.
+// The single writer: one thread owns the write connection and commits queued writes (ticket
+// creates and mail writes) in batches, so many share one durable commit (group commit).
+// Callbacks run on that thread after the batch's transaction has committed or failed.
 #pragma once
 
 #include <atomic>
@@ -9,9 +9,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "database.h"
@@ -32,7 +34,11 @@ class TicketWriter {
   // See TicketStore::create. `done` runs before submit returns when the queue is full
   // (overloaded) or the writer is closing (closed).
   void submit(NewTicket ticket, TicketStore::CreateCallback done);
-  // A write outside the create queue, on the write connection: rare and small.
+  // See TicketStore::write_mail; queued and batched together with creates.
+  void submit(MailWrite write, TicketStore::MailCallback done);
+  // A write outside the queue, on the write connection: rare and small. Runs `write` in its
+  // own IMMEDIATE transaction, committed if it succeeds; Code::closed once close() began.
+  Result<void> write_now(const std::function<Result<void>(Database&)>& write);
   Result<void> record_rule_set(const std::string& version, const std::string& name,
                                const std::string& source, const std::string& text,
                                Clock::time_point loaded_at);
@@ -43,13 +49,25 @@ class TicketWriter {
   std::uint64_t transactions_committed() const { return transactions_committed_.load(); }
 
  private:
-  struct Pending {
+  struct PendingCreate {
     NewTicket ticket;
     TicketStore::CreateCallback done;
   };
-  using Outcomes = std::vector<Result<CreateOutcome>>;
+  struct PendingMail {
+    MailWrite write;
+    TicketStore::MailCallback done;
+  };
+  using Pending = std::variant<PendingCreate, PendingMail>;
+  // outcomes[i] holds the alternative matching batch[i]'s.
+  using Outcome = std::variant<Result<CreateOutcome>, Result<MailOutcome>>;
+  using Outcomes = std::vector<Outcome>;
 
   TicketWriter(GuardedDatabase& db, const StoreOptions& options);
+  static Outcome failure(const Pending& item, const StoreError& error);
+  // Runs item's callback with `outcome`, which must be of the matching alternative.
+  static void answer(const Pending& item, Outcome outcome);
+  // Queues `item`, or answers it at once with overloaded or closed.
+  void enqueue(Pending item);
   void run();
   // Blocks for the next batch; false once closing and drained.
   bool next_batch(std::vector<Pending>& batch);

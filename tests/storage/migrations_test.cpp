@@ -56,6 +56,46 @@ TEST_CASE("reopening a database does not re-apply its migrations", "[storage]") 
   CHECK(raw.query("SELECT count(*) FROM rule_sets WHERE version = 'marker'") == "1");
 }
 
+TEST_CASE("a version 1 database with tickets migrates to version 2 and keeps them", "[storage]") {
+  TempDatabase file;
+  const StoreOptions options = options_for(Backing::file, file);
+  std::string fresh_schema;
+  StoredTicket before;
+  {
+    auto store = open_store(options);
+    before = create_ok(*store, make_ticket("from version 1")).ticket;
+  }
+  {
+    // Back to what migration 1 left: migration 2 only added these tables and their indexes.
+    RawConnection raw(file.path());
+    fresh_schema = raw.query("SELECT group_concat(sql, ';') FROM sqlite_master");
+    REQUIRE(raw.exec("DROP TABLE attachments; DROP TABLE messages; DROP TABLE quarantine; "
+                     "DROP TABLE outbox; PRAGMA user_version = 1") == SQLITE_OK);
+    REQUIRE(raw.query("SELECT count(*) FROM sqlite_master WHERE name = 'messages'") == "0");
+  }
+
+  auto store = open_store(options);
+
+  {
+    RawConnection raw(file.path());
+    CHECK(raw.query("PRAGMA user_version") == "2");
+    CHECK(raw.query("SELECT group_concat(sql, ';') FROM sqlite_master") == fresh_schema);
+  }
+  auto read = store->get(before.id);
+  REQUIRE(read);
+  REQUIRE(read->has_value());
+  CHECK((*read)->ref == before.ref);
+  MailWrite append;
+  append.kind = MailWrite::Kind::append_to_ticket;
+  append.ticket_id = before.id;
+  append.mailbox = "help@corp.example";
+  append.message_id = "after-upgrade@x";
+  append.received_at = before.created_at;
+  auto appended = store->write_mail_and_wait(append);
+  REQUIRE(appended);
+  CHECK(appended->kind == MailOutcome::Kind::appended);
+}
+
 TEST_CASE("a database written by a newer build is refused", "[storage]") {
   TempDatabase file;
   const StoreOptions options = options_for(Backing::file, file);
