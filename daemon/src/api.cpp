@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include "http_responses.h"
 #include "json_output.h"
+#include "mail_api.h"
 #include "server_limits.h"
 #include "problem.h"
 #include "routing/rule_spec.h"
@@ -15,23 +17,6 @@ namespace {
 
 namespace json = boost::json;
 using Clock = std::chrono::system_clock;
-
-Response json_response(http::status status, const json::value& body, const Request& req) {
-  Response res{status, req.version()};
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = json::serialize(body);
-  res.body() += '\n';
-  res.prepare_payload();
-  return res;
-}
-
-Response problem_response(const Problem& p, const Request& req) {
-  Response res = json_response(static_cast<http::status>(p.status), p.to_json(), req);
-  res.set(http::field::content_type, "application/problem+json");
-  return res;
-}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -44,14 +29,6 @@ std::string sha256_hex(std::string_view data) {
     out += kHex[digest[i] & 15];
   }
   return out;
-}
-
-std::string media_type(const Request& req) {
-  std::string ct(req[http::field::content_type]);
-  ct = ct.substr(0, ct.find(';'));
-  while (!ct.empty() && ct.back() == ' ') ct.pop_back();
-  for (auto& c : ct) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ct;
 }
 
 // The ticket in the request body, in whichever of the two accepted encodings it came.
@@ -121,6 +98,7 @@ class Handler {
     if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
     if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
     if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
+    if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
     fail(not_found("no resource at " + p));
   }
 
@@ -234,7 +212,11 @@ class Handler {
     if (!*found) return fail(not_found("no ticket " + id_or_ref));
     auto events = ctx_.store->events((*found)->id);
     if (!events) return store_failed(events.error());
-    ok(ticket_to_json(**found, &*events));
+    auto messages = ctx_.store->messages((*found)->id);
+    if (!messages) return store_failed(messages.error());
+    json::object body = ticket_to_json(**found, &*events);
+    body["messages"] = messages_to_json(*messages);
+    ok(body);
   }
 
   void list(const std::map<std::string, std::string>& q) {

@@ -14,6 +14,8 @@
 
 namespace triaged::daemon {
 
+class EmailIngest;
+
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -23,6 +25,8 @@ struct ApiContext {
   std::function<std::shared_ptr<const routing::RuleSet>()> rules;
   storage::TicketStore* store = nullptr;  // not owned; outlives the Api
   std::function<std::chrono::system_clock::time_point()> clock = [] { return std::chrono::system_clock::now(); };
+  const EmailIngest* email = nullptr;     // not owned; null: the email endpoints answer 503
+  std::function<void()> mail_queued;      // called after a write queued outgoing mail
 };
 
 class Api {

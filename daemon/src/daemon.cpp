@@ -98,6 +98,7 @@ struct Daemon::Impl {
     const auto deadline = std::chrono::steady_clock::now() + limits::kShutdownGrace;
     while (server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (outbox) outbox->stop();
     store->close();
     ioc.stop();
     for (auto& t : threads) t.join();
@@ -114,6 +115,8 @@ struct Daemon::Impl {
   net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
   std::atomic<std::shared_ptr<const routing::RuleSet>> rules;
   std::unique_ptr<storage::TicketStore> store;
+  std::unique_ptr<EmailIngest> email;
+  std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
   std::vector<std::thread> threads;
@@ -151,12 +154,17 @@ std::expected<void, std::string> Daemon::start() {
   ApiContext ctx;
   ctx.rules = [&d] { return d.rules.load(); };
   ctx.store = d.store.get();
+  d.email = std::make_unique<EmailIngest>(ctx.rules, *d.store, ctx.clock, d.options.email);
+  d.outbox = std::make_unique<OutboxSender>(*d.store, d.options.outbox);
+  ctx.email = d.email.get();
+  ctx.mail_queued = [&d] { d.outbox->poke(); };
   d.api = std::make_unique<Api>(std::move(ctx));
-  auto server = HttpServer::bind(d.ioc, *endpoint, *d.api, {d.options.max_body});
+  auto server = HttpServer::bind(d.ioc, *endpoint, *d.api, {d.options.max_body, d.options.max_email_body});
   if (!server) {
     d.store->close();
     return std::unexpected(server.error());
   }
+  d.outbox->start();
   d.server = std::move(*server);
   d.server->start();
   if (d.options.handle_signals) {

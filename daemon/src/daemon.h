@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "email_ingest.h"
+#include "outbox_sender.h"
 #include "server_limits.h"
 
 namespace triaged::daemon {
@@ -18,6 +20,9 @@ struct DaemonOptions {
   std::string rules_path;                  // empty: the example rule set built into the binary
   int threads = 2;
   std::size_t max_body = limits::kDefaultMaxBody;
+  std::size_t max_email_body = limits::kDefaultMaxEmailBody;  // POST /api/v1/ingest/email
+  EmailOptions email;                      // parsing limits, automatic reply cap
+  OutboxOptions outbox;                    // SMTP relay for automatic replies
   bool handle_signals = false;             // SIGHUP reloads, SIGTERM/SIGINT stop
 };
 

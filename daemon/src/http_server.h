@@ -17,7 +17,8 @@
 namespace triaged::daemon {
 
 struct ServerOptions {
-  std::size_t max_body = 0;  // bytes; larger bodies are answered 413
+  std::size_t max_body = 0;        // bytes; larger bodies are answered 413
+  std::size_t max_email_body = 0;  // the same for POST /api/v1/ingest/email (raw mail is bigger)
 };
 
 class HttpServer {

@@ -83,4 +83,37 @@ json::object ticket_to_json(const storage::StoredTicket& t, const std::vector<st
   return o;
 }
 
+json::array messages_to_json(const std::vector<storage::StoredMessage>& messages) {
+  json::array out;
+  for (const auto& m : messages) {
+    json::array attachments;
+    for (const auto& a : m.attachments) {
+      json::object o{{"id", a.id},           {"filename", a.filename}, {"content_type", a.content_type},
+                     {"size", a.size},       {"sha256", a.sha256},     {"inline", a.is_inline},
+                     {"dropped", a.dropped}};
+      if (a.dropped) o["drop_reason"] = a.drop_reason;
+      else o["url"] = "/api/v1/attachments/" + std::to_string(a.id);
+      attachments.push_back(std::move(o));
+    }
+    json::object o{{"id", m.id},
+                   {"at", format_time(m.at)},
+                   {"direction", m.direction},
+                   {"kind", m.kind},
+                   {"channel", m.channel},
+                   {"mailbox", m.mailbox},
+                   {"message_id", m.message_id},
+                   {"from", {{"name", m.from_name}, {"address", m.from_address}}},
+                   {"to", m.to_address},
+                   {"subject", m.subject},
+                   {"text", m.text},
+                   {"attachments", std::move(attachments)}};
+    if (m.raw_size > 0) {
+      o["raw_size"] = m.raw_size;
+      o["raw_url"] = "/api/v1/messages/" + std::to_string(m.id) + "/raw";
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 }  // namespace triaged::daemon

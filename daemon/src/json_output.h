@@ -25,6 +25,10 @@ boost::json::object decision_to_json(const routing::Decision& d);
 boost::json::object ticket_to_json(const storage::StoredTicket& t,
                                    const std::vector<storage::TicketEvent>* events = nullptr);
 
+// A ticket's thread: each message with its text and attachment metadata, and the URLs that
+// serve the raw message and each attachment's bytes.
+boost::json::array messages_to_json(const std::vector<storage::StoredMessage>& messages);
+
 }  // namespace triaged::daemon
 
 namespace triaged::daemon {

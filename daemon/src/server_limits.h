@@ -9,6 +9,8 @@ namespace triaged::daemon::limits {
 // A ticket is a few KB of text; 1 MiB leaves room for long pasted emails and is still far
 // below what could exhaust memory with many concurrent clients.
 constexpr std::size_t kDefaultMaxBody = 1024 * 1024;
+// One raw email with its attachments: mail servers commonly cap messages at 25-50 MB.
+constexpr std::size_t kDefaultMaxEmailBody = 40 * 1024 * 1024;
 // Request line plus headers. Browsers send 1-4 KB; 16 KB accepts big cookies, stops abuse.
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 // A client that sends nothing for this long is gone or hostile (slowloris); free its socket.

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "api.h"
+#include "email_ingest.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
 #include "test_rules.h"
@@ -34,7 +35,7 @@ inline std::chrono::system_clock::time_point test_epoch() {
 
 class ApiHarness {
  public:
-  explicit ApiHarness(std::string_view rules_yaml = kTestRules) {
+  explicit ApiHarness(std::string_view rules_yaml = kTestRules, daemon::EmailOptions email = {}) {
     auto loaded = rules::load_rules_text(rules_yaml, "test-rules.yaml");
     if (!loaded) {
       std::string why;
@@ -53,6 +54,8 @@ class ApiHarness {
     context.rules = [rules = rules_] { return rules; };
     context.store = store_.get();
     context.clock = [this] { return now_.load(); };
+    email_ = std::make_unique<daemon::EmailIngest>(context.rules, *store_, context.clock, std::move(email));
+    context.email = email_.get();
     api_ = std::make_unique<daemon::Api>(std::move(context));
   }
   ~ApiHarness() { store_->close(); }
@@ -105,6 +108,10 @@ class ApiHarness {
     return boost::json::parse(res.body()).as_object();
   }
 
+  Response post_email(std::string raw, const std::string& mailbox = "support@shop.example") {
+    return send(http::verb::post, "/api/v1/ingest/email?mailbox=" + mailbox, "message/rfc822", std::move(raw));
+  }
+
   void set_clock(std::chrono::system_clock::time_point t) { now_.store(t); }
   storage::TicketStore& store() { return *store_; }
 
@@ -112,6 +119,7 @@ class ApiHarness {
   std::atomic<std::chrono::system_clock::time_point> now_{test_epoch()};
   std::shared_ptr<const routing::RuleSet> rules_;
   std::unique_ptr<storage::TicketStore> store_;
+  std::unique_ptr<daemon::EmailIngest> email_;
   std::unique_ptr<daemon::Api> api_;
 };
 

@@ -79,11 +79,13 @@ class TempDir {
   fs::path path_;
 };
 
-// A child process whose stdout and stderr are redirected to the given files.
-inline pid_t spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
+// A child process whose stdout and stderr are redirected to the given files, and stdin read
+// from `in_path`.
+inline pid_t spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path,
+                   const std::string& in_path = "/dev/null") {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, in_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char*> argv;
@@ -121,12 +123,13 @@ struct ProgramResult {
   std::string err;
 };
 
-// Runs a program to completion; fails the test (after killing it) if it runs past `timeout`.
+// Runs a program to completion, its stdin read from `in_path`; fails the test (after killing
+// it) if it runs past `timeout`.
 inline ProgramResult run_program(const std::vector<std::string>& args, const TempDir& dir,
-                                 std::chrono::milliseconds timeout = 10s) {
+                                 std::chrono::milliseconds timeout = 10s, const std::string& in_path = "/dev/null") {
   static std::atomic<int> counter{0};
   const std::string stem = "run-" + std::to_string(counter++);
-  const pid_t pid = spawn(args, dir.file(stem + ".out"), dir.file(stem + ".err"));
+  const pid_t pid = spawn(args, dir.file(stem + ".out"), dir.file(stem + ".err"), in_path);
   auto code = wait_exit(pid, timeout);
   if (!code) {
     kill_and_reap(pid);
