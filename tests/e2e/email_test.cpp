@@ -47,6 +47,18 @@ bool has(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// The ticket's event kinds once `kind` is among them (the outbox marks a mail sent just after
+// the relay took it, so a test can see the mail a moment before the event); fails after 2 s.
+std::vector<std::string> events_once(unsigned short port, const std::string& ref, const std::string& kind) {
+  std::vector<std::string> kinds;
+  for (int i = 0; i < 100; ++i, std::this_thread::sleep_for(20ms)) {
+    kinds = event_kinds(json_of(http_get(port, "/api/v1/tickets/" + ref)));
+    if (has(kinds, kind)) return kinds;
+  }
+  FAIL("no " << kind << " event on " << ref);
+  return kinds;
+}
+
 TEST_CASE("an email becomes a ticket with its decoded subject and sender and keeps the raw bytes", "[e2e][email]") {
   TempDir dir;
   DaemonProcess daemon(dir, "");
@@ -115,6 +127,7 @@ TEST_CASE("a mail missing required fields is stored as needs_info and the reply 
   CHECK_THAT(question.header("Subject"), Catch::Contains("=?"));  // RFC 2047: the subject is Russian
   const std::string question_id = question.header("Message-ID");
   REQUIRE(question_id.size() > 2);
+  events_once(daemon.port(), ref, "auto_reply_sent");
 
   // The customer answers through the MTA's pipe, quoting our question.
   const std::string answer =
@@ -328,6 +341,24 @@ TEST_CASE("a quarantined automatic message is listed and reprocessing attaches i
   auto after = json_of(http_get(daemon.port(), "/api/v1/quarantine/" + std::to_string(qid)));
   CHECK(after.at("status") == "reprocessed");
   CHECK(after.at("ticket_id").to_number<std::int64_t>() == id_of(ticket));
+}
+
+}  // namespace
+}  // namespace triaged::e2e
+
+namespace triaged::e2e {
+namespace {
+
+TEST_CASE("a question the relay refuses once is retried after the backoff and recorded both times", "[e2e][email]") {
+  SmtpSink sink(/*refuse_first=*/1);
+  TempDir dir;
+  DaemonProcess daemon(dir, "", {"--smtp-url", sink.url(), "--smtp-retry-base", "1"});
+  auto body = json_of(post_mail(daemon.port(), late_courier_mail("retry@example.ru")));
+  const std::string ref = ref_of(body);
+  auto delivered = sink.wait_for(1, 15s);
+  CHECK(sink.refused() == 1);
+  CHECK(delivered[0].rcpt_to == std::vector<std::string>{"<anna.petrova@example.ru>"});
+  CHECK(has(events_once(daemon.port(), ref, "auto_reply_sent"), "auto_reply_failed"));
 }
 
 }  // namespace
