@@ -1,5 +1,5 @@
 // triagectl: the admin's command line. Rule sets: check, test. Email: mailgate (the MTA's
-// pipe), quarantine list and reprocess.
+// pipe), parse-mail (what triaged reads from a file), quarantine list and reprocess.
 #include <CLI/CLI.hpp>
 #include <sysexits.h>
 
@@ -9,6 +9,7 @@
 
 #include "cli_http.h"
 #include "mailgate.h"
+#include "parse_mail_command.h"
 #include "rules/rules.h"
 
 namespace {
@@ -138,6 +139,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   gate_cmd->add_flag("-q,--quiet", gate.quiet, "print nothing when the message was stored");
 
+  std::vector<std::string> mail_files;
+  bool with_text = false;
+  auto* parse_cmd = app.add_subcommand("parse-mail", "show what triaged reads from .eml files (one JSON line each)");
+  parse_cmd->add_option("FILE", mail_files, "message files")->required()->check(CLI::ExistingFile);
+  parse_cmd->add_flag("--text", with_text, "include the full text, quotes and signature included");
+
   Daemon daemon;
   auto* q_cmd = app.add_subcommand("quarantine", "mail that could not become a ticket");
   q_cmd->require_subcommand(1);
@@ -156,6 +163,7 @@ int main(int argc, char** argv) {
     gate.timeout = std::chrono::seconds(gate_timeout);
     return triaged::cli::run_mailgate(gate, stdin);
   }
+  if (parse_cmd->parsed()) return triaged::cli::parse_mail_files(mail_files, with_text);
   if (q_list->parsed()) return quarantine_list(daemon, list_all);
   if (q_re->parsed()) {
     if (ids.empty() && !reprocess_all) {

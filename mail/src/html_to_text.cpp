@@ -25,6 +25,10 @@ class TextBuilder {
 
   bool full() const { return out_.size() >= max_bytes_; }
 
+  // <blockquote> is how HTML mail quotes history; as "> " lines, the reply trimmer sees it.
+  void enter_quote() { ++quote_depth_; }
+  void leave_quote() { --quote_depth_; }
+
   void request_break(int newlines) { pending_newlines_ = std::max(pending_newlines_, newlines); }
   void line_break() { pending_newlines_ = std::min(pending_newlines_ + 1, 2); }
 
@@ -60,27 +64,28 @@ class TextBuilder {
 
  private:
   void flush_pending() {
-    if (out_.empty()) {
-      pending_newlines_ = 0;
-      pending_space_ = false;
-      return;
-    }
-    if (pending_newlines_ > 0) {
+    if (!out_.empty() && pending_newlines_ > 0) {
       while (!out_.empty() && out_.back() == ' ') out_.pop_back();
       int already = 0;
       for (auto it = out_.rbegin(); it != out_.rend() && *it == '\n' && already < 2; ++it) ++already;
-      for (int i = already; i < pending_newlines_; ++i) out_ += '\n';
-    } else if (pending_space_ && out_.back() != '\n' && out_.back() != ' ') {
+      for (int i = already; i < pending_newlines_; ++i) {
+        // A blank line inside a quote stays part of it, so the quoted run is not split.
+        if (i > 0 && quote_depth_ > 0) out_ += std::string(quote_depth_, '>');
+        out_ += '\n';
+      }
+    } else if (!out_.empty() && pending_space_ && out_.back() != '\n' && out_.back() != ' ') {
       out_ += ' ';
     }
     pending_newlines_ = 0;
     pending_space_ = false;
+    if (quote_depth_ > 0 && (out_.empty() || out_.back() == '\n')) out_ += std::string(quote_depth_, '>') + " ";
   }
 
   std::string out_;
   std::size_t max_bytes_;
   int pending_newlines_ = 0;
   bool pending_space_ = false;
+  int quote_depth_ = 0;
 };
 
 enum class Layout { kInline, kLine, kParagraph, kDropped };
@@ -130,12 +135,14 @@ void walk(xmlNode* node, TextBuilder& out, WalkState& state) {
     if (breaks > 0) out.request_break(breaks);
     if (is_list) ++state.list_depth;
     if (tag == "pre") ++state.pre_depth;
+    if (tag == "blockquote") out.enter_quote();
     if (tag == "li") {
       out.append_marker(std::string(2 * std::max(state.list_depth - 1, 0), ' ') + "- ");
     }
     walk(node->children, out, state);
     if (is_list) --state.list_depth;
     if (tag == "pre") --state.pre_depth;
+    if (tag == "blockquote") out.leave_quote();
     if (breaks > 0) out.request_break(breaks);
   }
 }

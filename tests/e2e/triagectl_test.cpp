@@ -45,3 +45,21 @@ TEST_CASE("triagectl check exits 1 if any one of several files is bad", "[e2e]")
 
 }  // namespace
 }  // namespace triaged::e2e
+
+namespace triaged::e2e {
+namespace {
+
+TEST_CASE("triagectl parse-mail prints what triaged reads from a mail and exits 1 on garbage", "[e2e]") {
+  TempDir dir;
+  const std::string good = dir.write("koi8.eml", std::string("From: Ivan <ivan@example.ru>\nSubject: =?KOI8-R?B?68/S0M/SwdTJ1w==?=\n"
+                                                             "Content-Type: text/plain; charset=koi8-r\n\n") +
+                                                     "\xf0\xd2\xc9\xd7\xc5\xd4\n");
+  const std::string bad = dir.write("garbage.bin", std::string("\x01\x02 not a mail at all \x03", 23));
+  auto result = run_program({binary("triagectl"), "parse-mail", good, bad}, dir);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains("\"subject\":\"Корпоратив\"") && Catch::Contains("\"text_for_rules\":\"Привет\"") && Catch::Contains("\"address\":\"ivan@example.ru\""));
+  CHECK_THAT(result.err, Catch::Contains(bad + ": ") && Catch::Contains("quarantine"));
+}
+
+}  // namespace
+}  // namespace triaged::e2e

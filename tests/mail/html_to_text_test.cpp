@@ -39,3 +39,16 @@ TEST_CASE("html_to_text caps its output at a UTF-8 boundary") {
   CHECK(text == "При");
   CHECK(is_valid_utf8(text));
 }
+
+TEST_CASE("html_to_text renders blockquotes as quoted lines that the reply trimmer removes") {
+  const std::string html =
+      "<div dir=\"ltr\">Номер заказа 12345678</div><br><div class=\"gmail_quote\">"
+      "<div class=\"gmail_attr\">пн, 30 нояб. 2026 г. в 12:00, Магазин &lt;support@shop.example&gt;:<br></div>"
+      "<blockquote class=\"gmail_quote\"><div>Нам не хватает данных:</div><p>номер заказа</p>"
+      "<blockquote>older</blockquote></blockquote></div>";
+  const std::string text = html_to_text(html);
+  CHECK(text ==
+        "Номер заказа 12345678\n\nпн, 30 нояб. 2026 г. в 12:00, Магазин <support@shop.example>:\n>\n"
+        "> Нам не хватает данных:\n>\n> номер заказа\n>>\n>> older");
+  CHECK(trim_quoted_and_signature(text) == "Номер заказа 12345678");
+}
