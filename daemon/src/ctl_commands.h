@@ -1,0 +1,17 @@
+// triagectl's subcommand groups. Each group adds its subcommands to the app and, for the one
+// the user chose, sets `run` to the function that does the work and returns the exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace triaged::cli {
+
+using Run = std::function<int()>;
+
+void add_rules_commands(CLI::App& app, Run& run);  // check, test, explain (ctl_rules.cpp)
+void add_db_commands(CLI::App& app, Run& run);     // replay, coverage (ctl_db.cpp)
+void add_mail_commands(CLI::App& app, Run& run);   // mailgate, parse-mail, quarantine (ctl_mail.cpp)
+
+}  // namespace triaged::cli
