@@ -7,6 +7,7 @@
 #include "http_responses.h"
 #include "json_output.h"
 #include "mail_api.h"
+#include "ticket_actions.h"
 #include "server_limits.h"
 #include "problem.h"
 #include "routing/rule_spec.h"
@@ -99,6 +100,7 @@ class Handler {
     if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
     if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
     if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
+    if (handle_ticket_action(ctx_, req_, p, respond_)) return;
     fail(not_found("no resource at " + p));
   }
 

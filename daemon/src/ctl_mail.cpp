@@ -6,10 +6,10 @@
 
 #include <cstdio>
 
-#include "cli_http.h"
+#include "ctl_http.h"
 #include "ctl_commands.h"
-#include "mailgate.h"
-#include "parse_mail_command.h"
+#include "ctl_mailgate.h"
+#include "ctl_parse_mail.h"
 
 namespace triaged::cli {
 namespace {

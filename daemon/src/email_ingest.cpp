@@ -6,6 +6,7 @@
 #include <random>
 
 #include "json_output.h"
+#include "mail_ticket.h"
 #include "needs_info_mail.h"
 #include "server_limits.h"
 
@@ -76,19 +77,6 @@ storage::NewMessage message_of(const mail::ParsedMessage& m, const std::string& 
   return out;
 }
 
-// What rules see of a mail: the new text only (quotes and signature trimmed), the sender as
-// requester, and the headers for header.NAME conditions.
-routing::Ticket ticket_of(const mail::ParsedMessage& m) {
-  routing::Ticket t;
-  t.subject = cut_utf8(m.subject, limits::kMaxSubjectBytes);
-  t.body = cut_utf8(m.text_for_rules, limits::kMaxBodyTextBytes);
-  t.requester.name = cut_utf8(m.from.name, limits::kMaxFieldValueBytes);
-  t.requester.email = cut_utf8(m.from.address, limits::kMaxFieldValueBytes);
-  t.channel = "email";
-  t.headers = m.headers;
-  return t;
-}
-
 // Every field the decision knows, as the ticket keeps them: values sent or typed first, then
 // those extracted from text, so a later re-check no longer depends on finding them again.
 std::string merged_fields_json(const routing::Ticket& ticket, const routing::Decision& d) {
@@ -112,6 +100,17 @@ json::array missing_json(const routing::Decision& d) {
 }
 
 }  // namespace
+
+routing::Ticket ticket_from_mail(const mail::ParsedMessage& m) {
+  routing::Ticket t;
+  t.subject = cut_utf8(m.subject, limits::kMaxSubjectBytes);
+  t.body = cut_utf8(m.text_for_rules, limits::kMaxBodyTextBytes);
+  t.requester.name = cut_utf8(m.from.name, limits::kMaxFieldValueBytes);
+  t.requester.email = cut_utf8(m.from.address, limits::kMaxFieldValueBytes);
+  t.channel = "email";
+  t.headers = m.headers;
+  return t;
+}
 
 EmailIngest::EmailIngest(std::function<std::shared_ptr<const routing::RuleSet>()> rules,
                          storage::TicketStore& store, std::function<Clock::time_point()> clock,
@@ -262,7 +261,7 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
       // ticket knows plus the new text, under the topic it was routed to.
       routing::Ticket t = thread->ticket;
       t.topic = thread->topic;
-      const routing::Ticket reply = ticket_of(m);
+      const routing::Ticket reply = ticket_from_mail(m);
       t.body = cut_utf8(t.body + "\n\n" + reply.body, limits::kMaxBodyTextBytes);
       routing::Decision d = routing::route(*rules, t, now);
       storage::TicketUpdate update;
@@ -285,7 +284,7 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
   }
 
   // A new ticket, routed and checked exactly like one from the form.
-  routing::Ticket t = ticket_of(m);
+  routing::Ticket t = ticket_from_mail(m);
   routing::Decision d = routing::route(*rules, t, now);
   storage::NewTicket nt;
   nt.topic = d.topic;

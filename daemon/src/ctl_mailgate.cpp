@@ -1,10 +1,10 @@
-#include "mailgate.h"
+#include "ctl_mailgate.h"
 
 #include <sysexits.h>
 
 #include <boost/json.hpp>
 
-#include "cli_http.h"
+#include "ctl_http.h"
 
 namespace triaged::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "cli_http.h"
+#include "ctl_http.h"
 
 #include <curl/curl.h>
 

@@ -1,4 +1,4 @@
-#include "parse_mail_command.h"
+#include "ctl_parse_mail.h"
 
 #include <boost/json.hpp>
 
