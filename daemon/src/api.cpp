@@ -1,9 +1,10 @@
 #include "api.h"
 
 #include <boost/json.hpp>
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include "admin_api.h"
+#include "digest.h"
 #include "http_responses.h"
 #include "json_output.h"
 #include "mail_api.h"
@@ -18,19 +19,6 @@ namespace {
 
 namespace json = boost::json;
 using Clock = std::chrono::system_clock;
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 // The ticket in the request body, in whichever of the two accepted encodings it came.
 std::expected<routing::Ticket, Problem> read_ticket(const Request& req) {
@@ -79,8 +67,8 @@ Target parse_target(std::string_view target) {
 
 class Handler {
  public:
-  Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond)
-      : ctx_(ctx), req_(req), respond_(respond) {}
+  Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond, Peer peer)
+      : ctx_(ctx), req_(req), respond_(respond), peer_(peer) {}
 
   void run() {
     Target target = parse_target(req_.target());
@@ -99,6 +87,7 @@ class Handler {
     if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
     if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
     if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
+    if (handle_admin_request(ctx_, req_, p, peer_, respond_)) return;
     if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_ticket_action(ctx_, req_, p, respond_)) return;
     fail(not_found("no resource at " + p));
@@ -263,17 +252,18 @@ class Handler {
   const ApiContext& ctx_;
   const Request& req_;
   Api::Respond& respond_;
+  const Peer peer_;
 };
 
 }  // namespace
 
-void Api::handle(const Request& request, Respond respond) const {
+void Api::handle(const Request& request, Respond respond, Peer peer) const {
   auto answered = std::make_shared<std::atomic<bool>>(false);
   Respond once = [answered, respond = std::move(respond)](Response res) {
     if (!answered->exchange(true)) respond(std::move(res));
   };
   try {
-    Handler(context_, request, once).run();
+    Handler(context_, request, once, peer).run();
   } catch (const std::exception& e) {
     // A bug, not bad input: answer 500 rather than drop the connection without a word.
     spdlog::error("api: unexpected exception handling {} {}: {}", std::string(request.method_string()),

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "routing/routing.h"
+#include "rules_admin.h"
 #include "storage/ticket_store.h"
 
 namespace triaged::daemon {
@@ -27,6 +28,12 @@ struct ApiContext {
   std::function<std::chrono::system_clock::time_point()> clock = [] { return std::chrono::system_clock::now(); };
   const EmailIngest* email = nullptr;     // not owned; null: the email endpoints answer 503
   std::function<void()> mail_queued;      // called after a write queued outgoing mail
+  RulesAdmin rules_admin;                 // empty: the admin endpoints answer 503
+};
+
+// Who sent a request, as far as the API needs to know.
+struct Peer {
+  bool loopback = true;  // 127.0.0.0/8 or ::1 (in-process callers count as local)
 };
 
 class Api {
@@ -36,7 +43,7 @@ class Api {
   using Respond = std::function<void(Response)>;
   // Calls `respond` exactly once: at once for most requests, or from the storage writer
   // thread once a created ticket is durable. Never throws.
-  void handle(const Request& request, Respond respond) const;
+  void handle(const Request& request, Respond respond, Peer peer = {}) const;
 
  private:
   ApiContext context_;

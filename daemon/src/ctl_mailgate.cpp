@@ -77,7 +77,7 @@ int run_mailgate(const MailgateOptions& options, std::FILE* in) {
   std::fprintf(stderr, "mailgate: HTTP %ld from %s: %s\n", reply.status, options.url.c_str(), summary(reply.body).c_str());
   // Only a verdict on the message itself may bounce it. Everything else (5xx, overload,
   // a wrong key or URL) is the operator's to fix, and the mail must wait for that, not vanish.
-  if (reply.status == 400 || reply.status == 413 || reply.status == 415 || reply.status == 422) return EX_DATAERR;
+  if (reply.status == 413 || reply.status == 415) return EX_DATAERR;
   return EX_TEMPFAIL;
 }
 

@@ -2,7 +2,9 @@
 // POST /api/v1/ingest/email and exits with the sysexits code the MTA acts on: 0 once the
 // daemon stored it in any form (ticket, reply, duplicate, quarantine), 75 (EX_TEMPFAIL, the
 // MTA keeps the mail and retries) whenever the daemon could not take it for a reason that
-// may pass, 65 (EX_DATAERR, a bounce) only when the daemon refused the message itself.
+// may pass, 65 (EX_DATAERR, a bounce) only when the daemon refused the message itself (413
+// too large, 415). Any other answer (a 400 from a bad --mailbox, 401/403, 404 from a wrong
+// --url, 5xx) is the operator's to fix, and the mail waits in the MTA's queue meanwhile.
 #pragma once
 
 #include <chrono>

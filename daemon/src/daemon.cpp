@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "http_server.h"
+#include "rules_watch.h"
 #include "rules/rules.h"
 
 namespace triaged::daemon {
@@ -57,10 +58,25 @@ struct Daemon::Impl {
   }
 
   void install(const rules::LoadedRules& loaded) {
+    const auto now = std::chrono::system_clock::now();
     rules.store(loaded.rules);
-    auto recorded = store->record_rule_set(loaded.version, loaded.rules->spec().name, loaded.source, loaded.text,
-                                           std::chrono::system_clock::now());
+    {
+      std::lock_guard lock(status_mutex);
+      status.version = loaded.version;
+      status.name = loaded.rules->spec().name;
+      status.source = loaded.source;
+      status.text = loaded.text;
+      status.loaded_at = now;
+      status.tests_passed = loaded.tests_passed;
+    }
+    // Every version that goes live is kept, so a ticket's rules_version can always be read.
+    auto recorded = store->record_rule_set(loaded.version, loaded.rules->spec().name, loaded.source, loaded.text, now);
     if (!recorded) spdlog::error("recording rule set {}: {}", loaded.version, recorded.error().message);
+  }
+
+  RulesStatus rules_status() {
+    std::lock_guard lock(status_mutex);
+    return status;
   }
 
   void wait_for_signals() {
@@ -68,24 +84,37 @@ struct Daemon::Impl {
       if (ec) return;
       if (signo == SIGHUP) {
         // Reloading reads a file and compiles: do it off the I/O threads.
-        std::thread([this] {
-          auto r = reload();
-          if (!r) spdlog::error("reload failed, keeping rules {}: {}", rules.load()->version(), r.error());
-        }).detach();
+        std::thread([this] { (void)reload("signal"); }).detach();
         return wait_for_signals();
       }
       std::thread([this] { stop(); }).detach();
     });
   }
 
-  std::expected<std::string, std::string> reload() {
+  std::expected<RulesStatus, routing::Diagnostics> reload(const std::string& trigger) {
     std::lock_guard lock(reload_mutex);
-    spdlog::info("reloading rules from {}", options.rules_path.empty() ? embedded_rules_source() : options.rules_path);
-    auto loaded = load();
-    if (!loaded) return std::unexpected(loaded.error());
+    spdlog::info("reloading rules from {} ({})", options.rules_path.empty() ? embedded_rules_source() : options.rules_path,
+                 trigger);
+    auto loaded = options.rules_path.empty() ? rules::load_rules_text(embedded_rules_text(), embedded_rules_source())
+                                             : rules::load_rules_file(options.rules_path);
+    const auto now = std::chrono::system_clock::now();
+    if (!loaded) {
+      spdlog::error("reload failed, keeping rules {}:\n{}", rules.load()->version(), join_diagnostics(loaded.error()));
+      std::lock_guard status_lock(status_mutex);
+      status.last_attempt_at = now;
+      status.last_attempt_ok = false;
+      status.last_attempt_trigger = trigger;
+      status.last_errors = loaded.error();
+      return std::unexpected(std::move(loaded.error()));
+    }
     install(*loaded);
     spdlog::info("rules reloaded: {} {} ({} inline tests passed)", loaded->source, loaded->version, loaded->tests_passed);
-    return loaded->version;
+    std::lock_guard status_lock(status_mutex);
+    status.last_attempt_at = now;
+    status.last_attempt_ok = true;
+    status.last_attempt_trigger = trigger;
+    status.last_errors.clear();
+    return status;
   }
 
   void stop() {
@@ -93,6 +122,7 @@ struct Daemon::Impl {
     if (stopped || !started) return;
     spdlog::info("stopping: no new connections, finishing requests in flight");
     server->stop_accepting();
+    watch.reset();
     boost::system::error_code ec;
     signals.cancel(ec);
     const auto deadline = std::chrono::steady_clock::now() + limits::kShutdownGrace;
@@ -120,7 +150,10 @@ struct Daemon::Impl {
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
   std::vector<std::thread> threads;
+  std::unique_ptr<RulesWatch> watch;
   std::mutex reload_mutex;
+  std::mutex status_mutex;
+  RulesStatus status;  // guarded by status_mutex
   std::mutex stop_mutex;
   std::condition_variable stopped_cv;
   bool started = false;
@@ -158,6 +191,8 @@ std::expected<void, std::string> Daemon::start() {
   d.outbox = std::make_unique<OutboxSender>(*d.store, d.options.outbox);
   ctx.email = d.email.get();
   ctx.mail_queued = [&d] { d.outbox->poke(); };
+  ctx.rules_admin.status = [&d] { return d.rules_status(); };
+  ctx.rules_admin.reload = [&d](const std::string& trigger) { return d.reload(trigger); };
   d.api = std::make_unique<Api>(std::move(ctx));
   auto server = HttpServer::bind(d.ioc, *endpoint, *d.api, {d.options.max_body, d.options.max_email_body});
   if (!server) {
@@ -165,6 +200,14 @@ std::expected<void, std::string> Daemon::start() {
     return std::unexpected(server.error());
   }
   d.outbox->start();
+  if (d.options.watch_rules && !d.options.rules_path.empty()) {
+    auto watch = RulesWatch::start(d.options.rules_path, [&d] { (void)d.reload("watch"); });
+    if (!watch) {
+      d.store->close();
+      return std::unexpected("--watch-rules: " + watch.error());
+    }
+    d.watch = std::move(*watch);
+  }
   d.server = std::move(*server);
   d.server->start();
   if (d.options.handle_signals) {
@@ -185,7 +228,11 @@ std::string Daemon::rules_version() const {
   auto r = impl_->rules.load();
   return r ? r->version() : "";
 }
-std::expected<std::string, std::string> Daemon::reload() { return impl_->reload(); }
+std::expected<std::string, std::string> Daemon::reload() {
+  auto reloaded = impl_->reload("api");
+  if (!reloaded) return std::unexpected(join_diagnostics(reloaded.error()));
+  return reloaded->version;
+}
 void Daemon::stop() { impl_->stop(); }
 
 void Daemon::wait() {

@@ -24,6 +24,7 @@ struct DaemonOptions {
   EmailOptions email;                      // parsing limits, automatic reply cap
   OutboxOptions outbox;                    // SMTP relay for automatic replies
   bool handle_signals = false;             // SIGHUP reloads, SIGTERM/SIGINT stop
+  bool watch_rules = false;                // reload when rules_path changes on disk (inotify)
 };
 
 class Daemon {
@@ -38,8 +39,10 @@ class Daemon {
   unsigned short port() const;
   std::string rules_version() const;
 
-  // Builds a new rule set from rules_path off to the side and swaps it in; on any error the
-  // old rules stay live and the errors are returned. Returns the new version.
+  // Builds a new rule set from rules_path off to the side (parse, validate, compile, run its
+  // inline tests) and swaps it in; requests in flight finish with the set they started with.
+  // On any error the old rules stay live and the errors are returned. Returns the new version.
+  // SIGHUP, POST /api/v1/admin/rules/reload and the file watch all come here.
   std::expected<std::string, std::string> reload();
 
   // Stops accepting, lets in-flight requests finish (bounded), flushes the store. Idempotent.

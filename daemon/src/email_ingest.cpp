@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "digest.h"
 #include "json_output.h"
 #include "mail_ticket.h"
 #include "needs_info_mail.h"
@@ -173,15 +174,19 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
     });
   };
 
+  // Mail without a Message-ID (Postfix adds none to relayed mail) still needs a dedupe key:
+  // the MTA redelivers after any timeout, even one that came after the daemon stored it.
+  const std::string content_key = "sha256:" + sha256_hex(raw);
   auto parsed = mail::parse_message(raw, options_.parse);
   if (!parsed) {
+    w.message_id = content_key;
     w.kind = MailWrite::Kind::quarantine;
     w.quarantine_reason = "cannot be parsed: " + parsed.error().reason;
     w.raw = std::move(raw);
     return submit(std::move(w));
   }
   const mail::ParsedMessage& m = *parsed;
-  w.message_id = m.message_id;
+  w.message_id = m.message_id.empty() ? content_key : m.message_id;
 
   // Threading, strongest evidence first: our Message-IDs quoted in In-Reply-To/References
   // (or in a bounce), then the [#REF] tag, trusted only from the ticket's own requester.
@@ -201,16 +206,18 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
       if (*t) thread = std::move(**t), threaded_by = "message-id";
     }
   }
-  if (!thread) {
-    if (auto tag = mail::find_ticket_tag(m.subject)) {
-      auto t = store_.get_by_ref(*tag);
-      if (!t) return done(std::unexpected(t.error()));
-      if (*t && same_address((*t)->ticket.requester.email, m.from.address))
-        thread = std::move(**t), threaded_by = "subject tag";
-      else if (*t)
-        foreign = std::move(**t);
+  // Every tag, in order: another system's tag may come before ours.
+  for (const auto& tag : thread ? std::vector<std::string>{} : mail::find_ticket_tags(m.subject)) {
+    auto t = store_.get_by_ref(tag);
+    if (!t) return done(std::unexpected(t.error()));
+    if (!*t) continue;
+    if (same_address((*t)->ticket.requester.email, m.from.address)) {
+      thread = std::move(**t), threaded_by = "subject tag";
+      break;
     }
+    if (!foreign) foreign = std::move(**t);
   }
+  if (thread) foreign.reset();
 
   if (m.is_automatic()) {
     // Kept as evidence (a bounce says the customer never got our question), never answered.
@@ -255,8 +262,11 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
   if (thread) {
     w.kind = MailWrite::Kind::append_to_ticket;
     w.ticket_id = thread->id;
-    w.events.push_back({"threaded", event_json({{"by", threaded_by}})});
-    if (thread->status == "needs_info") {
+    const bool from_requester = same_address(thread->ticket.requester.email, m.from.address);
+    w.events.push_back({"threaded", event_json({{"by", threaded_by}, {"from_requester", from_requester}})});
+    // Someone else in the thread (a CC, a colleague) adds to the conversation, but only the
+    // requester's own answer may complete the ticket or be asked, and so learn its ref.
+    if (thread->status == "needs_info" && from_requester) {
       // The reply may carry what was asked for: check the template again on everything the
       // ticket knows plus the new text, under the topic it was routed to.
       routing::Ticket t = thread->ticket;
@@ -290,7 +300,8 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
   nt.topic = d.topic;
   nt.department = d.department;
   nt.priority = d.priority;
-  if (d.has_due()) nt.due_at = d.due_at;
+  // The SLA clock starts when the ticket reaches its queue, not while we wait for the customer.
+  if (d.has_due() && d.complete()) nt.due_at = d.due_at;
   nt.received_at = now;
   nt.rules_version = rules->version();
   nt.decision_json = json::serialize(decision_to_json(d));

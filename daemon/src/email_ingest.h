@@ -29,8 +29,7 @@ struct EmailOptions {
 
 struct IngestResult {
   // "created" (routed into its queue), "needs_info" (stored, fields asked for), "appended"
-  // (a reply on its ticket), "noted" (automatic mail kept on its ticket), "duplicate",
-  // "quarantined".
+  // (a reply, or automatic mail kept as a note, on its ticket), "duplicate", "quarantined".
   std::string outcome;
   std::optional<storage::StoredTicket> ticket;
   std::int64_t quarantine_id = 0;

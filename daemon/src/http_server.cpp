@@ -37,6 +37,11 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    // An IPv4 client on a dual-stack socket shows as ::ffff:127.0.0.1; that is loopback too.
+    const auto address = ep.address();
+    loopback_ = !ec && (address.is_loopback() ||
+                        (address.is_v6() && address.to_v6().is_v4_mapped() &&
+                         boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback()));
   }
 
   void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this())); }
@@ -62,6 +67,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read(ec, bytes);
     const auto length = parser_->content_length();
     if (length && *length > body_limit_) return on_read(http::error::body_limit, bytes);
+    // One deadline covers the whole body: give a big one time to arrive at a modest rate
+    // (a 40 MB mail from a remote MTA), not the 30 s meant for a small ticket.
+    if (length) stream_.expires_after(limits::kReadTimeout + std::chrono::seconds(*length / limits::kMinUploadBytesPerSecond));
     parser_->body_limit(body_limit_);  // still enforced for chunked bodies
     // A client that asked first (curl does for bodies over 1 MB, e.g. a mail with attachments)
     // hears "go on" only now that the size is known to fit; a 413 instead reaches it before
@@ -107,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
         --self->server_->in_flight;
         self->do_write(std::move(res));
       });
-    });
+    }, Peer{loopback_});
   }
 
   void do_write(Response res) {
@@ -135,7 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::size_t body_limit_ = 0;  // the limit parser_ enforces, for the 413 it may cause
+  std::size_t body_limit_ = 0;
+  bool loopback_ = false;  // the limit parser_ enforces, for the 413 it may cause
   std::shared_ptr<Response> response_;
   std::shared_ptr<HttpServer::State> server_;
   std::string peer_;

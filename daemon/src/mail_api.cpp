@@ -149,7 +149,8 @@ class MailHandler {
           res.set(http::field::retry_after, "5");
           return respond(std::move(res));
         }
-        if (e.code == Code::bad_request) return respond(problem_response(bad_request(e.message), req));
+        // Code::bad_request here means ingest asked for something impossible (a ticket that
+        // vanished): our fault, not the message's, so the MTA must retry rather than bounce.
         spdlog::error("storage: {}", e.message);
         return respond(problem_response(internal_error("the ticket store failed; the message was not stored"), req));
       }
@@ -201,6 +202,11 @@ class MailHandler {
     auto entry = ctx_.store->get_quarantined(id);
     if (!entry) return store_failed(entry.error());
     if (!*entry) return fail(not_found("no quarantined message " + std::to_string(id)));
+    if ((*entry)->status != "held")
+      return fail({409, "conflict", "Already reprocessed",
+                   "quarantine entry " + std::to_string(id) + " was reprocessed into ticket " +
+                       ((*entry)->ticket_id ? std::to_string(*(*entry)->ticket_id) : std::string("(none)")),
+                   {}, {}});
     run_ingest(std::move((*entry)->raw), (*entry)->mailbox, id);
   }
 

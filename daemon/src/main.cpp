@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--db", options.db_path, "SQLite database file (created if missing)")->capture_default_str();
   app.add_option("--rules", options.rules_path, "YAML rule set (default: the built-in example, examples/eshop-ru)");
+  app.add_flag("--watch-rules", options.watch_rules, "reload the --rules file whenever it changes on disk");
   app.add_option("--threads", options.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--max-body", options.max_body, "largest accepted request body in bytes")->capture_default_str();
   app.add_option("--max-email-body", options.max_email_body, "largest accepted raw email in bytes")

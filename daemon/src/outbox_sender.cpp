@@ -100,6 +100,11 @@ void OutboxSender::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool OutboxSender::stopping() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
 void OutboxSender::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -119,6 +124,9 @@ void OutboxSender::deliver_due() {
     return;
   }
   for (const auto& item : *due) {
+    // An unreachable relay costs up to the timeout per mail: never make shutdown wait for
+    // the rest of the batch. What is not sent stays due for the next start.
+    if (stopping()) return;
     mail::OutgoingMessage out;
     out.from = {options_.from_name, options_.from_address};
     out.to = {item.mail.to_name, item.mail.to_address};

@@ -46,6 +46,7 @@ class OutboxSender {
  private:
   void run();
   void deliver_due();
+  bool stopping();
 
   storage::TicketStore& store_;
   const OutboxOptions options_;

@@ -15,6 +15,9 @@ constexpr std::size_t kDefaultMaxEmailBody = 40 * 1024 * 1024;
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 // A client that sends nothing for this long is gone or hostile (slowloris); free its socket.
 constexpr std::chrono::seconds kReadTimeout{30};
+// A body may arrive this slowly and still make it: its deadline is the read timeout plus
+// its size at this rate (about 7 minutes for a 40 MB mail).
+constexpr std::size_t kMinUploadBytesPerSecond = 100 * 1000;
 // Writing a response should take milliseconds; a peer that does not read is dropped.
 constexpr std::chrono::seconds kWriteTimeout{30};
 // After SIGTERM, in-flight requests get this long before the io_context is stopped.

@@ -1,6 +1,7 @@
 // Subject-line helpers: reply/forward prefixes and our "[#REF]" ticket tag.
 #include <glib.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -73,9 +74,10 @@ std::string strip_reply_prefixes(std::string_view subject) {
   return std::string(rest);
 }
 
-std::optional<std::string> find_ticket_tag(std::string_view subject) {
+std::vector<std::string> find_ticket_tags(std::string_view subject) {
   constexpr std::size_t kMinRef = 3;
   constexpr std::size_t kMaxRef = 12;
+  std::vector<std::string> refs;
   for (std::size_t open = subject.find("[#"); open != std::string_view::npos;
        open = subject.find("[#", open + 1)) {
     std::size_t end = open + 2;
@@ -86,10 +88,16 @@ std::optional<std::string> find_ticket_tag(std::string_view subject) {
       for (auto& c : ref) {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
       }
-      return ref;
+      if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(std::move(ref));
     }
   }
-  return std::nullopt;
+  return refs;
+}
+
+std::optional<std::string> find_ticket_tag(std::string_view subject) {
+  auto refs = find_ticket_tags(subject);
+  if (refs.empty()) return std::nullopt;
+  return std::move(refs.front());
 }
 
 }  // namespace triaged::mail

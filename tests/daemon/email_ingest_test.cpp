@@ -162,3 +162,60 @@ TEST_CASE("an attachment is served with its bytes type and a safe download name"
 
 }  // namespace
 }  // namespace triaged::testing
+
+namespace triaged::testing {
+namespace {
+
+std::string without_message_id(const std::string& raw) {
+  const auto at = raw.find("Message-ID:");
+  return raw.substr(0, at) + raw.substr(raw.find("\r\n", at) + 2);
+}
+
+TEST_CASE("a mail without a Message-ID delivered twice is one ticket", "[email]") {
+  ApiHarness api(kMailRules);
+  const std::string raw = without_message_id(mail("Ivan <ivan@example.com>", "Courier", "Order 12345678, no courier."));
+  auto first = body_json(api.post_email(raw));
+  auto second = body_json(api.post_email(raw));
+  CHECK(str(second.at("outcome")) == "duplicate");
+  CHECK(second.at("ticket").at("id") == first.at("ticket").at("id"));
+}
+
+TEST_CASE("our tag after another system's tag still threads the reply", "[email]") {
+  ApiHarness api(kMailRules);
+  auto first = body_json(api.post_email(mail("Ivan <ivan@example.com>", "Courier", "Order 12345678, no courier.")));
+  const std::string ref = str(first.at("ticket").at("ref"));
+  auto reply = body_json(api.post_email(mail("ivan@example.com", "[#JIRA-12] Re: [#" + ref + "] Courier", "Any news?")));
+  CHECK(str(reply.at("outcome")) == "appended");
+  CHECK(reply.at("ticket").at("id") == first.at("ticket").at("id"));
+}
+
+TEST_CASE("a colleague in the thread adds to a needs_info ticket but neither completes it nor is asked", "[email]") {
+  ApiHarness api(kMailRules);
+  auto first = body_json(api.post_email(mail("Ivan <ivan@example.com>", "Courier is late", "Nobody came.")));
+  CHECK(first.at("ticket").at("due_at").is_null());
+  const std::string original = api.store().messages(first.at("ticket").at("id").to_number<std::int64_t>())->at(0).message_id;
+  auto cc = body_json(api.post_email(mail("Olga <olga@example.com>", "Re: Courier is late", "Order 12345678",
+                                          "In-Reply-To: <" + original + ">\r\n")));
+  CHECK(str(cc.at("outcome")) == "appended");
+  CHECK(str(cc.at("ticket").at("status")) == "needs_info");
+  CHECK(cc.at("reply_queued") == false);
+  CHECK(outbox(api).size() == 1);
+}
+
+TEST_CASE("a quarantine entry can be reprocessed once and then answers 409", "[email]") {
+  ApiHarness api(kMailRules);
+  auto held = body_json(api.post_email(mail("robot@example.com", "Auto", "away", "Auto-Submitted: auto-replied\r\n")));
+  const std::string id = str(held.at("quarantine_id"));
+  // Still nothing to attach it to: it stays held, and no second entry appears.
+  auto again = body_json(api.send(http::verb::post, "/api/v1/quarantine/" + id + "/reprocess", "", ""));
+  CHECK(str(again.at("outcome")) == "quarantined");
+  CHECK(str(again.at("quarantine_id")) == id);
+  auto entries = api.store().quarantined("", 10);
+  REQUIRE(entries);
+  CHECK(entries->size() == 1);
+  REQUIRE(api.store().mark_reprocessed(std::stoll(id), std::nullopt));
+  problem_of(api.send(http::verb::post, "/api/v1/quarantine/" + id + "/reprocess", "", ""), 409);
+}
+
+}  // namespace
+}  // namespace triaged::testing

@@ -99,6 +99,9 @@ std::string strip_reply_prefixes(std::string_view subject);
 // The ticket ref in our subject tag "[#REF]" anywhere in the subject, normalised to upper
 // case; nullopt when there is none.
 std::optional<std::string> find_ticket_tag(std::string_view subject);
+// Every "[#REF]" tag in the subject, in order, without repeats: another system's tag
+// ("[#JIRA-12] Re: [#K7M-3QX] ...") may come before ours.
+std::vector<std::string> find_ticket_tags(std::string_view subject);
 
 // Removes quoted history ("> " lines, "On ... wrote:", "-----Original Message-----",
 // Outlook "From: ... Sent: ..." blocks, Russian "... пишет:") and the signature ("-- " and

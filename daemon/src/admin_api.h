@@ -1,0 +1,15 @@
+// The admin endpoints for rule sets: GET /api/v1/admin/rules, POST .../reload, .../validate.
+// Until API keys exist they answer only clients on a loopback address (403 otherwise).
+#pragma once
+
+#include <string>
+
+#include "api.h"
+
+namespace triaged::daemon {
+
+// Answers `req` if `path` is an admin endpoint and returns true; false otherwise.
+bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path, const Peer& peer,
+                          const Api::Respond& respond);
+
+}  // namespace triaged::daemon
