@@ -4,6 +4,7 @@
 
 #include "http_responses.h"
 #include "json_output.h"
+#include "rules/lint.h"
 #include "rules/rules.h"
 
 namespace triaged::daemon {
@@ -89,12 +90,15 @@ class AdminHandler {
     if (!loaded) {
       return ok(json::object{{"valid", false}, {"errors", diagnostics_json(loaded.error())}, {"warnings", json::array{}}});
     }
+    json::array warnings;
+    for (const auto& w : rules::lint_rules(*loaded))
+      warnings.push_back({{"where", w.where}, {"code", w.code}, {"message", w.message}});
     ok(json::object{{"valid", true},
                     {"version", loaded->version},
                     {"topics", loaded->rules->spec().topics.size()},
                     {"tests_passed", loaded->tests_passed},
                     {"errors", json::array{}},
-                    {"warnings", json::array{}}});
+                    {"warnings", std::move(warnings)}});
   }
 
   const ApiContext& ctx_;

@@ -34,6 +34,18 @@ std::string shorten(const std::string& s) {
   return s.substr(0, cut) + "...";
 }
 
+// A trailing * on a word makes it a prefix: `достав*` matches доставка, доставили, ...
+std::vector<Term> phrase_terms(std::string_view written, Stemmers& stemmers) {
+  std::vector<Term> terms;
+  const std::string_view rest = trim(written);
+  for (const Token& t : analyze(rest, stemmers)) {
+    const std::size_t end = t.offset + t.length;
+    const bool prefix = end < rest.size() && rest[end] == '*';
+    terms.push_back({prefix ? t.folded : t.stem, prefix});
+  }
+  return terms;
+}
+
 class Builder {
  public:
   explicit Builder(RuleSet::Impl& impl) : impl_(impl), stemmers_(impl.spec.languages) {}
@@ -209,13 +221,7 @@ class Builder {
   Phrase compile_phrase(const std::string& written, const std::string& where) {
     Phrase p;
     p.written = written;
-    std::string_view rest = trim(written);
-    // A trailing * on a word makes it a prefix: `достав*` matches доставка, доставили, ...
-    for (const Token& t : analyze(rest, stemmers_)) {
-      const std::size_t end = t.offset + t.length;
-      const bool prefix = end < rest.size() && rest[end] == '*';
-      p.terms.push_back({prefix ? t.folded : t.stem, prefix});
-    }
+    p.terms = phrase_terms(written, stemmers_);
     if (p.terms.empty()) error(where, "keyword " + quoted(written) + " has no letters or digits");
     return p;
   }
@@ -288,5 +294,16 @@ std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSe
 }
 
 std::vector<std::string> supported_languages() { return language_codes(); }
+
+std::string keyword_key(const std::vector<std::string>& languages, std::string_view phrase) {
+  std::vector<std::string> usable;
+  for (const auto& l : languages)
+    if (is_supported_language(l)) usable.push_back(l);
+  Stemmers stemmers(usable);
+  std::string key;
+  for (const Term& t : phrase_terms(phrase, stemmers))
+    key += (key.empty() ? "" : " ") + t.text + (t.prefix ? "*" : "");
+  return key;
+}
 
 }  // namespace triaged::routing

@@ -49,7 +49,27 @@ std::string describe_leaf(const routing::ConditionTrace& leaf) {
   return out + " at " + std::to_string(m.offset);
 }
 
-// The part of the trace that chose the topic, short enough to read in one diagnostic.
+bool has_department(const routing::RuleSet& rules, const std::string& id) {
+  const auto& departments = rules.spec().departments;
+  return std::any_of(departments.begin(), departments.end(),
+                     [&](const auto& d) { return d.id == id; });
+}
+
+// Names in a test that the rule set does not define: such a test could never pass, and
+// saying so beats "expected topic "delivry", got ...".
+std::vector<std::string> unknown_names(const routing::RuleSet& rules, const TestCase& test) {
+  std::vector<std::string> out;
+  if (!test.ticket.topic.empty() && !rules.has_topic(test.ticket.topic))
+    out.push_back("ticket names unknown topic " + quote(test.ticket.topic));
+  if (test.expect.topic && !rules.has_topic(*test.expect.topic))
+    out.push_back("expects unknown topic " + quote(*test.expect.topic));
+  if (test.expect.department && !has_department(rules, *test.expect.department))
+    out.push_back("expects unknown department " + quote(*test.expect.department));
+  return out;
+}
+
+}  // namespace
+
 std::string decided_by(const routing::Decision& d) {
   switch (d.source) {
     case routing::TopicSource::operator_choice:
@@ -71,55 +91,46 @@ std::string decided_by(const routing::Decision& d) {
   return "decided by " + (leaves.empty() ? d.topic + "/when" : leaves);
 }
 
-bool has_department(const routing::RuleSet& rules, const std::string& id) {
-  const auto& departments = rules.spec().departments;
-  return std::any_of(departments.begin(), departments.end(),
-                     [&](const auto& d) { return d.id == id; });
+CaseResult run_case(const routing::RuleSet& rules, const TestCase& test) {
+  CaseResult result;
+  result.decision = route(rules, test.ticket, kTestNow);
+  if (auto unknown = unknown_names(rules, test); !unknown.empty()) {
+    result.mismatches = std::move(unknown);
+    return result;
+  }
+  const routing::Decision& d = result.decision;
+  const Expectation& x = test.expect;
+  std::vector<std::string>& mismatches = result.mismatches;
+  if (x.topic && *x.topic != d.topic)
+    mismatches.push_back("expected topic " + quote(*x.topic) + ", got " + quote(d.topic));
+  if (x.department && *x.department != d.department)
+    mismatches.push_back("expected department " + quote(*x.department) + ", got " +
+                         quote(d.department));
+  if (x.priority && *x.priority != d.priority)
+    mismatches.push_back(std::string("expected priority ") + routing::to_string(*x.priority) +
+                         ", got " + routing::to_string(d.priority));
+  compare_fields("missing", x.missing, d, mismatches);
+  compare_fields("invalid", x.invalid, d, mismatches);
+  return result;
 }
-
-// Names in a test that the rule set does not define: such a test could never pass, and
-// saying so beats "expected topic "delivry", got ...".
-std::vector<std::string> unknown_names(const routing::RuleSet& rules, const InlineTest& test) {
-  std::vector<std::string> out;
-  if (!test.ticket.topic.empty() && !rules.has_topic(test.ticket.topic))
-    out.push_back("ticket names unknown topic " + quote(test.ticket.topic));
-  if (test.expect.topic && !rules.has_topic(*test.expect.topic))
-    out.push_back("expects unknown topic " + quote(*test.expect.topic));
-  if (test.expect.department && !has_department(rules, *test.expect.department))
-    out.push_back("expects unknown department " + quote(*test.expect.department));
-  return out;
-}
-
-}  // namespace
 
 InlineTestResults run_inline_tests(const routing::RuleSet& rules,
-                                   const std::vector<InlineTest>& tests) {
+                                   const std::vector<TestCase>& tests) {
   InlineTestResults results;
-  for (const InlineTest& test : tests) {
+  for (const TestCase& test : tests) {
     if (auto unknown = unknown_names(rules, test); !unknown.empty()) {
       results.failures.push_back({test.where, test.label + " " + join(unknown)});
       continue;
     }
-    const routing::Decision d = route(rules, test.ticket, kTestNow);
-    const Expectation& x = test.expect;
-    std::vector<std::string> mismatches;
-    if (x.topic && *x.topic != d.topic)
-      mismatches.push_back("expected topic " + quote(*x.topic) + ", got " + quote(d.topic));
-    if (x.department && *x.department != d.department)
-      mismatches.push_back("expected department " + quote(*x.department) + ", got " +
-                           quote(d.department));
-    if (x.priority && *x.priority != d.priority)
-      mismatches.push_back(std::string("expected priority ") + routing::to_string(*x.priority) +
-                           ", got " + routing::to_string(d.priority));
-    compare_fields("missing", x.missing, d, mismatches);
-    compare_fields("invalid", x.invalid, d, mismatches);
-    if (mismatches.empty()) {
+    const CaseResult result = run_case(rules, test);
+    if (result.passed()) {
       ++results.passed;
       continue;
     }
     std::string message = test.label + " failed: ";
-    for (std::size_t i = 0; i < mismatches.size(); ++i) message += (i ? "; " : "") + mismatches[i];
-    results.failures.push_back({test.where, message + " (" + decided_by(d) + ")"});
+    for (std::size_t i = 0; i < result.mismatches.size(); ++i)
+      message += (i ? "; " : "") + result.mismatches[i];
+    results.failures.push_back({test.where, message + " (" + decided_by(result.decision) + ")"});
   }
   return results;
 }

@@ -7,7 +7,7 @@
 
 #include "routing/routing.h"
 #include "routing/rule_spec.h"
-#include "spec_parser.h"
+#include "rules/cases.h"
 
 namespace triaged::rules {
 
@@ -17,6 +17,6 @@ struct InlineTestResults {
 };
 
 InlineTestResults run_inline_tests(const routing::RuleSet& rules,
-                                   const std::vector<InlineTest>& tests);
+                                   const std::vector<TestCase>& tests);
 
 }  // namespace triaged::rules

@@ -38,9 +38,11 @@ std::string content_version(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
 // The one place yaml-cpp exceptions are caught: a syntax error becomes a located diagnostic.
-std::optional<ParsedRules> parse(std::string_view text, const std::string& source,
-                                 routing::Diagnostics& diagnostics) {
+std::optional<ParsedRules> parse_document(std::string_view text, const std::string& source,
+                                          routing::Diagnostics& diagnostics) {
   // yaml-cpp skips a BOM without counting it; dropping it here keeps marks aligned with text.
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
   const std::string owned(text);
@@ -65,10 +67,12 @@ std::optional<ParsedRules> parse(std::string_view text, const std::string& sourc
   return std::nullopt;
 }
 
+namespace {
+
 std::expected<LoadedRules, routing::Diagnostics> load(std::string_view text,
                                                       const std::string& source) {
   routing::Diagnostics diagnostics;
-  std::optional<ParsedRules> parsed = parse(text, source, diagnostics);
+  std::optional<ParsedRules> parsed = parse_document(text, source, diagnostics);
   if (!parsed) return std::unexpected(std::move(diagnostics));
   const std::string version = content_version(text);
   parsed->spec.version = version;
@@ -91,7 +95,7 @@ std::expected<routing::RuleSetSpec, routing::Diagnostics> parse_rules_text(
     std::string_view text, const std::string& source) {
   try {
     routing::Diagnostics diagnostics;
-    std::optional<ParsedRules> parsed = parse(text, source, diagnostics);
+    std::optional<ParsedRules> parsed = parse_document(text, source, diagnostics);
     if (!parsed) return std::unexpected(std::move(diagnostics));
     parsed->spec.version = content_version(text);
     return std::move(parsed->spec);

@@ -9,29 +9,14 @@
 
 #include "routing/routing.h"
 #include "routing/rule_spec.h"
+#include "rules/cases.h"
 #include "yaml_reader.h"
 
 namespace triaged::rules {
 
-// What an inline test expects; an absent key is not compared.
-struct Expectation {
-  std::optional<std::string> topic;
-  std::optional<std::string> department;
-  std::optional<routing::Priority> priority;
-  std::optional<std::vector<std::string>> missing;  // compared as sets
-  std::optional<std::vector<std::string>> invalid;
-};
-
-struct InlineTest {
-  std::string label;  // `test "courier never came"` or `test #3`
-  std::string where;
-  routing::Ticket ticket;
-  Expectation expect;
-};
-
 struct ParsedRules {
   routing::RuleSetSpec spec;
-  std::vector<InlineTest> tests;
+  std::vector<TestCase> tests;
 };
 
 // Reads the whole document, reporting every structural problem through `reader`. The result
@@ -43,7 +28,15 @@ ParsedRules parse_rules(const YAML::Node& root, Reader& reader);
 std::optional<routing::ConditionSpec> parse_condition(const Entry& entry, std::string_view context,
                                                       const std::string& path, Reader& reader);
 
-std::vector<InlineTest> parse_tests(const Entry& entry, Reader& reader);
+// A sequence of test cases (a rule set's `tests:`, or a whole case file); `entry.value` is
+// the sequence.
+std::vector<TestCase> parse_tests(const Entry& entry, Reader& reader);
+
+// The whole document in `text`: YAML syntax errors and every structural problem go to
+// `diagnostics` (the one place yaml-cpp's exceptions are caught for rule sets). nullopt if
+// anything was reported.
+std::optional<ParsedRules> parse_document(std::string_view text, const std::string& source,
+                                          routing::Diagnostics& diagnostics);
 
 std::optional<routing::Priority> parse_priority(const Entry& entry, std::string_view context,
                                                 Reader& reader);

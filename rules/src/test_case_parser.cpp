@@ -85,8 +85,8 @@ Expectation parse_expect(const Entry& e, const std::string& label, Reader& r) {
 
 }  // namespace
 
-std::vector<InlineTest> parse_tests(const Entry& entry, Reader& r) {
-  std::vector<InlineTest> tests;
+std::vector<TestCase> parse_tests(const Entry& entry, Reader& r) {
+  std::vector<TestCase> tests;
   auto items = r.sequence(entry, "at top level");
   if (!items) return tests;
   for (std::size_t i = 0; i < items->size(); ++i) {
@@ -94,9 +94,12 @@ std::vector<InlineTest> parse_tests(const Entry& entry, Reader& r) {
     const std::string number = "test #" + std::to_string(i + 1);
     auto m = r.mapping(node, node.IsNull() ? r.where(entry) : r.where(node), number);
     if (!m) continue;
-    InlineTest test{number, r.where(node), {}, {}};
+    TestCase test{"#" + std::to_string(i + 1), number, r.where(node), {}, {}};
     if (const Entry* e = m->find("name")) {
-      if (auto name = r.string(*e, "in " + number)) test.label = "test " + quote(*name);
+      if (auto name = r.string(*e, "in " + number)) {
+        test.name = *name;
+        test.label = "test " + quote(*name);
+      }
     }
     const std::string context = "in " + test.label;
     r.check_keys(*m, context, kTestKeys);

@@ -70,6 +70,14 @@ TEST_CASE("validate checks a candidate rule set without touching the live one", 
   CHECK(good.at("tests_passed") == 1);
   CHECK(good.at("version").as_string() != live);
   CHECK(live_version(triaged.port()) == live);
+  CHECK(good.at("warnings").as_array().empty());
+  // Lint runs as in `triagectl check`: a department nothing routes to is a warning, not an error.
+  auto linted = json_of(post_yaml(triaged.port(), "/api/v1/admin/rules/validate",
+                                  replace_once(kTestRules, "  support: { title: \"Support\" }\n",
+                                               "  support: { title: \"Support\" }\n  legal: { title: \"Legal\" }\n")));
+  CHECK(linted.at("valid") == true);
+  REQUIRE(linted.at("warnings").as_array().size() == 1);
+  CHECK(linted.at("warnings").at(0).at("code") == "unused-department");
   CHECK(http_request(triaged.port(), http::verb::post, "/api/v1/admin/rules/validate", "{}", "application/json").status == 415);
 }
 

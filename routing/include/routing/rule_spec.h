@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "routing/routing.h"
@@ -99,6 +100,13 @@ std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSe
 // Every field `rules` knows: the declared ones in order, then the implicit name, email and
 // phone that the rule set did not declare itself.
 std::vector<FieldSpec> fields_of(const RuleSet& rules);
+
+// The form in which `words` and `all_words` compare the keyword `phrase` with ticket text
+// under `languages`: each word case-folded and stemmed, or folded and marked "*" when written
+// as a prefix, joined by spaces ("курьер*" -> "курьер*", "Заказами" -> "заказ"). Two keywords
+// with equal keys match exactly the same text; "" for a phrase without letters or digits.
+// Unsupported language codes are ignored.
+std::string keyword_key(const std::vector<std::string>& languages, std::string_view phrase);
 
 // Languages build_rule_set() accepts, as codes ("ru", "en", ...).
 std::vector<std::string> supported_languages();
