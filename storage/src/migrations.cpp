@@ -14,7 +14,7 @@ struct Migration {
 // Append only: never edit a migration that has shipped, add the next number instead.
 // Times are unix milliseconds (INTEGER) so they sort and compare in SQL without parsing.
 // STRICT tables make SQLite reject a value of the wrong type instead of storing it anyway.
-// Later features arrive as later migrations (2: the email path).
+// Later features arrive as later migrations (2: the email path; 3: judging rules on traffic).
 constexpr std::array kMigrations{
     Migration{1, R"sql(
 CREATE TABLE tickets (
@@ -144,6 +144,12 @@ CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 -- The daily cap on automatic replies counts by address whatever its case.
 CREATE INDEX outbox_by_recipient ON outbox(lower(to_address), created_at);
 )sql"},
+    Migration{3, R"sql(
+-- Replay and coverage read a period of tickets in (created_at, id) order, keyset-paged.
+CREATE INDEX tickets_by_created_at ON tickets(created_at, id);
+-- Coverage asks, per ticket, whether staff ever rerouted it.
+CREATE INDEX ticket_events_by_kind ON ticket_events(kind, ticket_id);
+)sql"},
 };
 
 }  // namespace
@@ -176,6 +182,19 @@ Result<void> migrate(Database& db) {
     if (!recorded) return recorded;
   }
   return tx->commit();
+}
+
+Result<void> check_schema_current(Database& db) {
+  auto current = db.query_int64("PRAGMA user_version");
+  if (!current) return std::unexpected(std::move(current.error()));
+  if (*current == latest_schema_version()) return {};
+  const std::string versions = "database schema version " + std::to_string(*current) + ", this build's " +
+                               std::to_string(latest_schema_version());
+  return std::unexpected(StoreError{
+      StoreError::Code::io,
+      *current > latest_schema_version()
+          ? versions + ": use the triaged build that wrote it"
+          : versions + ": start this build's triaged on it once so it migrates, then read it"});
 }
 
 }  // namespace triaged::storage

@@ -14,4 +14,8 @@ int latest_schema_version();
 // written by a newer build (its user_version is above latest_schema_version()).
 Result<void> migrate(Database& db);
 
+// For read-only connections, which cannot migrate: fails with Code::io unless the database
+// is at exactly latest_schema_version(), saying how to get it there.
+Result<void> check_schema_current(Database& db);
+
 }  // namespace triaged::storage

@@ -43,6 +43,13 @@ Result<std::unique_ptr<TicketStore>> SqliteTicketStore::open(const StoreOptions&
     return std::unexpected(StoreError{StoreError::Code::io, "no database path given"});
   }
   const bool in_memory = options.path == kMemoryPath;
+  if (options.read_only) {
+    if (in_memory) {
+      return std::unexpected(
+          StoreError{StoreError::Code::io, "a :memory: database cannot be opened read-only"});
+    }
+    return open_read_only(options);
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create_if_missing || in_memory) flags |= SQLITE_OPEN_CREATE;
   auto db = Database::open(options.path, flags);
@@ -62,6 +69,26 @@ Result<std::unique_ptr<TicketStore>> SqliteTicketStore::open(const StoreOptions&
   auto writer = TicketWriter::start(*store->write_db_, options);
   if (!writer) return std::unexpected(std::move(writer.error()));
   store->writer_ = std::move(*writer);
+  return store;
+}
+
+Result<std::unique_ptr<TicketStore>> SqliteTicketStore::open_read_only(
+    const StoreOptions& options) {
+  auto db = Database::open(options.path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+  if (!db) return std::unexpected(std::move(db.error()));
+  sqlite3_busy_timeout(db->handle(), static_cast<int>(options.busy_timeout.count()));
+  if (auto current = check_schema_current(*db); !current) {
+    return std::unexpected(at_path(options.path, std::move(current.error())));
+  }
+  auto write_db = std::make_unique<GuardedDatabase>(std::move(*db));
+  auto reader = std::make_unique<TicketReader>(options.path, options.busy_timeout);
+  std::unique_ptr<SqliteTicketStore> store(
+      new SqliteTicketStore(std::move(write_db), std::move(reader)));
+  auto writer = TicketWriter::start(*store->write_db_, options);
+  if (!writer) return std::unexpected(std::move(writer.error()));
+  store->writer_ = std::move(*writer);
+  // Closed from the start, so every write answers Code::closed without touching the file.
+  store->writer_->close();
   return store;
 }
 

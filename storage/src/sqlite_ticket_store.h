@@ -42,10 +42,17 @@ class SqliteTicketStore final : public TicketStore {
   Result<std::int64_t> replies_to_since(const std::string& address,
                                         Clock::time_point since) override;
 
+  Result<RerouteOutcome> reroute(const Reroute& reroute) override;
+  Result<std::int64_t> scan_tickets(const ScanQuery& query,
+                                    const std::function<bool(const StoredTicket&)>& visit) override;
+  Result<std::int64_t> count_tickets(std::optional<Clock::time_point> since) override;
+  Result<Coverage> coverage(std::optional<Clock::time_point> since) override;
+
   void close() override;
   std::uint64_t transactions_committed() const override;
 
  private:
+  static Result<std::unique_ptr<TicketStore>> open_read_only(const StoreOptions& options);
   SqliteTicketStore(std::unique_ptr<GuardedDatabase> write_db,
                     std::unique_ptr<TicketReader> reader);
 

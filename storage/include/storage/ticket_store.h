@@ -18,6 +18,7 @@
 
 #include "routing/routing.h"
 #include "storage/mail.h"
+#include "storage/traffic.h"
 
 namespace triaged::storage {
 
@@ -115,6 +116,13 @@ struct MailOutcome {
   bool update_applied = false;           // append_to_ticket: the TicketUpdate took effect
 };
 
+// The outcome of reroute(): the ticket as it is now, and whether this call changed it (false
+// when it already had that topic and department; then nothing was recorded).
+struct RerouteOutcome {
+  StoredTicket ticket;
+  bool changed = true;
+};
+
 struct TicketEvent {
   std::int64_t id = 0;
   std::int64_t ticket_id = 0;
@@ -152,6 +160,10 @@ struct StoreOptions {
   std::size_t queue_limit = 10000;  // creates waiting for the writer; beyond: overloaded
   // How long a statement waits for another process's lock before failing with Code::io.
   std::chrono::milliseconds busy_timeout{5000};
+  // For tools reading a database a running daemon writes: no write access, no migrations
+  // (the file must be at this build's schema version), and every write fails with
+  // Code::closed. Not for ":memory:".
+  bool read_only = false;
 };
 
 class TicketStore {
@@ -230,9 +242,30 @@ class TicketStore {
   // automatic replies per address. The address is compared case-insensitively.
   virtual Result<std::int64_t> replies_to_since(const std::string& address, Clock::time_point since) = 0;
 
+  // --- Judging rules on real traffic (see traffic.h) -------------------------------------
+
+  // Sets the ticket's topic, department and updated_at and appends a "rerouted" event
+  // {from_topic, from_department, to_topic, to_department, reason, actor}, in one
+  // transaction on the write connection. The stored decision, priority and due time stay as
+  // routed. A ticket that already has that topic and department is returned unchanged
+  // (changed=false) and nothing is recorded. A missing ticket fails with Code::bad_request.
+  virtual Result<RerouteOutcome> reroute(const Reroute& reroute) = 0;
+  // Calls `visit` with each ticket matching `query` in order, as stored: the ticket as
+  // received in .ticket (an explicit topic in .ticket.topic; fields as last updated, which
+  // for email tickets includes fields a reply supplied) plus its topic, department, status,
+  // rules_version and decision_json now. Reads one page per query, keyset-paged, and holds
+  // no connection or snapshot while `visit` runs, so `visit` may call this store. Stops
+  // early when `visit` returns false. Returns the number of tickets visited.
+  virtual Result<std::int64_t> scan_tickets(const ScanQuery& query,
+                                            const std::function<bool(const StoredTicket&)>& visit) = 0;
+  // Tickets created at or after `since` (all when unset).
+  virtual Result<std::int64_t> count_tickets(std::optional<Clock::time_point> since) = 0;
+  // How tickets created at or after `since` were routed and rerouted, from one snapshot.
+  virtual Result<Coverage> coverage(std::optional<Clock::time_point> since) = 0;
+
   // Stops accepting creates and mail writes, commits everything queued, stops the writer.
   // Idempotent. Reads keep working until the store is destroyed; record_rule_set,
-  // mark_reprocessed, mark_sent and mark_attempt_failed fail with Code::closed.
+  // mark_reprocessed, mark_sent, mark_attempt_failed and reroute fail with Code::closed.
   virtual void close() = 0;
 
   // Write transactions that carried creates, committed since open: with tickets created,
