@@ -1,9 +1,14 @@
 #include "admin_api.h"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <thread>
 
 #include "http_responses.h"
 #include "json_output.h"
+#include "replay.h"
 #include "rules/lint.h"
 #include "rules/rules.h"
 
@@ -48,11 +53,13 @@ class AdminHandler {
   AdminHandler(const ApiContext& ctx, const Request& req, const Api::Respond& respond)
       : ctx_(ctx), req_(req), respond_(respond) {}
 
-  void route(const std::string& path) {
+  void route(const std::string& path, const std::map<std::string, std::string>& query) {
+    query_ = &query;
     if (!ctx_.rules_admin.status) return fail(service_unavailable("rule administration is not available"));
     if (path == "/api/v1/admin/rules") return only(http::verb::get, [&] { show(); });
     if (path == "/api/v1/admin/rules/reload") return only(http::verb::post, [&] { reload(); });
     if (path == "/api/v1/admin/rules/validate") return only(http::verb::post, [&] { validate(); });
+    if (path == "/api/v1/admin/rules/simulate") return only(http::verb::post, [&] { simulate(); });
     fail(not_found("no resource at " + path));
   }
 
@@ -80,12 +87,19 @@ class AdminHandler {
     ok(status_json(*reloaded, false));
   }
 
-  // A candidate rule set checked exactly as a reload would check it, changing nothing.
-  void validate() {
+  // The candidate YAML of validate and simulate; false when it answered an error.
+  bool has_yaml_body() {
     const std::string type = media_type(req_);
     if (type != "application/yaml" && type != "application/x-yaml" && type != "text/yaml" && type != "text/plain")
-      return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/yaml"));
-    if (req_.body().empty()) return fail(bad_request("empty rule set", {{"body", "missing", "send the YAML rule set"}}));
+      return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/yaml")), false;
+    if (req_.body().empty())
+      return fail(bad_request("empty rule set", {{"body", "missing", "send the YAML rule set"}})), false;
+    return true;
+  }
+
+  // A candidate rule set checked exactly as a reload would check it, changing nothing.
+  void validate() {
+    if (!has_yaml_body()) return;
     auto loaded = rules::load_rules_text(req_.body(), "candidate.yaml");
     if (!loaded) {
       return ok(json::object{{"valid", false}, {"errors", diagnostics_json(loaded.error())}, {"warnings", json::array{}}});
@@ -101,14 +115,62 @@ class AdminHandler {
                     {"warnings", std::move(warnings)}});
   }
 
+  // The replay report of a candidate over the newest stored tickets: what a reload would
+  // change, before it happens. Runs off the I/O threads, one at a time, and bounded (20,000
+  // tickets replay in about 3 s) so that a stop's grace period covers it.
+  void simulate() {
+    if (!has_yaml_body()) return;
+    std::int64_t limit = 1000;
+    for (const auto& [k, v] : *query_) {
+      const bool digits = !v.empty() && v.size() < 7 && v.find_first_not_of("0123456789") == std::string::npos;
+      if (k == "limit" && digits && std::stoll(v) >= 1 && std::stoll(v) <= 20000) limit = std::stoll(v);
+      else if (k == "limit") return fail(bad_request("invalid limit", {{"limit", "invalid", "must be a whole number from 1 to 20000"}}));
+      else return fail(bad_request("invalid query", {{k, "unknown", "unknown query parameter (expected limit)"}}));
+    }
+    // Like `triagectl replay`: failing inline tests do not stop a simulation (seeing what a
+    // change does is how an admin learns which tests must change with it); they are listed.
+    auto loaded = rules::load_rules_text(req_.body(), "candidate.yaml");
+    std::shared_ptr<const routing::RuleSet> candidate;
+    routing::Diagnostics failing_tests;
+    if (loaded) {
+      candidate = loaded->rules;
+    } else if (auto spec = rules::parse_rules_text(req_.body(), "candidate.yaml")) {
+      if (auto built = routing::build_rule_set(std::move(*spec))) candidate = *built, failing_tests = loaded.error();
+    }
+    if (!candidate) return fail(validation_failed("the candidate rule set has errors", field_errors(loaded.error())));
+    static std::atomic<bool> running{false};
+    if (running.exchange(true)) {
+      Response res = problem_response(service_unavailable("another simulation is running"), req_);
+      res.set(http::field::retry_after, "5");
+      return respond_(std::move(res));
+    }
+    std::thread([store = ctx_.store, candidate, failing_tests = std::move(failing_tests), limit, respond = respond_,
+                 req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive()]() mutable {
+      req.keep_alive(keep_alive);
+      ReplayOptions options;
+      options.limit = limit;
+      auto report = replay(*store, *candidate, options);
+      running = false;
+      if (!report) {
+        spdlog::error("simulate: {}", report.error().message);
+        return respond(problem_response(internal_error("the ticket store failed during the simulation"), req));
+      }
+      json::object body = report_to_json(*report);
+      body["failing_inline_tests"] = diagnostics_json(failing_tests);
+      respond(json_response(http::status::ok, body, req));
+    }).detach();
+  }
+
   const ApiContext& ctx_;
   const Request& req_;
   const Api::Respond& respond_;
+  const std::map<std::string, std::string>* query_ = nullptr;
 };
 
 }  // namespace
 
-bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path, const Peer& peer,
+bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path,
+                          const std::map<std::string, std::string>& query, const Peer& peer,
                           const Api::Respond& respond) {
   if (!path.starts_with("/api/v1/admin/") && path != "/api/v1/admin") return false;
   if (!peer.loopback) {
@@ -117,7 +179,7 @@ bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::
                              req));
     return true;
   }
-  AdminHandler(ctx, req, respond).route(path);
+  AdminHandler(ctx, req, respond).route(path, query);
   return true;
 }
 

@@ -1,7 +1,9 @@
-// The admin endpoints for rule sets: GET /api/v1/admin/rules, POST .../reload, .../validate.
+// The admin endpoints for rule sets: GET /api/v1/admin/rules, POST .../reload, .../validate,
+// .../simulate (a candidate's replay report over the newest stored tickets).
 // Until API keys exist they answer only clients on a loopback address (403 otherwise).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "api.h"
@@ -9,7 +11,8 @@
 namespace triaged::daemon {
 
 // Answers `req` if `path` is an admin endpoint and returns true; false otherwise.
-bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path, const Peer& peer,
+bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path,
+                          const std::map<std::string, std::string>& query, const Peer& peer,
                           const Api::Respond& respond);
 
 }  // namespace triaged::daemon

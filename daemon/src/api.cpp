@@ -87,7 +87,7 @@ class Handler {
     if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
     if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
     if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
-    if (handle_admin_request(ctx_, req_, p, peer_, respond_)) return;
+    if (handle_admin_request(ctx_, req_, p, target.query, peer_, respond_)) return;
     if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_ticket_action(ctx_, req_, p, respond_)) return;
     fail(not_found("no resource at " + p));

@@ -164,3 +164,29 @@ TEST_CASE("reloads under continuous load lose no request and every ticket record
 
 }  // namespace
 }  // namespace triaged::e2e
+
+namespace triaged::e2e {
+namespace {
+
+TEST_CASE("simulate reports what a candidate rule set would change on the stored tickets", "[e2e][reload]") {
+  TempDir dir;
+  DaemonProcess triaged(dir, dir.write("rules.yaml", kTestRules));
+  for (int i = 0; i < 5; ++i) REQUIRE(http_post_json(triaged.port(), "/api/v1/tickets", std::string(kDeliveryJson)).status == 201);
+  // The candidate sends delivery problems to support instead of logistics.
+  const std::string candidate = replace_once(kTestRules, "    department: logistics\n", "    department: support\n");
+  auto reply = post_yaml(triaged.port(), "/api/v1/admin/rules/simulate?limit=3", candidate);
+  REQUIRE(reply.status == 200);
+  auto report = json_of(reply);
+  CHECK(report.at("total") == 3);
+  CHECK(report.at("department_changed") == 3);
+  CHECK(report.at("topic_changed") == 0);
+  CHECK(report.at("department_matrix").at("logistics").at("support") == 3);
+  // The candidate's inline test still expects logistics: listed, not fatal.
+  CHECK(report.at("failing_inline_tests").as_array().size() == 1);
+  auto bad = post_yaml(triaged.port(), "/api/v1/admin/rules/simulate", "topics: [");
+  CHECK(bad.status == 422);
+  CHECK(post_yaml(triaged.port(), "/api/v1/admin/rules/simulate?limit=0", candidate).status == 400);
+}
+
+}  // namespace
+}  // namespace triaged::e2e
