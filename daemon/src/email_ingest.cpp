@@ -255,6 +255,7 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
     NeedsInfoRequest req{m.from.address, m.from.name, on ? on->ticket.subject : m.subject, m.message_id,
                          m.references, new_message_id(options_.message_id_domain)};
     w.reply = needs_info_mail(*rules, d, req);
+    w.reply->daily_cap = options_.max_auto_replies_per_day;  // re-checked in the transaction
     return {};
   };
 

@@ -1,5 +1,6 @@
 #include "mail_writer.h"
 
+#include <chrono>
 #include <exception>
 #include <string_view>
 #include <utility>
@@ -105,13 +106,44 @@ Result<void> link(Database& db, const StoredTicket& ticket, std::int64_t other_i
   return insert_event(db, other_id, at, "linked", to_json(there));
 }
 
-// Events, reply and the re-read every write that touched a ticket ends with.
+// Whether the reply's daily cap still allows it, counted in this transaction.
+Result<bool> under_daily_cap(Database& db, const OutboxMail& reply, Clock::time_point at) {
+  if (reply.daily_cap <= 0) return true;
+  auto count = db.prepare(
+      "SELECT count(*) FROM outbox WHERE lower(to_address) = lower(?1) AND created_at >= ?2");
+  if (!count) return std::unexpected(std::move(count.error()));
+  count->bind(1, reply.to_address).bind(2, to_unix_ms(at - std::chrono::hours(24)));
+  auto row = count->step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  return count->column_int64(0) < reply.daily_cap;
+}
+
+// Events, reply and the re-read every write that touched a ticket ends with. Without
+// follow-ups (an update that did not apply) only the re-read remains.
 Result<MailOutcome> finish(Database& db, const MailWrite& write, const StoredTicket& ticket,
-                           Clock::time_point at, MailOutcome outcome) {
+                           Clock::time_point at, MailOutcome outcome, bool follow_ups = true) {
+  if (!follow_ups) {
+    auto current = select_ticket(db, ticket.id);
+    if (!current) return std::unexpected(std::move(current.error()));
+    outcome.ticket = std::move(*current);
+    return outcome;
+  }
   if (auto added = add_events(db, ticket.id, at, write.events); !added) {
     return std::unexpected(std::move(added.error()));
   }
+  bool reply_allowed = write.reply.has_value();
   if (write.reply) {
+    auto allowed = under_daily_cap(db, *write.reply, at);
+    if (!allowed) return std::unexpected(std::move(allowed.error()));
+    reply_allowed = *allowed;
+    if (!reply_allowed) {
+      const boost::json::object data{{"to", write.reply->to_address},
+                                     {"reason", "daily automatic reply limit reached"}};
+      if (auto added = insert_event(db, ticket.id, at, "auto_reply_suppressed", to_json(data)); !added)
+        return std::unexpected(std::move(added.error()));
+    }
+  }
+  if (reply_allowed) {
     auto outbox_id = queue_reply(db, ticket, at, *write.reply);
     if (!outbox_id) return std::unexpected(std::move(outbox_id.error()));
     outcome.outbox_id = *outbox_id;
@@ -196,7 +228,8 @@ Result<MailOutcome> append_to_ticket(Database& db, const MailWrite& write) {
   if (!touch) return std::unexpected(std::move(touch.error()));
   touch->bind(1, ticket.id).bind(2, to_unix_ms(at));
   if (auto done = touch->run(); !done) return std::unexpected(std::move(done.error()));
-  return finish(db, write, ticket, at, std::move(outcome));
+  const bool follow_ups = !write.update || outcome.update_applied;
+  return finish(db, write, ticket, at, std::move(outcome), follow_ups);
 }
 
 Result<MailOutcome> quarantine(Database& db, const MailWrite& write) {

@@ -238,3 +238,51 @@ TEST_CASE("reprocessing a quarantined message may make a ticket once", "[storage
 
 }  // namespace
 }  // namespace triaged::storage::test
+
+namespace triaged::storage::test {
+namespace {
+
+TEST_CASE("the daily reply cap holds for parallel writes in one batch", "[storage][mail]") {
+  TempDatabase file;
+  auto store = open_store(batching_options(file, 3));
+  MailOutcomes outcomes;
+  for (const char* id : {"p1@x", "p2@x", "p3@x"}) {
+    MailWrite write = create_write("help@corp.example", id, id, "needs_info");
+    write.reply = make_reply("Anna@Example.com", std::string("reply-") + id);
+    write.reply->daily_cap = 2;
+    store->write_mail(std::move(write), outcomes.callback());
+  }
+  auto results = outcomes.wait_for(3);
+  CHECK(store->transactions_committed() == 1);
+  int queued = 0;
+  for (const auto& r : results) {
+    REQUIRE(r);
+    if (r->outbox_id != 0) ++queued;
+  }
+  CHECK(queued == 2);
+  const auto suppressed = std::find_if(results.begin(), results.end(), [](const auto& r) { return r->outbox_id == 0; });
+  REQUIRE(suppressed != results.end());
+  CHECK(event_kinds(*store, (*suppressed)->ticket->id) == std::vector<std::string>{"created", "auto_reply_suppressed"});
+}
+
+TEST_CASE("an update that no longer applies skips the events and reply decided for it", "[storage][mail]") {
+  auto store = open_store(options_for(Backing::memory, TempDatabase()));
+  const MailOutcome first = mail_ok(*store, create_write("help@corp.example", "a@x", "First", "new"));
+  MailWrite write = append_write(first.ticket->id, "help@corp.example", "b@x", "Second");
+  TicketUpdate update;
+  update.status = "new";
+  update.only_if_status = "needs_info";
+  write.update = update;
+  write.events.push_back({"fields_completed", "{}"});
+  write.reply = make_reply("anna@example.com", "reply-skip@triaged");
+
+  const MailOutcome outcome = mail_ok(*store, write);
+
+  CHECK(outcome.kind == Kind::appended);
+  CHECK_FALSE(outcome.update_applied);
+  CHECK(outcome.outbox_id == 0);
+  CHECK(event_kinds(*store, first.ticket->id) == std::vector<std::string>{"created", "message_received"});
+}
+
+}  // namespace
+}  // namespace triaged::storage::test

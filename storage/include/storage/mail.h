@@ -72,6 +72,10 @@ struct OutboxMail {
   std::string in_reply_to;
   std::vector<std::string> references;
   std::string purpose;               // "needs_info", ...
+  // At most this many outbox mails to to_address in the 24 hours before the write (0: no
+  // cap). Checked inside the write's transaction, so parallel deliveries cannot exceed it;
+  // over the cap the reply is dropped and an "auto_reply_suppressed" event says so.
+  int daily_cap = 0;
 };
 
 struct OutboxItem {

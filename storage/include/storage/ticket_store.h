@@ -93,7 +93,10 @@ struct MailWrite {
   NewTicket ticket;                      // create_ticket: routed; status may be "needs_info"
   std::optional<std::int64_t> link_to;   // create_ticket: "linked" events on both tickets
   std::int64_t ticket_id = 0;            // append_to_ticket
-  std::optional<TicketUpdate> update;    // append_to_ticket
+  // append_to_ticket. When set but not applied (the ticket's status moved on, e.g. a racing
+  // reply released it first), `events` and `reply` are skipped too: they were decided for
+  // the state the update expected.
+  std::optional<TicketUpdate> update;
   NewMessage message;                    // create_ticket, append_to_ticket
   std::vector<EventRecord> events;       // appended after the write's own events
   std::optional<OutboxMail> reply;       // queued in the outbox in the same transaction
