@@ -27,7 +27,11 @@ bool find_phrase(const Phrase& phrase, const std::vector<Token>& tokens, const T
     if (out.size() >= kMaxMatchesPerLeaf) break;
     const std::size_t begin = tokens[i].offset;
     const std::size_t end = tokens[i + n - 1].offset + tokens[i + n - 1].length;
-    out.push_back({piece.field, begin, end - begin, std::string(piece.value.substr(begin, end - begin))});
+    // Two keywords of one condition can share a stem ("теплым", "теплый"): one span, one match.
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const TextMatch& m) {
+      return m.field == piece.field && m.offset == begin && m.length == end - begin;
+    });
+    if (!seen) out.push_back({piece.field, begin, end - begin, std::string(piece.value.substr(begin, end - begin))});
   }
   return found;
 }

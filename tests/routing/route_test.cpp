@@ -253,3 +253,15 @@ TEST_CASE("a phrase does not match across the end of a sentence but does across 
   CHECK(topic_of(*rules, ticket("", "Курьер не\nпривезли вчера")) == "other");
   CHECK(topic_of(*rules, ticket("", "Привезли всё, кроме сиропа")) == "late");
 }
+
+TEST_CASE("keywords of one condition that share a stem report each matched span once", "[routing]") {
+  RuleSetSpec s = base_spec();
+  s.topics.push_back(topic("cold_chain", "logistics", words("text", {"теплым", "теплый"})));
+  auto rules = build(s);
+  const Decision d = route(*rules, ticket("Привезли теплым", "лекарство теплое"), kNow);
+  REQUIRE(d.topic == "cold_chain");
+  const auto& leaf = d.trace.front().conditions.front();
+  REQUIRE(leaf.matches.size() == 2);
+  CHECK(leaf.matches[0].text == "теплым");
+  CHECK(leaf.matches[1].text == "теплое");
+}
