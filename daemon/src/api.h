@@ -29,6 +29,8 @@ struct ApiContext {
   const EmailIngest* email = nullptr;     // not owned; null: the email endpoints answer 503
   std::function<void()> mail_queued;      // called after a write queued outgoing mail
   RulesAdmin rules_admin;                 // empty: the admin endpoints answer 503
+  // Runs slow work (parsing mail) elsewhere than the calling HTTP thread; empty: inline.
+  std::function<void(std::function<void()>)> offload;
 };
 
 // Who sent a request, as far as the API needs to know.

@@ -2,7 +2,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -128,6 +130,7 @@ struct Daemon::Impl {
     const auto deadline = std::chrono::steady_clock::now() + limits::kShutdownGrace;
     while (server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    mail_pool.join();  // in-flight mail was answered above; nothing new can arrive
     if (outbox) outbox->stop();
     store->close();
     ioc.stop();
@@ -146,6 +149,9 @@ struct Daemon::Impl {
   std::atomic<std::shared_ptr<const routing::RuleSet>> rules;
   std::unique_ptr<storage::TicketStore> store;
   std::unique_ptr<EmailIngest> email;
+  // Mail is parsed here, not on the HTTP threads; two, so one huge message does not hold up
+  // the next.
+  net::thread_pool mail_pool{2};
   std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
@@ -191,6 +197,7 @@ std::expected<void, std::string> Daemon::start() {
   d.outbox = std::make_unique<OutboxSender>(*d.store, d.options.outbox);
   ctx.email = d.email.get();
   ctx.mail_queued = [&d] { d.outbox->poke(); };
+  ctx.offload = [&d](std::function<void()> work) { net::post(d.mail_pool, std::move(work)); };
   ctx.rules_admin.status = [&d] { return d.rules_status(); };
   ctx.rules_admin.reload = [&d](const std::string& trigger) { return d.reload(trigger); };
   d.api = std::make_unique<Api>(std::move(ctx));

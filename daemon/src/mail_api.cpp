@@ -137,9 +137,8 @@ class MailHandler {
   }
 
   void run_ingest(std::string raw, std::string mailbox, std::optional<std::int64_t> reprocess) {
-    ctx_.email->ingest(std::move(raw), std::move(mailbox),
-                       [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
-                        respond = respond_, poke = ctx_.mail_queued](auto result) mutable {
+    EmailIngest::Done done = [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
+                              respond = respond_, poke = ctx_.mail_queued](auto result) mutable {
       req.keep_alive(keep_alive);
       if (!result) {
         using Code = storage::StoreError::Code;
@@ -169,7 +168,12 @@ class MailHandler {
       if (r.ticket) res.set(http::field::location, "/api/v1/tickets/" + std::to_string(r.ticket->id));
       if (r.reply_queued && poke) poke();
       respond(std::move(res));
-    }, reprocess);
+    };
+    // Parsing a big mail takes a while: off the HTTP threads, so web tickets keep flowing.
+    auto work = [email = ctx_.email, raw = std::move(raw), mailbox = std::move(mailbox), done = std::move(done),
+                 reprocess]() mutable { email->ingest(std::move(raw), std::move(mailbox), std::move(done), reprocess); };
+    if (ctx_.offload) return ctx_.offload(std::move(work));
+    work();
   }
 
   void list_quarantine(const std::map<std::string, std::string>& query) {
