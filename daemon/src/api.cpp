@@ -8,6 +8,7 @@
 #include "http_responses.h"
 #include "json_output.h"
 #include "mail_api.h"
+#include "metrics.h"
 #include "ticket_actions.h"
 #include "server_limits.h"
 #include "problem.h"
@@ -65,6 +66,40 @@ Target parse_target(std::string_view target) {
   return t;
 }
 
+// The route as a low-cardinality template for metrics labels: ids become "{id}", and any
+// path no endpoint serves is "other", so a scanner cannot mint new series.
+std::string route_template(std::string_view path) {
+  static const char* const kExact[] = {"/healthz", "/readyz", "/metrics", "/api/v1/tickets", "/api/v1/classify",
+                                       "/api/v1/schema", "/api/v1/queues", "/api/v1/admin/rules",
+                                       "/api/v1/admin/rules/reload", "/api/v1/admin/rules/validate",
+                                       "/api/v1/admin/rules/simulate", "/api/v1/ingest/email", "/api/v1/quarantine"};
+  for (const char* e : kExact)
+    if (path == e) return e;
+  // Each pattern's "{id}" matches one non-empty segment.
+  static const char* const kPatterns[] = {"/api/v1/tickets/{id}", "/api/v1/tickets/{id}/reroute",
+                                          "/api/v1/quarantine/{id}", "/api/v1/quarantine/{id}/raw",
+                                          "/api/v1/quarantine/{id}/reprocess", "/api/v1/messages/{id}/raw",
+                                          "/api/v1/attachments/{id}"};
+  for (std::string_view pattern : kPatterns) {
+    const auto hole = pattern.find("{id}");
+    const std::string_view before = pattern.substr(0, hole), after = pattern.substr(hole + 4);
+    if (!path.starts_with(before) || !path.ends_with(after) || path.size() <= before.size() + after.size()) continue;
+    const std::string_view id = path.substr(before.size(), path.size() - before.size() - after.size());
+    if (id.find('/') == std::string_view::npos) return std::string(pattern);
+  }
+  return "other";
+}
+
+void record_validation_failures(Metrics* metrics, const Problem& p) {
+  if (metrics == nullptr || p.status != 422) return;
+  for (const auto& e : p.errors) metrics->validation_failures.inc({e.field, e.code});
+}
+
+std::string extra_string(const Problem& p, const char* key) {
+  const json::value* v = p.extra.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
 class Handler {
  public:
   Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond, Peer peer)
@@ -77,6 +112,7 @@ class Handler {
     const auto m = req_.method();
     if (p == "/healthz") return only(m, http::verb::get, "GET", [&] { ok({{"status", "ok"}}); });
     if (p == "/readyz") return only(m, http::verb::get, "GET", [&] { ready(); });
+    if (p == "/metrics" && ctx_.metrics) return only(m, http::verb::get, "GET", [&] { metrics(); });
     if (p == "/api/v1/tickets") {
       if (m == http::verb::post) return create();
       if (m == http::verb::get) return list(target.query);
@@ -107,7 +143,12 @@ class Handler {
   void ok(const json::value& body, http::status status = http::status::ok) {
     respond_(json_response(status, body, req_));
   }
-  void fail(const Problem& p) { respond_(problem_response(p, req_)); }
+  void fail(const Problem& p) {
+    record_validation_failures(ctx_.metrics, p);
+    if (creating_ && p.status == 422 && ctx_.metrics)
+      ctx_.metrics->tickets.inc({channel_, extra_string(p, "topic"), extra_string(p, "department"), "rejected"});
+    respond_(problem_response(p, req_));
+  }
   void store_failed(const storage::StoreError& e) {
     spdlog::error("storage: {}", e.message);
     fail(internal_error("the ticket store failed; nothing was changed"));
@@ -123,9 +164,14 @@ class Handler {
                                                                       Clock::time_point now) {
     auto ticket = read_ticket(req_);
     if (!ticket) return fail(ticket.error()), std::nullopt;
+    channel_ = ticket->channel;
     rules = ctx_.rules();
     if (auto p = check_topic(*rules, *ticket)) return fail(*p), std::nullopt;
+    const auto started = std::chrono::steady_clock::now();
     routing::Decision d = routing::route(*rules, *ticket, now);
+    if (ctx_.metrics)
+      ctx_.metrics->routing_duration.observe(
+          {}, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return std::make_pair(std::move(*ticket), std::move(d));
   }
 
@@ -140,6 +186,7 @@ class Handler {
         std::any_of(key.begin(), key.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
       return fail(bad_request("invalid Idempotency-Key",
                               {{"Idempotency-Key", "invalid", "must be 1-255 printable ASCII characters"}}));
+    creating_ = true;
     std::shared_ptr<const routing::RuleSet> rules;
     const Clock::time_point now = ctx_.clock();
     auto decided = decide(rules, now);
@@ -165,18 +212,21 @@ class Handler {
     nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body());
     nt.ticket = std::move(ticket);
     // The writer thread answers; it owns copies of everything it needs, never this Handler.
+    const std::string channel = nt.ticket.channel;
     ctx_.store->create(std::move(nt), [req = Request(req_.method(), req_.target(), req_.version()),
-                                       keep_alive = req_.keep_alive(), respond = respond_](auto result) mutable {
+                                       keep_alive = req_.keep_alive(), respond = respond_, metrics = ctx_.metrics,
+                                       channel](auto result) mutable {
       req.keep_alive(keep_alive);
       if (!result) {
         const auto& e = result.error();
         using Code = storage::StoreError::Code;
-        if (e.code == Code::conflict)
-          return respond(problem_response(
-              validation_failed("Idempotency-Key reused",
-                                {{"Idempotency-Key", "conflict",
-                                  "this key was already used for a different request"}}),
-              req));
+        if (e.code == Code::conflict) {
+          Problem reused = validation_failed(
+              "Idempotency-Key reused",
+              {{"Idempotency-Key", "conflict", "this key was already used for a different request"}});
+          record_validation_failures(metrics, reused);
+          return respond(problem_response(reused, req));
+        }
         if (e.code == Code::overloaded || e.code == Code::closed) {
           Response res = problem_response(service_unavailable(e.message), req);
           res.set(http::field::retry_after, "1");
@@ -185,6 +235,9 @@ class Handler {
         spdlog::error("storage: {}", e.message);
         return respond(problem_response(internal_error("the ticket store failed; the ticket was not stored"), req));
       }
+      if (metrics)
+        metrics->tickets.inc({channel, result->ticket.topic, result->ticket.department,
+                              result->created ? "created" : "duplicate"});
       Response res = json_response(http::status::created, ticket_to_json(result->ticket), req);
       res.set(http::field::location, "/api/v1/tickets/" + std::to_string(result->ticket.id));
       if (!result->created) res.set("Idempotent-Replayed", "true");
@@ -249,19 +302,63 @@ class Handler {
     ok({{"queues", queues_to_json(*ctx_.rules(), *stats, now)}});
   }
 
+  // Text format 0.0.4; the queue gauges are read from the store at scrape time.
+  void metrics() {
+    const Clock::time_point now = ctx_.clock();
+    auto stats = ctx_.store->queue_stats(now);
+    if (!stats) return store_failed(stats.error());
+    Gauge depth{"triaged_queue_tickets", "Tickets in each department's queue, by status.", {"department", "status"}};
+    Gauge overdue{"triaged_queue_overdue_tickets", "Open tickets past their due time, by department.", {"department"}};
+    // Every department of the live rules appears, with zeros if it has no tickets.
+    if (auto rules = ctx_.rules())
+      for (const auto& d : rules->spec().departments) overdue.set({d.id}, 0);
+    for (const auto& s : *stats) {
+      for (const auto& [status, n] : s.by_status) depth.set({s.department, status}, static_cast<double>(n));
+      overdue.set({s.department}, static_cast<double>(s.overdue));
+    }
+    std::string body = ctx_.metrics->render();
+    depth.render(body);
+    overdue.render(body);
+    Response res{http::status::ok, req_.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req_.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    respond_(std::move(res));
+  }
+
   const ApiContext& ctx_;
   const Request& req_;
   Api::Respond& respond_;
   const Peer peer_;
+  bool creating_ = false;  // a 422 now rejects a ticket submission
+  std::string channel_;    // the submitted ticket's channel, once parsed
 };
 
 }  // namespace
 
 void Api::handle(const Request& request, Respond respond, Peer peer) const {
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  Respond once = [answered, respond = std::move(respond)](Response res) {
-    if (!answered->exchange(true)) respond(std::move(res));
-  };
+  Respond once;
+  if (context_.metrics == nullptr) {
+    once = [answered, respond = std::move(respond)](Response res) {
+      if (!answered->exchange(true)) respond(std::move(res));
+    };
+  } else {
+    // Measured here, around the whole handling: the answer may come from the writer thread.
+    const std::string_view target = request.target();
+    std::string route = route_template(target.substr(0, target.find('?')));
+    std::string method = request.method() == http::verb::unknown ? "other" : std::string(request.method_string());
+    once = [answered, respond = std::move(respond), metrics = context_.metrics, route = std::move(route),
+            method = std::move(method), started = std::chrono::steady_clock::now()](Response res) {
+      if (answered->exchange(true)) return;
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics->http_requests.inc({route, method, std::to_string(res.result_int())});
+      metrics->http_request_duration.observe({route}, seconds);
+      respond(std::move(res));
+    };
+  }
   try {
     Handler(context_, request, once, peer).run();
   } catch (const std::exception& e) {

@@ -16,6 +16,7 @@
 namespace triaged::daemon {
 
 class EmailIngest;
+struct Metrics;
 
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
@@ -31,6 +32,7 @@ struct ApiContext {
   RulesAdmin rules_admin;                 // empty: the admin endpoints answer 503
   // Runs slow work (parsing mail) elsewhere than the calling HTTP thread; empty: inline.
   std::function<void(std::function<void()>)> offload;
+  Metrics* metrics = nullptr;             // not owned; null: nothing recorded, /metrics answers 404
 };
 
 // Who sent a request, as far as the API needs to know.

@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "http_server.h"
+#include "metrics.h"
 #include "rules_watch.h"
 #include "rules/rules.h"
 
@@ -71,6 +72,7 @@ struct Daemon::Impl {
       status.loaded_at = now;
       status.tests_passed = loaded.tests_passed;
     }
+    if (metrics) metrics->rules_info.set_only({loaded.version, loaded.rules->spec().name}, 1);
     // Every version that goes live is kept, so a ticket's rules_version can always be read.
     auto recorded = store->record_rule_set(loaded.version, loaded.rules->spec().name, loaded.source, loaded.text, now);
     if (!recorded) spdlog::error("recording rule set {}: {}", loaded.version, recorded.error().message);
@@ -102,6 +104,7 @@ struct Daemon::Impl {
     const auto now = std::chrono::system_clock::now();
     if (!loaded) {
       spdlog::error("reload failed, keeping rules {}:\n{}", rules.load()->version(), join_diagnostics(loaded.error()));
+      if (metrics) metrics->rules_reloads.inc({"failure", trigger});
       std::lock_guard status_lock(status_mutex);
       status.last_attempt_at = now;
       status.last_attempt_ok = false;
@@ -110,6 +113,7 @@ struct Daemon::Impl {
       return std::unexpected(std::move(loaded.error()));
     }
     install(*loaded);
+    if (metrics) metrics->rules_reloads.inc({"success", trigger});
     spdlog::info("rules reloaded: {} {} ({} inline tests passed)", loaded->source, loaded->version, loaded->tests_passed);
     std::lock_guard status_lock(status_mutex);
     status.last_attempt_at = now;
@@ -147,6 +151,7 @@ struct Daemon::Impl {
   // Keeps the pool's threads in run() even in a moment with no pending operation.
   net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
   std::atomic<std::shared_ptr<const routing::RuleSet>> rules;
+  std::unique_ptr<Metrics> metrics;  // declared before api: outlives every request
   std::unique_ptr<storage::TicketStore> store;
   std::unique_ptr<EmailIngest> email;
   // Mail is parsed here, not on the HTTP threads; two, so one huge message does not hold up
@@ -188,11 +193,13 @@ std::expected<void, std::string> Daemon::start() {
   auto store = storage::TicketStore::open(so);
   if (!store) return std::unexpected("cannot open the database " + so.path + ": " + store.error().message);
   d.store = std::move(*store);
+  d.metrics = std::make_unique<Metrics>();
   d.install(*loaded);
 
   ApiContext ctx;
   ctx.rules = [&d] { return d.rules.load(); };
   ctx.store = d.store.get();
+  ctx.metrics = d.metrics.get();
   d.email = std::make_unique<EmailIngest>(ctx.rules, *d.store, ctx.clock, d.options.email);
   d.outbox = std::make_unique<OutboxSender>(*d.store, d.options.outbox);
   ctx.email = d.email.get();

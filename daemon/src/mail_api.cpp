@@ -8,6 +8,7 @@
 #include "email_ingest.h"
 #include "http_responses.h"
 #include "json_output.h"
+#include "metrics.h"
 #include "server_limits.h"
 
 namespace triaged::daemon {
@@ -138,7 +139,8 @@ class MailHandler {
 
   void run_ingest(std::string raw, std::string mailbox, std::optional<std::int64_t> reprocess) {
     EmailIngest::Done done = [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
-                              respond = respond_, poke = ctx_.mail_queued](auto result) mutable {
+                              respond = respond_, poke = ctx_.mail_queued,
+                              metrics = ctx_.metrics](auto result) mutable {
       req.keep_alive(keep_alive);
       if (!result) {
         using Code = storage::StoreError::Code;
@@ -154,6 +156,8 @@ class MailHandler {
         return respond(problem_response(internal_error("the ticket store failed; the message was not stored"), req));
       }
       const IngestResult& r = *result;
+      if (metrics)
+        metrics->tickets.inc({"email", r.ticket ? r.ticket->topic : "", r.ticket ? r.ticket->department : "", r.outcome});
       json::object body{{"outcome", r.outcome},
                         {"ticket", r.ticket ? json::value(ticket_to_json(*r.ticket)) : json::value(nullptr)},
                         {"reply_queued", r.reply_queued}};

@@ -17,6 +17,7 @@
 
 #include "api.h"
 #include "email_ingest.h"
+#include "metrics.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
 #include "test_rules.h"
@@ -56,6 +57,7 @@ class ApiHarness {
     context.clock = [this] { return now_.load(); };
     email_ = std::make_unique<daemon::EmailIngest>(context.rules, *store_, context.clock, std::move(email));
     context.email = email_.get();
+    context.metrics = metrics_.get();
     api_ = std::make_unique<daemon::Api>(std::move(context));
   }
   ~ApiHarness() { store_->close(); }
@@ -114,12 +116,14 @@ class ApiHarness {
 
   void set_clock(std::chrono::system_clock::time_point t) { now_.store(t); }
   storage::TicketStore& store() { return *store_; }
+  daemon::Metrics& metrics() { return *metrics_; }
 
  private:
   std::atomic<std::chrono::system_clock::time_point> now_{test_epoch()};
   std::shared_ptr<const routing::RuleSet> rules_;
   std::unique_ptr<storage::TicketStore> store_;
   std::unique_ptr<daemon::EmailIngest> email_;
+  std::unique_ptr<daemon::Metrics> metrics_ = std::make_unique<daemon::Metrics>();
   std::unique_ptr<daemon::Api> api_;
 };
 
