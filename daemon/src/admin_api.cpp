@@ -67,10 +67,7 @@ class AdminHandler {
   template <typename F>
   void only(http::verb allowed, F&& f) {
     if (req_.method() == allowed) return f();
-    const char* name = allowed == http::verb::get ? "GET" : "POST";
-    Response res = problem_response(method_not_allowed(name), req_);
-    res.set(http::field::allow, name);
-    respond_(std::move(res));
+    respond_(not_allowed_response(allowed == http::verb::get ? "GET" : "POST", req_));
   }
   void fail(const Problem& p) { respond_(problem_response(p, req_)); }
   void ok(const json::value& body) { respond_(json_response(http::status::ok, body, req_)); }

@@ -24,7 +24,7 @@ using Clock = std::chrono::system_clock;
 // The ticket in the request body, in whichever of the two accepted encodings it came.
 std::expected<routing::Ticket, Problem> read_ticket(const Request& req) {
   const std::string type = media_type(req);
-  if (type == "application/json" || (type.rfind("application/", 0) == 0 && type.ends_with("+json")))
+  if (is_json_media_type(type))
     return ticket_from_json(req.body());
   if (type == "application/x-www-form-urlencoded") return ticket_from_form(req.body());
   return std::unexpected(unsupported_media_type(type.empty() ? "(none)" : type,
@@ -135,11 +135,7 @@ class Handler {
     if (method != allowed) return not_allowed(name);
     f();
   }
-  void not_allowed(const char* allowed) {
-    Response res = problem_response(method_not_allowed(allowed), req_);
-    res.set(http::field::allow, allowed);
-    respond_(std::move(res));
-  }
+  void not_allowed(const char* allowed) { respond_(not_allowed_response(allowed, req_)); }
   void ok(const json::value& body, http::status status = http::status::ok) {
     respond_(json_response(status, body, req_));
   }
@@ -149,10 +145,7 @@ class Handler {
       ctx_.metrics->tickets.inc({channel_, extra_string(p, "topic"), extra_string(p, "department"), "rejected"});
     respond_(problem_response(p, req_));
   }
-  void store_failed(const storage::StoreError& e) {
-    spdlog::error("storage: {}", e.message);
-    fail(internal_error("the ticket store failed; nothing was changed"));
-  }
+  void store_failed(const storage::StoreError& e) { fail(store_failure(e)); }
 
   void ready() {
     if (!ctx_.rules() || ctx_.store == nullptr) return fail(service_unavailable("rules or store not ready"));

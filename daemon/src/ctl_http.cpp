@@ -54,6 +54,14 @@ HttpReply http_call(const HttpCall& call) {
   return reply;
 }
 
+std::string url_escape(const std::string& value) {
+  char* escaped = curl_easy_escape(nullptr, value.data(), static_cast<int>(value.size()));
+  if (escaped == nullptr) return {};
+  std::string out(escaped);
+  curl_free(escaped);
+  return out;
+}
+
 std::string join_url(const std::string& base, const std::string& path) {
   std::string out = base;
   while (!out.empty() && out.back() == '/') out.pop_back();

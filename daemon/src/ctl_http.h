@@ -24,6 +24,9 @@ struct HttpReply {
 
 HttpReply http_call(const HttpCall& call);
 
+// A query parameter value percent-encoded (curl_easy_escape).
+std::string url_escape(const std::string& value);
+
 // "http://host:port" + "/api/v1/x": exactly one slash between them.
 std::string join_url(const std::string& base, const std::string& path);
 

@@ -9,16 +9,6 @@
 namespace triaged::cli {
 namespace {
 
-std::string url_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '@') out += static_cast<char>(c);
-    else out += {'%', kHex[c >> 4], kHex[c & 15]};
-  }
-  return out;
-}
-
 // The daemon's own words, for the MTA's log: the problem's detail or the outcome.
 std::string summary(const std::string& body) {
   boost::system::error_code ec;
@@ -60,7 +50,7 @@ int run_mailgate(const MailgateOptions& options, std::FILE* in) {
   HttpCall call;
   call.method = "POST";
   call.url = join_url(options.url, "/api/v1/ingest/email");
-  if (!options.mailbox.empty()) call.url += "?mailbox=" + url_encode(options.mailbox);
+  if (!options.mailbox.empty()) call.url += "?mailbox=" + url_escape(options.mailbox);
   call.body = std::move(message);
   call.content_type = "message/rfc822";
   call.api_key = options.api_key;

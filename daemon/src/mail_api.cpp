@@ -92,21 +92,12 @@ class MailHandler {
  private:
   template <typename F>
   bool only(http::verb allowed, F&& f) {
-    if (req_.method() != allowed) {
-      const char* name = allowed == http::verb::get ? "GET" : "POST";
-      Response res = problem_response(method_not_allowed(name), req_);
-      res.set(http::field::allow, name);
-      respond_(std::move(res));
-    } else {
-      f();
-    }
+    if (req_.method() != allowed) respond_(not_allowed_response(allowed == http::verb::get ? "GET" : "POST", req_));
+    else f();
     return true;
   }
   void fail(const Problem& p) { respond_(problem_response(p, req_)); }
-  void store_failed(const storage::StoreError& e) {
-    spdlog::error("storage: {}", e.message);
-    fail(internal_error("the ticket store failed; nothing was changed"));
-  }
+  void store_failed(const storage::StoreError& e) { fail(store_failure(e)); }
   void bytes(const std::string& content_type, std::string body, const std::string& disposition) {
     Response res{http::status::ok, req_.version()};
     res.set(http::field::content_type, content_type);

@@ -63,22 +63,25 @@ std::string escape_label_value(std::string_view value) {
   return out;
 }
 
+ValueFamily::ValueFamily(std::string name, std::string help, std::vector<std::string> labels, const char* type)
+    : name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)), type_(type) {}
+
+void ValueFamily::render(std::string& out) const {
+  header(out, name_, help_, type_);
+  std::lock_guard lock(mutex_);
+  render_series(out, name_, labels_, series_);
+}
+
 Counter::Counter(std::string name, std::string help, std::vector<std::string> labels)
-    : name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)) {}
+    : ValueFamily(std::move(name), std::move(help), std::move(labels), "counter") {}
 
 void Counter::inc(const LabelValues& values, double by) {
   std::lock_guard lock(mutex_);
   series_[values] += by;
 }
 
-void Counter::render(std::string& out) const {
-  header(out, name_, help_, "counter");
-  std::lock_guard lock(mutex_);
-  render_series(out, name_, labels_, series_);
-}
-
 Gauge::Gauge(std::string name, std::string help, std::vector<std::string> labels)
-    : name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)) {}
+    : ValueFamily(std::move(name), std::move(help), std::move(labels), "gauge") {}
 
 void Gauge::set(const LabelValues& values, double value) {
   std::lock_guard lock(mutex_);
@@ -89,12 +92,6 @@ void Gauge::set_only(const LabelValues& values, double value) {
   std::lock_guard lock(mutex_);
   series_.clear();
   series_[values] = value;
-}
-
-void Gauge::render(std::string& out) const {
-  header(out, name_, help_, "gauge");
-  std::lock_guard lock(mutex_);
-  render_series(out, name_, labels_, series_);
 }
 
 const std::vector<double> Histogram::kDurationBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,

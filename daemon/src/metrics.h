@@ -15,36 +15,37 @@ namespace triaged::daemon {
 
 using LabelValues = std::vector<std::string>;
 
-// A family of counters, one series per distinct tuple of label values.
-class Counter {
+// What counters and gauges share: one number per distinct tuple of label values.
+class ValueFamily {
  public:
-  Counter(std::string name, std::string help, std::vector<std::string> labels);
-  // REQUIRES: values.size() equals the number of label names.
-  void inc(const LabelValues& values, double by = 1);
   // Appends "# HELP", "# TYPE" and one line per series (none recorded: header lines only).
   void render(std::string& out) const;
 
- private:
+ protected:
+  ValueFamily(std::string name, std::string help, std::vector<std::string> labels, const char* type);
+
   const std::string name_, help_;
   const std::vector<std::string> labels_;
+  const char* const type_;
   mutable std::mutex mutex_;
   std::map<LabelValues, double> series_;
 };
 
+// A family of counters.
+class Counter : public ValueFamily {
+ public:
+  Counter(std::string name, std::string help, std::vector<std::string> labels);
+  // REQUIRES: values.size() equals the number of label names.
+  void inc(const LabelValues& values, double by = 1);
+};
+
 // A family of gauges; set() replaces a series' value, set_only() drops every other series too
 // (an info metric naming the one live version).
-class Gauge {
+class Gauge : public ValueFamily {
  public:
   Gauge(std::string name, std::string help, std::vector<std::string> labels);
   void set(const LabelValues& values, double value);
   void set_only(const LabelValues& values, double value);
-  void render(std::string& out) const;
-
- private:
-  const std::string name_, help_;
-  const std::vector<std::string> labels_;
-  mutable std::mutex mutex_;
-  std::map<LabelValues, double> series_;
 };
 
 // A family of histograms over kDurationBuckets (seconds); rendered with cumulative

@@ -1,7 +1,6 @@
 #include "ticket_actions.h"
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <expected>
@@ -115,13 +114,9 @@ class RerouteHandler {
       : ctx_(ctx), req_(req), respond_(respond) {}
 
   void run(const std::string& id_or_ref) {
-    if (req_.method() != http::verb::post) {
-      Response res = problem_response(method_not_allowed("POST"), req_);
-      res.set(http::field::allow, "POST");
-      return respond_(std::move(res));
-    }
+    if (req_.method() != http::verb::post) return respond_(not_allowed_response("POST", req_));
     const std::string type = media_type(req_);
-    if (type != "application/json" && !(type.starts_with("application/") && type.ends_with("+json")))
+    if (!is_json_media_type(type))
       return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/json"));
     auto found = find(id_or_ref);
     if (!found) return store_failed(found.error());
@@ -168,10 +163,7 @@ class RerouteHandler {
     return {};
   }
   void fail(const Problem& p) { respond_(problem_response(p, req_)); }
-  void store_failed(const storage::StoreError& e) {
-    spdlog::error("storage: {}", e.message);
-    fail(internal_error("the ticket store failed; nothing was changed"));
-  }
+  void store_failed(const storage::StoreError& e) { fail(store_failure(e)); }
 
   const ApiContext& ctx_;
   const Request& req_;
