@@ -1,0 +1,1 @@
+topic=delivery&cursor=eyJ0IjoxfQ&limit=500

@@ -1,0 +1,1 @@
+limit=0&unknown=%D0%B0&x

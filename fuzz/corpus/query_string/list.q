@@ -1,0 +1,1 @@
+department=logistics&status=new&limit=10

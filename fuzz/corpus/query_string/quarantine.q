@@ -1,0 +1,1 @@
+/api/v1/quarantine?status=held&limit=5

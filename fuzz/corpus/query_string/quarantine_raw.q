@@ -1,0 +1,1 @@
+/api/v1/quarantine/1/raw
