@@ -49,17 +49,17 @@ std::optional<ParsedRules> parse_document(std::string_view text, const std::stri
   const SourceMap map(source, owned);
   Reader reader(map, diagnostics);
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(owned);
-    if (documents.empty()) {
+    const FirstDocument document = load_first_document(owned);
+    if (document.documents == 0) {
       reader.error(source,
                    "empty rule set (expected a mapping with version, name, departments "
                    "and topics)");
       return std::nullopt;
     }
-    if (documents.size() > 1)
-      reader.error(reader.where(documents[1]),
+    if (document.documents > 1)
+      reader.error(map.where(document.second),
                    "a second YAML document (a rule set file holds exactly one)");
-    ParsedRules parsed = parse_rules(documents.front(), reader);
+    ParsedRules parsed = parse_rules(document.node, reader);
     if (reader.error_count() == 0) return parsed;
   } catch (const YAML::Exception& e) {
     reader.error(map.where(e.mark), "invalid YAML: " + e.msg);

@@ -1,8 +1,11 @@
 #include "yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 namespace triaged::rules {
 namespace {
@@ -21,7 +24,55 @@ std::string shorten(std::string_view text) {
   return std::string(text);
 }
 
+// Counts documents and notes where each one's first node is, building nothing.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  int documents = 0;
+  YAML::Mark second;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second = mark;
+    fresh_ = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  // A document's start mark is its "---"; messages point at its content, as a Node's mark does.
+  void node(const YAML::Mark& mark) {
+    if (fresh_ && documents == 2) second = mark;
+    fresh_ = false;
+  }
+  bool fresh_ = false;
+};
+
 }  // namespace
+
+FirstDocument load_first_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+  }
+  FirstDocument first;
+  first.documents = counter.documents;
+  first.second = counter.second;
+  if (first.documents > 0) first.node = YAML::Load(text);
+  return first;
+}
 
 SourceMap::SourceMap(std::string source, std::string_view text)
     : source_(std::move(source)), text_(text) {

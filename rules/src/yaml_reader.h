@@ -38,6 +38,19 @@ std::string quote(std::string_view text);
 std::string join(std::span<const std::string> items);
 std::string join(std::span<const std::string_view> items);
 
+// A YAML stream read for a file that must hold exactly one document: the first document
+// (null if there is none), how many documents the stream has, counting no further than two,
+// and where the second one's first node starts. Throws YAML::Exception on a syntax error.
+// Use this, not YAML::LoadAll(): yaml-cpp 0.7's LoadAll never returns on some malformed
+// streams (`"",` reports an empty document forever without reading on), allocating until
+// the process runs out of memory.
+struct FirstDocument {
+  YAML::Node node;
+  int documents = 0;  // 0, 1 or 2 (two or more)
+  YAML::Mark second;  // valid when documents == 2
+};
+FirstDocument load_first_document(const std::string& text);
+
 // One key: value pair of a mapping. `key` is the key's scalar text.
 struct Entry {
   std::string key;
