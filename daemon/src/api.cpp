@@ -145,7 +145,7 @@ class Handler {
       ctx_.metrics->tickets.inc({channel_, extra_string(p, "topic"), extra_string(p, "department"), "rejected"});
     respond_(problem_response(p, req_));
   }
-  void store_failed(const storage::StoreError& e) { fail(store_failure(e)); }
+  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
 
   void ready() {
     if (!ctx_.rules() || ctx_.store == nullptr) return fail(service_unavailable("rules or store not ready"));
@@ -220,13 +220,7 @@ class Handler {
           record_validation_failures(metrics, reused);
           return respond(problem_response(reused, req));
         }
-        if (e.code == Code::overloaded || e.code == Code::closed) {
-          Response res = problem_response(service_unavailable(e.message), req);
-          res.set(http::field::retry_after, "1");
-          return respond(std::move(res));
-        }
-        spdlog::error("storage: {}", e.message);
-        return respond(problem_response(internal_error("the ticket store failed; the ticket was not stored"), req));
+        return respond(store_write_failed(e, req, "the ticket was not stored"));
       }
       if (metrics)
         metrics->tickets.inc({channel, result->ticket.topic, result->ticket.department,
@@ -277,7 +271,7 @@ class Handler {
     if (!errors.empty()) return fail(bad_request("invalid query", std::move(errors)));
     auto page = ctx_.store->list(query);
     if (!page) {
-      if (page.error().code == storage::StoreError::Code::io) return store_failed(page.error());
+      if (page.error().code != storage::StoreError::Code::bad_request) return store_failed(page.error());
       return fail(bad_request("invalid cursor", {{"cursor", "invalid", page.error().message}}));
     }
     json::array tickets;
@@ -309,9 +303,15 @@ class Handler {
       for (const auto& [status, n] : s.by_status) depth.set({s.department, status}, static_cast<double>(n));
       overdue.set({s.department}, static_cast<double>(s.overdue));
     }
+    Gauge writable{"triaged_store_writable",
+                   "1 while the ticket store takes writes; 0 from a write that failed for a cause that can pass "
+                   "(disk full, read-only, I/O error, locked) until the next write commits.",
+                   {}};
+    writable.set({}, ctx_.store->writable() ? 1 : 0);
     std::string body = ctx_.metrics->render();
     depth.render(body);
     overdue.render(body);
+    writable.render(body);
     Response res{http::status::ok, req_.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.set(http::field::cache_control, "no-store");

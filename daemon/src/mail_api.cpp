@@ -1,7 +1,6 @@
 #include "mail_api.h"
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <cstring>
 
@@ -97,7 +96,7 @@ class MailHandler {
     return true;
   }
   void fail(const Problem& p) { respond_(problem_response(p, req_)); }
-  void store_failed(const storage::StoreError& e) { fail(store_failure(e)); }
+  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
   void bytes(const std::string& content_type, std::string body, const std::string& disposition) {
     Response res{http::status::ok, req_.version()};
     res.set(http::field::content_type, content_type);
@@ -134,17 +133,10 @@ class MailHandler {
                               metrics = ctx_.metrics](auto result) mutable {
       req.keep_alive(keep_alive);
       if (!result) {
-        using Code = storage::StoreError::Code;
-        const auto& e = result.error();
-        if (e.code == Code::overloaded || e.code == Code::closed) {
-          Response res = problem_response(service_unavailable(e.message), req);
-          res.set(http::field::retry_after, "5");
-          return respond(std::move(res));
-        }
         // Code::bad_request here means ingest asked for something impossible (a ticket that
-        // vanished): our fault, not the message's, so the MTA must retry rather than bounce.
-        spdlog::error("storage: {}", e.message);
-        return respond(problem_response(internal_error("the ticket store failed; the message was not stored"), req));
+        // vanished): our fault, not the message's, so it is a 500 and the MTA retries rather
+        // than bounces, as it does on the 503 of a store that cannot write.
+        return respond(store_write_failed(result.error(), req, "the message was not stored"));
       }
       const IngestResult& r = *result;
       if (metrics)

@@ -138,8 +138,7 @@ class RerouteHandler {
     if (!outcome) {
       using Code = storage::StoreError::Code;
       if (outcome.error().code == Code::bad_request) return fail(not_found("no ticket " + id_or_ref));
-      if (outcome.error().code == Code::closed) return fail(service_unavailable(outcome.error().message));
-      return store_failed(outcome.error());
+      return respond_(store_write_failed(outcome.error(), req_, "the ticket was not rerouted"));
     }
     auto events = ctx_.store->events(ticket.id);
     if (!events) return store_failed(events.error());
@@ -163,7 +162,7 @@ class RerouteHandler {
     return {};
   }
   void fail(const Problem& p) { respond_(problem_response(p, req_)); }
-  void store_failed(const storage::StoreError& e) { fail(store_failure(e)); }
+  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
 
   const ApiContext& ctx_;
   const Request& req_;

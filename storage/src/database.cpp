@@ -19,6 +19,28 @@ std::string sql_excerpt(sqlite3_stmt* stmt) {
 
 }  // namespace
 
+const char* unavailable_cause(int rc) {
+  // A corrupt file system, or a database file moved or deleted while open, does not pass
+  // on its own, unlike the rest of their primary codes.
+  if (rc == SQLITE_IOERR_CORRUPTFS || rc == SQLITE_READONLY_DBMOVED) return nullptr;
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return "disk full";
+    case SQLITE_READONLY:
+      return "read-only database";
+    case SQLITE_IOERR:
+      return "I/O error";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:  // a WAL lock race that kept losing
+      return "database locked";
+    case SQLITE_CANTOPEN:
+      return "cannot open a database file";
+    default:
+      return nullptr;
+  }
+}
+
 StoreError sqlite_error(sqlite3* db, int rc, std::string_view what) {
   // errmsg describes the connection's most recent failure, which is only ours when its code
   // matches; otherwise fall back to the generic text for rc.
@@ -26,6 +48,12 @@ StoreError sqlite_error(sqlite3* db, int rc, std::string_view what) {
   std::string message(what);
   message += ": ";
   message += own_message ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // The extended code tells a disk-full commit from a failed fsync in the log.
+  const int extended = own_message ? sqlite3_extended_errcode(db) : rc;
+  message += " (" + std::to_string(extended) + ")";
+  if (const char* cause = unavailable_cause(extended)) {
+    return StoreError{StoreError::Code::unavailable, std::move(message), cause};
+  }
   return StoreError{StoreError::Code::io, std::move(message)};
 }
 
@@ -140,7 +168,9 @@ std::string Statement::column_blob(int column) const {
 
 Result<Database> Database::open(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  // URI names ("file:PATH?vfs=..."), so tests can put a fault-injecting VFS underneath; a
+  // plain path means what it always did.
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
   // Own the handle before checking rc: open hands one back even when it fails.
   DatabasePtr db(raw);
   if (rc != SQLITE_OK) {

@@ -27,8 +27,12 @@ using DatabasePtr = std::unique_ptr<sqlite3, DatabaseDeleter>;
 using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 
 // The one place an SQLite return code becomes a StoreError: `what` says what we were doing,
-// SQLite's own message says why it failed. Success codes (OK, ROW, DONE) pass.
+// SQLite's own message says why it failed. Causes that can pass (disk full, read-only, I/O
+// error, busy or locked, cannot open) are Code::unavailable with their cause class, the rest
+// Code::io. Success codes (OK, ROW, DONE) pass.
 StoreError sqlite_error(sqlite3* db, int rc, std::string_view what);
+// The cause class of a (primary or extended) result code that can pass, or null.
+const char* unavailable_cause(int rc);
 Result<void> check(sqlite3* db, int rc, std::string_view what);
 
 // A prepared statement borrowed from a Database's cache for one use. Its destructor resets
@@ -78,7 +82,7 @@ class Statement {
 
 class Database {
  public:
-  // `flags` are sqlite3_open_v2 flags. Fails with Code::io naming `path`.
+  // `flags` are sqlite3_open_v2 flags; SQLITE_OPEN_URI is always added. Fails naming `path`.
   static Result<Database> open(const std::string& path, int flags);
 
   Database(Database&&) noexcept = default;

@@ -134,6 +134,8 @@ void SqliteTicketStore::close() {
   if (writer_) writer_->close();
 }
 
+bool SqliteTicketStore::writable() const { return writer_->writable(); }
+
 std::uint64_t SqliteTicketStore::transactions_committed() const {
   return writer_->transactions_committed();
 }

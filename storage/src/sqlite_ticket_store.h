@@ -49,6 +49,7 @@ class SqliteTicketStore final : public TicketStore {
   Result<Coverage> coverage(std::optional<Clock::time_point> since) override;
 
   void close() override;
+  bool writable() const override;
   std::uint64_t transactions_committed() const override;
 
  private:

@@ -6,6 +6,8 @@
 #include <system_error>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "mail_writer.h"
 #include "ticket_row.h"
 
@@ -24,6 +26,12 @@ void deliver(const Callback& done, Result<Value> outcome) {
 
 StoreError io_error(std::string message) {
   return StoreError{StoreError::Code::io, std::move(message)};
+}
+
+template <typename Value>
+const StoreError* unavailable_error(const Result<Value>& result) {
+  if (result || result.error().code != StoreError::Code::unavailable) return nullptr;
+  return &result.error();
 }
 
 }  // namespace
@@ -97,10 +105,14 @@ Result<void> TicketWriter::write_now(const std::function<Result<void>(Database&)
     }
   }
   std::lock_guard lock(db_.mutex);
-  auto tx = Transaction::begin(db_.db, Transaction::Mode::immediate);
-  if (!tx) return std::unexpected(std::move(tx.error()));
-  if (auto written = write(db_.db); !written) return written;
-  return tx->commit();
+  Result<void> done = [&]() -> Result<void> {
+    auto tx = Transaction::begin(db_.db, Transaction::Mode::immediate);
+    if (!tx) return std::unexpected(std::move(tx.error()));
+    if (auto written = write(db_.db); !written) return written;
+    return tx->commit();
+  }();
+  note_writability(unavailable_error(done), done.has_value());
+  return done;
 }
 
 Result<void> TicketWriter::record_rule_set(const std::string& version, const std::string& name,
@@ -119,7 +131,24 @@ Result<void> TicketWriter::record_rule_set(const std::string& version, const std
   if (!insert) return std::unexpected(std::move(insert.error()));
   insert->bind(1, version).bind(2, name).bind(3, source).bind(4, text);
   insert->bind(5, to_unix_ms(loaded_at));
-  return insert->run();
+  auto done = insert->run();
+  note_writability(unavailable_error(done), done.has_value());
+  return done;
+}
+
+void TicketWriter::note_writability(const StoreError* unavailable, bool committed) {
+  // Other failures (a rejected row, a conflict) say nothing about whether the file takes
+  // writes, so only these two move the state.
+  if (unavailable == nullptr && !committed) return;
+  const bool writable = unavailable == nullptr;
+  if (writable_.exchange(writable) == writable) return;
+  if (writable) {
+    spdlog::info("storage: the database takes writes again");
+  } else {
+    spdlog::error("storage: the database cannot be written ({}): {}; every write fails until "
+                  "the cause is gone, and the next one that commits ends this",
+                  unavailable->cause, unavailable->message);
+  }
 }
 
 void TicketWriter::close() {
@@ -137,7 +166,14 @@ void TicketWriter::run() {
   writer_id_.store(std::this_thread::get_id());
   std::vector<Pending> batch;
   while (next_batch(batch)) {
+    const std::uint64_t committed_before = transactions_committed_.load();
     Outcomes outcomes = commit_batch(batch);
+    const StoreError* unavailable = nullptr;
+    for (const Outcome& outcome : outcomes) {
+      if (unavailable != nullptr) break;
+      unavailable = std::visit([](const auto& result) { return unavailable_error(result); }, outcome);
+    }
+    note_writability(unavailable, transactions_committed_.load() != committed_before);
     for (std::size_t i = 0; i < batch.size(); ++i) answer(batch[i], std::move(outcomes[i]));
     batch.clear();
   }
@@ -177,7 +213,7 @@ TicketWriter::Outcomes TicketWriter::commit_batch(const std::vector<Pending>& ba
   // Each write gets a savepoint, so a row SQLite rejects (or a mail write refused halfway)
   // fails alone and the rest of the batch still commits. Errors that make SQLite abandon the
   // whole transaction (disk full, I/O) leave nothing to save: then every write in the batch
-  // fails with Code::io.
+  // fails with that error, Code::unavailable for causes that can pass.
   Outcomes outcomes;
   outcomes.reserve(batch.size());
   for (const Pending& item : batch) {
@@ -190,9 +226,11 @@ TicketWriter::Outcomes TicketWriter::commit_batch(const std::vector<Pending>& ba
     const bool failed = std::visit([](const auto& result) { return !result.has_value(); },
                                    outcome);
     if (failed) {
-      const std::string why =
-          std::visit([](const auto& result) { return result.error().message; }, outcome);
-      if (!db.in_transaction()) return fail_all(io_error("batch rolled back: " + why));
+      if (!db.in_transaction()) {
+        StoreError why = std::visit([](const auto& result) { return result.error(); }, outcome);
+        why.message = "batch rolled back: " + why.message;
+        return fail_all(why);
+      }
       if (auto undone = db.exec("ROLLBACK TO item"); !undone) return fail_all(undone.error());
     }
     if (auto released = db.exec("RELEASE item"); !released) return fail_all(released.error());

@@ -47,6 +47,8 @@ class TicketWriter {
   void close();
 
   std::uint64_t transactions_committed() const { return transactions_committed_.load(); }
+  // See TicketStore::writable.
+  bool writable() const { return writable_.load(); }
 
  private:
   struct PendingCreate {
@@ -72,6 +74,9 @@ class TicketWriter {
   // Blocks for the next batch; false once closing and drained.
   bool next_batch(std::vector<Pending>& batch);
   Outcomes commit_batch(const std::vector<Pending>& batch);
+  // After each write: `unavailable` is the first Code::unavailable failure, if any, and
+  // `committed` whether anything was stored. Moves writable_ and logs each change once.
+  void note_writability(const StoreError* unavailable, bool committed);
 
   // Fixed at construction.
   GuardedDatabase& db_;
@@ -91,6 +96,7 @@ class TicketWriter {
   // without touching thread_, which another close() may be joining.
   std::atomic<std::thread::id> writer_id_{};
   std::atomic<std::uint64_t> transactions_committed_{0};
+  std::atomic<bool> writable_{true};
 };
 
 }  // namespace triaged::storage

@@ -1,5 +1,5 @@
-// Runs Api::handle() with no socket: the test rule set, a real TicketStore on ":memory:" and
-// a clock the test sets. call() waits for the single answer, which for creates arrives from
+// Runs Api::handle() with no socket: the test rule set, a real TicketStore (on ":memory:"
+// unless the test names a database) and a clock the test sets. call() waits for the single answer, which for creates arrives from
 // the storage writer thread.
 #pragma once
 
@@ -36,7 +36,8 @@ inline std::chrono::system_clock::time_point test_epoch() {
 
 class ApiHarness {
  public:
-  explicit ApiHarness(std::string_view rules_yaml = kTestRules, daemon::EmailOptions email = {}) {
+  explicit ApiHarness(std::string_view rules_yaml = kTestRules, daemon::EmailOptions email = {},
+                      std::string db_path = ":memory:") {
     auto loaded = rules::load_rules_text(rules_yaml, "test-rules.yaml");
     if (!loaded) {
       std::string why;
@@ -45,7 +46,7 @@ class ApiHarness {
     }
     rules_ = loaded->rules;
     storage::StoreOptions options;
-    options.path = ":memory:";
+    options.path = std::move(db_path);
     options.create_if_missing = true;
     auto store = storage::TicketStore::open(options);
     if (!store) FAIL("cannot open the store: " << store.error().message);

@@ -121,7 +121,8 @@ TEST_CASE("opening a missing file without create_if_missing fails naming the pat
   auto store = TicketStore::open(options);
 
   REQUIRE_FALSE(store);
-  CHECK(store.error().code == StoreError::Code::io);
+  CHECK(store.error().code == StoreError::Code::unavailable);
+  CHECK(store.error().cause == "cannot open a database file");
   CHECK_THAT(store.error().message, Contains(file.path()));
   CHECK_FALSE(std::filesystem::exists(file.path()));
 }

@@ -51,7 +51,7 @@ TEST_CASE("creates are refused as overloaded while the writer is blocked and the
   for (auto& outcome : accepted.wait_for(submitted)) CHECK(outcome);
 }
 
-TEST_CASE("a write lock held past busy_timeout fails the batch with io", "[storage]") {
+TEST_CASE("a write lock held past busy_timeout fails the batch as unavailable and the next batch commits", "[storage]") {
   TempDatabase file;
   StoreOptions options = options_for(Backing::file, file);
   options.busy_timeout = std::chrono::milliseconds(50);
@@ -62,7 +62,8 @@ TEST_CASE("a write lock held past busy_timeout fails the batch with io", "[stora
   auto outcome = store->create_and_wait(make_ticket("blocked"));
 
   REQUIRE_FALSE(outcome);
-  CHECK(outcome.error().code == StoreError::Code::io);
+  CHECK(outcome.error().code == StoreError::Code::unavailable);
+  CHECK(outcome.error().cause == "database locked");
   REQUIRE(blocker.exec("ROLLBACK") == SQLITE_OK);
   CHECK(store->create_and_wait(make_ticket("unblocked")));
 }

@@ -24,14 +24,23 @@ namespace triaged::storage {
 
 struct StoreError {
   enum class Code {
-    io,          // the database failed (disk, corruption, locked past the busy timeout)
+    io,          // the database failed in a way retrying will not fix: corruption, a
+                 // statement or row SQLite rejects, a bug
+    unavailable, // the database cannot be written (or read) now for a cause that can pass
+                 // without anyone touching the data: disk full, file read-only, I/O error,
+                 // locked past busy_timeout, a journal that cannot be opened. Nothing of the
+                 // failed write was stored; retry later
     conflict,    // the idempotency key was used before for a different request
     overloaded,  // the write queue is full; retry later
     closed,      // the store is shutting down
     bad_request, // the caller passed something malformed (a list cursor not from next_cursor)
   };
   Code code = Code::io;
-  std::string message;
+  std::string message;  // for logs: may name files and SQL
+  // Code::unavailable: the cause class in two or three words ("disk full", "read-only
+  // database", "I/O error", "database locked", "cannot open a database file"). Never a path
+  // or SQL, so it may be shown to clients.
+  std::string cause;
 };
 
 template <typename T>
@@ -156,12 +165,15 @@ struct QueueStats {
 };
 
 struct StoreOptions {
-  std::string path;                 // a file, or ":memory:" (tests)
+  // A file, ":memory:" (tests), or an SQLite URI ("file:PATH?vfs=NAME": tests that inject
+  // disk faults through their own VFS).
+  std::string path;
   bool create_if_missing = false;
   int max_batch = 512;              // tickets per transaction at most
   std::chrono::microseconds max_batch_wait{2000};  // how long a batch may wait to fill
   std::size_t queue_limit = 10000;  // creates waiting for the writer; beyond: overloaded
-  // How long a statement waits for another process's lock before failing with Code::io.
+  // How long a statement waits for another process's lock before failing with
+  // Code::unavailable.
   std::chrono::milliseconds busy_timeout{5000};
   // For tools reading a database a running daemon writes: no write access, no migrations
   // (the file must be at this build's schema version), and every write fails with
@@ -172,7 +184,8 @@ struct StoreOptions {
 class TicketStore {
  public:
   // Opens (and with create_if_missing, creates) the database, applies pending migrations and
-  // starts the writer thread. Fails with Code::io naming the path and SQLite's reason.
+  // starts the writer thread. Fails naming the path and SQLite's reason: Code::unavailable
+  // when the file cannot be opened or written now, Code::io otherwise.
   static Result<std::unique_ptr<TicketStore>> open(const StoreOptions& options);
   virtual ~TicketStore() = default;
 
@@ -183,8 +196,9 @@ class TicketStore {
   // seen before, even earlier in the same batch, returns the first ticket (created=false) or,
   // if request_hash differs, Code::conflict. A full queue answers Code::overloaded, and a
   // closed store Code::closed, at once on the calling thread, before returning. A ticket
-  // the database rejects fails alone with Code::io; a failed transaction (disk full, I/O,
-  // lock held past busy_timeout) fails every ticket of its batch with Code::io.
+  // the database rejects fails alone with Code::io; a transaction that cannot be written
+  // (disk full, read-only, I/O error, lock held past busy_timeout) fails every ticket of its
+  // batch with Code::unavailable, and the next batch tries again on the same connection.
   virtual void create(NewTicket ticket, CreateCallback done) = 0;
   // create() and wait: for tools and tests.
   Result<CreateOutcome> create_and_wait(NewTicket ticket);
@@ -270,6 +284,11 @@ class TicketStore {
   // Idempotent. Reads keep working until the store is destroyed; record_rule_set,
   // mark_reprocessed, mark_sent, mark_attempt_failed and reroute fail with Code::closed.
   virtual void close() = 0;
+
+  // false from a write that failed with Code::unavailable until the next write commits; a
+  // store that has not written yet is writable. Each change is logged once (error when
+  // writes start failing, info when they work again), not once per failed write.
+  virtual bool writable() const { return true; }
 
   // Write transactions that carried creates, committed since open: with tickets created,
   // the group-commit ratio. For metrics and tests; not pure, so test fakes need not count.
