@@ -117,7 +117,7 @@ int explain_ticket(const std::string& rules_path, const std::string& ticket_path
   if (!ticket->topic.empty() && !loaded->rules->has_topic(ticket->topic))
     std::fprintf(stderr, "%s: unknown topic \"%s\": the API would reject this ticket; routing ignores it\n",
                  ticket_path.c_str(), ticket->topic.c_str());
-  const routing::Decision d = route(*loaded->rules, *ticket, std::chrono::system_clock::now());
+  const routing::Decision d = route(*loaded->rules, *ticket, std::chrono::system_clock::now(), routing::Trace::every_topic);
   if (json) {
     std::printf("%s\n", boost::json::serialize(daemon::decision_to_json(d)).c_str());
     return 0;

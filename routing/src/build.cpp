@@ -3,6 +3,7 @@
 #include <set>
 
 #include "compiled.h"
+#include "match_index.h"
 #include "text.h"
 
 namespace triaged::routing {
@@ -253,11 +254,14 @@ class Builder {
       case Op::all_words:
         if (c.values.empty()) error(c.where, what + ": needs at least one word or phrase");
         for (const auto& v : c.values) out.phrases.push_back(compile_phrase(v, c.where));
+        out.first_phrase = impl_.phrase_count;
+        impl_.phrase_count += static_cast<std::uint32_t>(out.phrases.size());
         out.description = what + " [" + join_capped(c.values) + "]";
         break;
       case Op::regex:
         if (c.values.size() != 1) error(c.where, what + ": needs exactly one pattern");
         else out.regex = compile_regex(c.values[0], c.where, what);
+        out.regex_id = impl_.regex_count++;
         out.description = what + " /" + shorten(c.values.empty() ? "" : c.values[0]) + "/";
         break;
       case Op::equals:
@@ -290,6 +294,7 @@ std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSe
   impl->spec = std::move(spec);
   Diagnostics errors = Builder(*impl).run();
   if (!errors.empty()) return std::unexpected(std::move(errors));
+  build_match_index(*impl);
   return std::make_shared<const RuleSet>(std::move(impl));
 }
 

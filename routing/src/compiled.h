@@ -4,6 +4,7 @@
 
 #include <re2/re2.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,6 +47,8 @@ struct CompiledCondition {
   bool exists = true;
   std::string path;                        // "delivery/when.any[0]"
   std::string description;                 // "text words [курьер, не привезли]"
+  std::uint32_t first_phrase = 0;          // words, all_words: phrases[i] has id first_phrase + i
+  std::uint32_t regex_id = 0;              // regex: its id in the MatchIndex
 };
 
 struct CompiledField {
@@ -60,6 +63,8 @@ struct CompiledTopic {
   const TemplateSpec* template_spec = nullptr;  // null: no template
 };
 
+struct MatchIndex;
+
 struct RuleSet::Impl {
   RuleSetSpec spec;
   std::vector<CompiledTopic> topics;             // in spec order
@@ -67,6 +72,9 @@ struct RuleSet::Impl {
   std::map<std::string, const CompiledTopic*> topics_by_id;
   std::map<std::string, CompiledField> fields;   // declared plus implicit name/email/phone
   std::vector<FieldSpec> implicit_fields;        // storage for the implicit ones
+  std::uint32_t phrase_count = 0;                // ids handed to words/all_words phrases
+  std::uint32_t regex_count = 0;                 // ids handed to regex leaves
+  std::shared_ptr<const MatchIndex> index;       // every keyword and regex, see match_index.h
 };
 
 }  // namespace triaged::routing

@@ -1,6 +1,7 @@
 #include "matcher.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace triaged::routing {
 namespace {
@@ -8,51 +9,36 @@ namespace {
 // Enough to show an admin why a leaf matched without letting a long text bloat the trace.
 constexpr std::size_t kMaxMatchesPerLeaf = 8;
 
-bool term_matches(const Term& term, const Token& token) {
-  if (term.prefix) return token.folded.compare(0, term.text.size(), term.text) == 0;
-  return token.stem == term.text;
-}
-
-// Appends every occurrence of `phrase` in `tokens` (up to the cap); true if any.
-bool find_phrase(const Phrase& phrase, const std::vector<Token>& tokens, const TicketView::Piece& piece,
-                 std::vector<TextMatch>& out) {
-  const std::size_t n = phrase.terms.size();
-  bool found = false;
-  for (std::size_t i = 0; i + n <= tokens.size(); ++i) {
-    bool all = true;
-    for (std::size_t k = 0; k < n && all; ++k)
-      all = term_matches(phrase.terms[k], tokens[i + k]) && (k == 0 || !tokens[i + k].sentence_start);
-    if (!all) continue;
-    found = true;
-    if (out.size() >= kMaxMatchesPerLeaf) break;
-    const std::size_t begin = tokens[i].offset;
-    const std::size_t end = tokens[i + n - 1].offset + tokens[i + n - 1].length;
-    // Two keywords of one condition can share a stem ("теплым", "теплый"): one span, one match.
-    const bool seen = std::any_of(out.begin(), out.end(), [&](const TextMatch& m) {
-      return m.field == piece.field && m.offset == begin && m.length == end - begin;
-    });
-    if (!seen) out.push_back({piece.field, begin, end - begin, std::string(piece.value.substr(begin, end - begin))});
-  }
-  return found;
-}
-
 bool evaluate_leaf(const CompiledCondition& c, TicketView& view, std::vector<TextMatch>& matches) {
   using Op = ConditionSpec::Op;
-  const auto pieces = view.pieces(c.selector);
   switch (c.op) {
     case Op::words:
     case Op::all_words: {
+      // This leaf's phrases have consecutive ids, so their hits are one run of the sorted list.
+      const auto& hits = view.hits().phrases;
+      const std::uint32_t end = c.first_phrase + static_cast<std::uint32_t>(c.phrases.size());
+      auto it = std::lower_bound(hits.begin(), hits.end(), c.first_phrase,
+                                 [](const PhraseHit& h, std::uint32_t id) { return h.phrase < id; });
+      const bool named_piece = c.selector.kind == SelectorKind::field || c.selector.kind == SelectorKind::header;
       std::size_t phrases_found = 0;
-      for (const auto& phrase : c.phrases) {
-        bool found = false;
-        for (const auto& piece : pieces) found = find_phrase(phrase, view.tokens(piece), piece, matches) || found;
-        if (found) ++phrases_found;
-        else if (c.op == Op::all_words) return false;
+      for (std::uint32_t last = UINT32_MAX; it != hits.end() && it->phrase < end; ++it) {
+        if (it->phrase != last) ++phrases_found;
+        last = it->phrase;
+        if (matches.size() >= kMaxMatchesPerLeaf) continue;
+        const std::string& field = named_piece ? c.selector.label : view.index().pieces[it->piece].key;
+        // Two keywords of one condition can share a stem ("теплым", "теплый"): one span, one match.
+        const bool seen = std::any_of(matches.begin(), matches.end(), [&](const TextMatch& m) {
+          return m.field == field && m.offset == it->offset && m.length == it->length;
+        });
+        if (!seen)
+          matches.push_back({field, it->offset, it->length,
+                             std::string(view.piece_text(it->piece).substr(it->offset, it->length))});
       }
-      return phrases_found > 0;
+      return c.op == Op::all_words ? phrases_found == c.phrases.size() : phrases_found > 0;
     }
     case Op::regex:
-      for (const auto& piece : pieces) {
+      if (!view.regex_may_match(c.regex_id)) return false;
+      for (const auto& piece : view.pieces(c.selector)) {
         re2::StringPiece whole(piece.value.data(), piece.value.size()), m;
         if (c.regex->Match(whole, 0, whole.size(), re2::RE2::UNANCHORED, &m, 1)) {
           const auto offset = static_cast<std::size_t>(m.data() - piece.value.data());
@@ -63,7 +49,7 @@ bool evaluate_leaf(const CompiledCondition& c, TicketView& view, std::vector<Tex
       return false;
     case Op::equals:
     case Op::in:
-      for (const auto& piece : pieces) {
+      for (const auto& piece : view.pieces(c.selector)) {
         const std::string value = fold(trim(piece.value));
         if (std::find(c.folded_values.begin(), c.folded_values.end(), value) != c.folded_values.end()) {
           matches.push_back({piece.field, 0, piece.value.size(), std::string(piece.value)});
@@ -72,6 +58,7 @@ bool evaluate_leaf(const CompiledCondition& c, TicketView& view, std::vector<Tex
       }
       return false;
     case Op::exists: {
+      const auto pieces = view.pieces(c.selector);
       const bool present = std::any_of(pieces.begin(), pieces.end(),
                                        [](const auto& p) { return !trim(p.value).empty(); });
       return present == c.exists;
@@ -82,10 +69,26 @@ bool evaluate_leaf(const CompiledCondition& c, TicketView& view, std::vector<Tex
 
 }  // namespace
 
-TicketView::TicketView(const Ticket& ticket, const std::vector<std::string>& languages)
-    : ticket_(ticket), stemmers_(languages) {
+TicketView::TicketView(const Ticket& ticket, const RuleSet::Impl& rules)
+    : ticket_(ticket), index_(*rules.index) {
   const auto at = ticket.requester.email.rfind('@');
   if (at != std::string::npos) from_domain_ = std::string(trim(ticket.requester.email.substr(at + 1)));
+  std::optional<Stemmers> stemmers;  // Snowball's are not free to make; only when a keyword reads text
+  piece_text_.resize(index_.pieces.size());
+  for (std::uint32_t p = 0; p < index_.pieces.size(); ++p) {
+    const PieceIndex& piece = index_.pieces[p];
+    const auto found = pieces(piece.selector);
+    if (found.empty()) continue;
+    piece_text_[p] = found.front().value;
+    if (!piece.by_first_stem.empty() || !piece.by_first_prefix.empty()) {
+      if (!stemmers) stemmers.emplace(rules.spec.languages);
+      scan_tokens(index_, p, analyze(piece_text_[p], *stemmers), hits_.phrases);
+    }
+    scan_regexes(piece, piece_text_[p], hits_.regexes);
+  }
+  std::sort(hits_.phrases.begin(), hits_.phrases.end());
+  std::sort(hits_.regexes.begin(), hits_.regexes.end());
+  hits_.regexes.erase(std::unique(hits_.regexes.begin(), hits_.regexes.end()), hits_.regexes.end());
 }
 
 std::vector<TicketView::Piece> TicketView::pieces(const Selector& s) const {
@@ -108,12 +111,6 @@ std::vector<TicketView::Piece> TicketView::pieces(const Selector& s) const {
     }
   }
   return {};
-}
-
-const std::vector<Token>& TicketView::tokens(const Piece& piece) {
-  auto it = tokens_.find(piece.field);
-  if (it == tokens_.end()) it = tokens_.emplace(piece.field, analyze(piece.value, stemmers_)).first;
-  return it->second;
 }
 
 bool evaluate(const CompiledCondition& c, TicketView& view, std::vector<ConditionTrace>& trace) {

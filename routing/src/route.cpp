@@ -1,6 +1,9 @@
 #include "compiled.h"
 #include "fields.h"
+#include "match_index.h"
 #include "matcher.h"
+
+#include <algorithm>
 
 namespace triaged::routing {
 
@@ -59,9 +62,35 @@ std::vector<FieldSpec> fields_of(const RuleSet& rules) {
   return out;
 }
 
+namespace {
+
+// Topic indices in rule order: every topic, or only those that can match this ticket (a
+// keyword or regex of their trigger occurs, or they have no trigger). Skipping the others
+// changes nothing but the trace, since they would have evaluated to false.
+std::vector<std::uint32_t> topics_to_try(const RuleSet::Impl& impl, const TicketView& view, Trace trace) {
+  std::vector<std::uint32_t> out;
+  if (trace == Trace::every_topic) {
+    out.resize(impl.topics.size());
+    for (std::uint32_t t = 0; t < out.size(); ++t) out[t] = t;
+    return out;
+  }
+  const MatchIndex& index = *impl.index;
+  out = index.untriggered_topics;
+  for (const PhraseHit& hit : view.hits().phrases)
+    if (index.phrase_topic[hit.phrase] != kNoTopic) out.push_back(index.phrase_topic[hit.phrase]);
+  for (std::uint32_t id : view.hits().regexes)
+    if (index.regex_topic[id] != kNoTopic) out.push_back(index.regex_topic[id]);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
 bool RuleSet::has_topic(const std::string& id) const { return impl_->topics_by_id.count(id) > 0; }
 
-Decision route(const RuleSet& rules, const Ticket& ticket, std::chrono::system_clock::time_point now) {
+Decision route(const RuleSet& rules, const Ticket& ticket, std::chrono::system_clock::time_point now,
+               Trace trace) {
   const RuleSet::Impl& impl = rules.impl();
   Decision d;
   const CompiledTopic* chosen = nullptr;
@@ -72,8 +101,9 @@ Decision route(const RuleSet& rules, const Ticket& ticket, std::chrono::system_c
     }
   }
   if (chosen == nullptr) {
-    TicketView view(ticket, impl.spec.languages);
-    for (const CompiledTopic& topic : impl.topics) {
+    TicketView view(ticket, impl);
+    for (std::uint32_t t : topics_to_try(impl, view, trace)) {
+      const CompiledTopic& topic = impl.topics[t];
       if (!topic.when) continue;
       TopicTrace tried{topic.spec->id, false, {}};
       tried.matched = evaluate(*topic.when, view, tried.conditions);

@@ -44,7 +44,7 @@ std::optional<routing::TopicTrace> evaluate_topic_alone(const routing::RuleSet& 
     if (!reduced) return std::nullopt;
     routing::Ticket unchosen = ticket;
     unchosen.topic.clear();
-    routing::Decision d = route(*reduced, unchosen, kFixedNow);
+    routing::Decision d = route(*reduced, unchosen, kFixedNow, routing::Trace::every_topic);
     if (d.trace.empty()) return std::nullopt;
     return std::move(d.trace.front());
   }

@@ -56,7 +56,8 @@ struct ConditionTrace {
   std::vector<TextMatch> matches;
 };
 
-// A topic that was tried, in order. Leaves skipped by short-circuiting are not listed.
+// A topic that was tried, in order (see Trace for which are). Leaves skipped by
+// short-circuiting are not listed.
 struct TopicTrace {
   std::string topic;
   bool matched = false;
@@ -99,13 +100,21 @@ struct Decision {
 class RuleSet;
 struct RuleSetSpec;
 
+// Which topics Decision::trace lists. `candidates`: only topics that could match the ticket
+// (one of the keywords or regexes their conditions need occurs in it, or their conditions
+// need none), which is all route() evaluates; a topic whose keywords the ticket never
+// mentions is skipped unseen, so time per ticket does not grow with the number of topics.
+// `every_topic`: every topic before the winner is evaluated and listed, for tools that
+// explain why a topic did not match. Both choose the same topic.
+enum class Trace { candidates, every_topic };
+
 // Classifies `ticket` against `rules` and checks the chosen topic's template. Never fails:
 // an explicit ticket.topic that names a known topic wins (source operator_choice); otherwise
 // topics are tried top to bottom and the first whose `when` holds wins; otherwise the default
 // topic takes it. An unknown explicit topic is ignored here; callers that must reject it check
 // RuleSet::has_topic() first. `now` is the only notion of time route() has.
 Decision route(const RuleSet& rules, const Ticket& ticket,
-               std::chrono::system_clock::time_point now);
+               std::chrono::system_clock::time_point now, Trace trace = Trace::candidates);
 
 // A compiled, immutable rule set. Built only by build_rule_set() (rule_spec.h), which has
 // validated every reference and compiled every pattern, so routing cannot fail at match time.
