@@ -200,7 +200,7 @@ class Handler {
     if (decision.has_due()) nt.due_at = decision.due_at;
     nt.received_at = now;
     nt.rules_version = rules->version();
-    nt.decision_json = json::serialize(decision_to_json(decision));
+    nt.decision_json = json::serialize(decision_to_json(decision, TraceDetail::held));
     nt.idempotency_key = key;
     nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body());
     nt.ticket = std::move(ticket);

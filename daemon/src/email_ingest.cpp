@@ -278,7 +278,7 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
       storage::TicketUpdate update;
       update.only_if_status = "needs_info";
       update.fields_json = merged_fields_json(thread->ticket, d);
-      update.decision_json = json::serialize(decision_to_json(d));
+      update.decision_json = json::serialize(decision_to_json(d, TraceDetail::held));
       if (d.complete()) {
         update.status = "new";
         if (d.has_due()) update.due_at = d.due_at;
@@ -305,7 +305,7 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
   if (d.has_due() && d.complete()) nt.due_at = d.due_at;
   nt.received_at = now;
   nt.rules_version = rules->version();
-  nt.decision_json = json::serialize(decision_to_json(d));
+  nt.decision_json = json::serialize(decision_to_json(d, TraceDetail::held));
   nt.status = d.complete() ? "new" : "needs_info";
   nt.ticket = std::move(t);
   w.kind = MailWrite::Kind::create_ticket;

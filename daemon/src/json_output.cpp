@@ -17,7 +17,7 @@ std::string format_time(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-json::object decision_to_json(const routing::Decision& d) {
+json::object decision_to_json(const routing::Decision& d, TraceDetail detail) {
   json::object o;
   o["topic"] = d.topic;
   o["topic_title"] = d.topic_title;
@@ -37,6 +37,7 @@ json::object decision_to_json(const routing::Decision& d) {
   for (const auto& topic : d.trace) {
     json::array conditions;
     for (const auto& c : topic.conditions) {
+      if (detail == TraceDetail::held && !c.matched) continue;
       json::array matches;
       for (const auto& m : c.matches)
         matches.push_back({{"field", m.field}, {"offset", m.offset}, {"length", m.length}, {"text", m.text}});

@@ -16,9 +16,15 @@ namespace triaged::daemon {
 // RFC 3339 UTC with seconds: "2026-11-23T19:00:00Z".
 std::string format_time(std::chrono::system_clock::time_point t);
 
+// How much of the trace to write. `full`: every evaluated condition, as classify and explain
+// show it. `held`: per tried topic only the conditions that held, with their matches, which is
+// what a stored ticket keeps: why it went where it went, at a fraction of the bytes (failed
+// conditions of several topics were three quarters of every row).
+enum class TraceDetail { full, held };
+
 // {topic, topic_title, department, template, priority, source, sla_seconds, due_at,
 //  fields: {id: {value, source}}, problems: [{field, code, message}], trace: [...]}
-boost::json::object decision_to_json(const routing::Decision& d);
+boost::json::object decision_to_json(const routing::Decision& d, TraceDetail detail = TraceDetail::full);
 
 // The ticket resource: id, ref, status, routing result, content, and the stored decision.
 // `events` are included when given.
