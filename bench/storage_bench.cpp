@@ -81,7 +81,7 @@ std::vector<Row> make_rows(const std::vector<Sample>& samples, std::size_t count
     if (d.has_due()) nt.due_at = d.due_at;
     nt.received_at = now;
     nt.rules_version = loaded->rules->version();
-    nt.decision_json = json::serialize(daemon::decision_to_json(d));
+    nt.decision_json = json::serialize(daemon::decision_to_json(d, daemon::TraceDetail::held));  // as the API stores it
     json::object fields;
     for (const auto& [k, v] : t.fields) fields[k] = v;
     row.fields_json = json::serialize(fields);
@@ -184,7 +184,8 @@ Measured run_raw(const std::vector<Row>& rows, int batch, double seconds, bool w
   must(db, sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr),
        "open");
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"})
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY",
+                             "PRAGMA cache_size = -32768", "PRAGMA foreign_keys = ON"})
     must(db, sqlite3_exec(db, pragma, nullptr, nullptr, nullptr), pragma);
   must(db, sqlite3_exec(db, kRawSchema, nullptr, nullptr, nullptr), "schema");
   sqlite3_stmt* insert = nullptr;
