@@ -206,9 +206,10 @@ class Handler {
     nt.ticket = std::move(ticket);
     // The writer thread answers; it owns copies of everything it needs, never this Handler.
     const std::string channel = nt.ticket.channel;
-    ctx_.store->create(std::move(nt), [req = Request(req_.method(), req_.target(), req_.version()),
-                                       keep_alive = req_.keep_alive(), respond = respond_, metrics = ctx_.metrics,
-                                       channel](auto result) mutable {
+    // The writer thread calls back; building the 201 (the ticket as JSON) is left to an HTTP
+    // thread when the daemon gives one, so the writer goes straight back to committing.
+    auto answer = [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
+                   respond = respond_, metrics = ctx_.metrics, channel](auto result) mutable {
       req.keep_alive(keep_alive);
       if (!result) {
         const auto& e = result.error();
@@ -229,6 +230,10 @@ class Handler {
       res.set(http::field::location, "/api/v1/tickets/" + std::to_string(result->ticket.id));
       if (!result->created) res.set("Idempotent-Replayed", "true");
       respond(std::move(res));
+    };
+    ctx_.store->create(std::move(nt), [answer = std::move(answer), defer = ctx_.defer](auto result) mutable {
+      if (!defer) return answer(std::move(result));
+      defer([answer = std::move(answer), result = std::move(result)]() mutable { answer(std::move(result)); });
     });
   }
 

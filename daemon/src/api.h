@@ -32,6 +32,9 @@ struct ApiContext {
   RulesAdmin rules_admin;                 // empty: the admin endpoints answer 503
   // Runs slow work (parsing mail) elsewhere than the calling HTTP thread; empty: inline.
   std::function<void(std::function<void()>)> offload;
+  // Runs short work on an HTTP thread, for storage callbacks that would otherwise hold up the
+  // writer thread (building a response); empty: inline on the calling thread.
+  std::function<void(std::function<void()>)> defer;
   Metrics* metrics = nullptr;             // not owned; null: nothing recorded, /metrics answers 404
 };
 

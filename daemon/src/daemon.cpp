@@ -205,6 +205,7 @@ std::expected<void, std::string> Daemon::start() {
   ctx.email = d.email.get();
   ctx.mail_queued = [&d] { d.outbox->poke(); };
   ctx.offload = [&d](std::function<void()> work) { net::post(d.mail_pool, std::move(work)); };
+  ctx.defer = [&d](std::function<void()> work) { net::post(d.ioc, std::move(work)); };
   ctx.rules_admin.status = [&d] { return d.rules_status(); };
   ctx.rules_admin.reload = [&d](const std::string& trigger) { return d.reload(trigger); };
   d.api = std::make_unique<Api>(std::move(ctx));
