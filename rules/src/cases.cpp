@@ -61,15 +61,15 @@ std::expected<std::vector<TestCase>, routing::Diagnostics> parse_cases_text(
   Reader reader(map, diagnostics);
   std::vector<TestCase> cases;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(owned);
-    if (documents.empty() || documents.front().IsNull()) {
+    // Not YAML::LoadAll(), which never returns on some malformed streams (see yaml_reader.h).
+    const FirstDocument document = load_first_document(owned);
+    if (document.documents == 0 || document.node.IsNull()) {
       reader.error(source + ":1:1", "empty case file (expected a list of cases)");
     } else {
-      if (documents.size() > 1)
-        reader.error(reader.where(documents[1]),
-                     "a second YAML document (a case file holds exactly one list)");
+      if (document.documents > 1)
+        reader.error(map.where(document.second), "a second YAML document (a case file holds exactly one list)");
       // parse_tests() reads the value of a `tests:` entry; the whole document plays that part.
-      const Entry whole{"tests", documents.front(), documents.front()};
+      const Entry whole{"tests", document.node, document.node};
       cases = parse_tests(whole, reader);
     }
   } catch (const YAML::Exception& e) {

@@ -115,3 +115,16 @@ TEST_CASE("a topic evaluated alone holds even when an earlier topic takes the ti
   CHECK_FALSE(rules::evaluate_topic_alone(*loaded.rules, "other", ticket).has_value());
   CHECK_FALSE(rules::evaluate_topic_alone(*loaded.rules, "nope", ticket).has_value());
 }
+
+TEST_CASE("a case file with a stray top-level comma is an error and not a hang", "[rules][cases]") {
+  // yaml-cpp's LoadAll never returns on this; the case reader must not use it.
+  const auto cases = rules::parse_cases_text("\"\",", "cases.yaml");
+  CHECK_FALSE(cases.has_value());
+}
+
+TEST_CASE("a case file with a second document names where it starts", "[rules][cases]") {
+  const auto cases = rules::parse_cases_text("- name: x\n  ticket: { subject: a }\n  expect: { topic: b }\n---\n- 1\n",
+                                             "cases.yaml");
+  REQUIRE_FALSE(cases.has_value());
+  CHECK_THAT(messages(cases.error()).back(), Catch::StartsWith("cases.yaml:5:1: a second YAML document"));
+}
