@@ -156,3 +156,16 @@ TEST_CASE("candidate and full traces choose the same topic with the same matches
     }
   }
 }
+
+TEST_CASE("regexes that make backtracking engines explode route a long ticket like any other", "[routing][index]") {
+  // (a+)+$ and (a|aa)*b take exponential time in backtracking engines on a run of a's without
+  // the expected end; RE2 is linear. A hang here would hit ctest's timeout.
+  RuleSetSpec s = base_spec();
+  s.topics.push_back(topic("nested", "support", leaf("body", Op::regex, {"(a+)+$"})));
+  s.topics.push_back(topic("alternation", "support", leaf("body", Op::regex, {"(a|aa)*b"})));
+  auto rules = build(s);
+  const Ticket t = ticket("aaaa", std::string(100000, 'a') + "!");
+  const Decision d = route(*rules, t, kNow, Trace::every_topic);
+  CHECK(d.topic == "other");
+  CHECK(d.trace.size() == 2);
+}
