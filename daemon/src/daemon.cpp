@@ -209,7 +209,9 @@ std::expected<void, std::string> Daemon::start() {
   ctx.rules_admin.status = [&d] { return d.rules_status(); };
   ctx.rules_admin.reload = [&d](const std::string& trigger) { return d.reload(trigger); };
   d.api = std::make_unique<Api>(std::move(ctx));
-  auto server = HttpServer::bind(d.ioc, *endpoint, *d.api, {d.options.max_body, d.options.max_email_body});
+  auto server = HttpServer::bind(d.ioc, *endpoint, *d.api,
+                                 {d.options.max_body, d.options.max_email_body, d.options.read_timeout,
+                                  d.options.max_connections});
   if (!server) {
     d.store->close();
     return std::unexpected(server.error());

@@ -3,6 +3,7 @@
 // DaemonOptions; tests run a Daemon in-process on port 0.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <expected>
 #include <memory>
@@ -21,6 +22,8 @@ struct DaemonOptions {
   int threads = 2;
   std::size_t max_body = limits::kDefaultMaxBody;
   std::size_t max_email_body = limits::kDefaultMaxEmailBody;  // POST /api/v1/ingest/email
+  std::chrono::seconds read_timeout = limits::kReadTimeout;   // a header block, or idle keep-alive
+  std::size_t max_connections = limits::kDefaultMaxConnections;  // beyond: 503 and close
   EmailOptions email;                      // parsing limits, automatic reply cap
   OutboxOptions outbox;                    // SMTP relay for automatic replies
   bool handle_signals = false;             // SIGHUP reloads, SIGTERM/SIGINT stop

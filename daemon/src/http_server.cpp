@@ -5,6 +5,11 @@
 #include <boost/beast/core.hpp>
 #include <spdlog/spdlog.h>
 
+#include <iterator>
+#include <sstream>
+
+#include "http_responses.h"
+#include "problem.h"
 #include "server_limits.h"
 
 namespace triaged::daemon {
@@ -19,6 +24,7 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
 
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
+  void turn_away(tcp::socket& socket);
 
   net::io_context& ioc;
   tcp::acceptor acceptor;
@@ -26,6 +32,8 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   const Api& api;
   const ServerOptions options;
   std::atomic<int> in_flight{0};
+  std::atomic<std::size_t> connections{0};  // Sessions alive; each holds one socket
+  bool turning_away = false;                // on the acceptor's strand: at the limit, warned once
 };
 
 namespace {
@@ -34,6 +42,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<HttpServer::State> server)
       : stream_(std::move(socket)), server_(std::move(server)) {
+    ++server_->connections;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -43,6 +52,8 @@ class Session : public std::enable_shared_from_this<Session> {
                         (address.is_v6() && address.to_v6().is_v4_mapped() &&
                          boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback()));
   }
+
+  ~Session() { --server_->connections; }
 
   void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this())); }
 
@@ -54,7 +65,8 @@ class Session : public std::enable_shared_from_this<Session> {
     // on_header can pick the route's limit: start with the largest, narrow it there.
     parser_->body_limit(std::max(server_->options.max_body, server_->options.max_email_body));
     parser_->header_limit(static_cast<std::uint32_t>(limits::kMaxHeaderBytes));
-    stream_.expires_after(limits::kReadTimeout);
+    // One deadline for the whole header block, not per read: a byte a second must not keep it open.
+    stream_.expires_after(server_->options.read_timeout);
     // The header first: which limit applies to the body depends on where it goes. Pass the
     // parser itself: the overloads taking parser_->get() build their own and drop the limits.
     http::async_read_header(stream_, buffer_, *parser_,
@@ -65,11 +77,22 @@ class Session : public std::enable_shared_from_this<Session> {
     body_limit_ = parser_->get().target().starts_with("/api/v1/ingest/email") ? server_->options.max_email_body
                                                                               : server_->options.max_body;
     if (ec) return on_read(ec, bytes);
+    const auto& fields = parser_->get();
+    if (static_cast<std::size_t>(std::distance(fields.begin(), fields.end())) > limits::kMaxHeaderFields)
+      return do_write(error_response(431, "more than " + std::to_string(limits::kMaxHeaderFields) + " header fields", 11));
+    // Request smuggling: a proxy in front must never frame a request differently than we do.
+    // Beast refuses two different lengths and a length with chunked; refuse every other
+    // Transfer-Encoding too (a list, a coding we do not decode, one next to a length).
+    if (fields.count(http::field::transfer_encoding) > 0 &&
+        (fields.count(http::field::transfer_encoding) > 1 || fields.count(http::field::content_length) > 0 ||
+         !beast::iequals(fields[http::field::transfer_encoding], "chunked")))
+      return do_write(error_response(400, "Transfer-Encoding other than chunked alone, or with Content-Length", 11));
     const auto length = parser_->content_length();
     if (length && *length > body_limit_) return on_read(http::error::body_limit, bytes);
     // One deadline covers the whole body: give a big one time to arrive at a modest rate
     // (a 40 MB mail from a remote MTA), not the 30 s meant for a small ticket.
-    if (length) stream_.expires_after(limits::kReadTimeout + std::chrono::seconds(*length / limits::kMinUploadBytesPerSecond));
+    if (length)
+      stream_.expires_after(server_->options.read_timeout + std::chrono::seconds(*length / limits::kMinUploadBytesPerSecond));
     parser_->body_limit(body_limit_);  // still enforced for chunked bodies
     // A client that asked first (curl does for bodies over 1 MB, e.g. a mail with attachments)
     // hears "go on" only now that the size is known to fit; a 413 instead reaches it before
@@ -167,8 +190,39 @@ void HttpServer::State::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<Session>(std::move(socket), shared_from_this())->run();
+  if (connections.load() >= options.max_connections) {
+    turn_away(socket);
+  } else {
+    turning_away = false;
+    std::make_shared<Session>(std::move(socket), shared_from_this())->run();
+  }
   do_accept();
+}
+
+// At the connection limit: a 503 the client can act on, written without waiting (a fresh
+// socket's send buffer takes it whole), then close. No Session, so no descriptor is held.
+void HttpServer::State::turn_away(tcp::socket& socket) {
+  static const std::string kBusy = [] {
+    Response res = problem_response(service_unavailable("too many connections; try again shortly"),
+                                    Request{http::verb::get, "/", 11});
+    res.set(http::field::retry_after, "1");
+    res.keep_alive(false);
+    std::ostringstream out;
+    out << res;
+    return out.str();
+  }();
+  if (!turning_away)
+    spdlog::warn("accept: {} connections open, the --max-connections limit; answering 503", options.max_connections);
+  turning_away = true;
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(net::buffer(kBusy), ec);
+  // Read what the client already sent: closing with unread bytes would reset the connection,
+  // and a reset may reach the client before it has read the 503.
+  char sink[4096];
+  for (int i = 0; i < 16 && !ec; ++i) socket.read_some(net::buffer(sink), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
 }
 
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(net::io_context& ioc,

@@ -13,12 +13,15 @@
 #include <string>
 
 #include "api.h"
+#include "server_limits.h"
 
 namespace triaged::daemon {
 
 struct ServerOptions {
   std::size_t max_body = 0;        // bytes; larger bodies are answered 413
   std::size_t max_email_body = 0;  // the same for POST /api/v1/ingest/email (raw mail is bigger)
+  std::chrono::seconds read_timeout = limits::kReadTimeout;  // per header block, and idle keep-alive
+  std::size_t max_connections = limits::kDefaultMaxConnections;  // beyond: 503 and close at once
 };
 
 class HttpServer {

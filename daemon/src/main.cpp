@@ -21,6 +21,13 @@ int main(int argc, char** argv) {
   app.add_option("--max-body", options.max_body, "largest accepted request body in bytes")->capture_default_str();
   app.add_option("--max-email-body", options.max_email_body, "largest accepted raw email in bytes")
       ->capture_default_str();
+  int read_timeout = static_cast<int>(options.read_timeout.count());
+  app.add_option("--read-timeout", read_timeout,
+                 "seconds a client has to send a request's headers; also how long an idle connection stays open")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  app.add_option("--max-connections", options.max_connections,
+                 "connections open at once; beyond, new clients are answered 503")
+      ->capture_default_str()->check(CLI::Range(1, 1000000));
   app.add_option("--max-attachment-bytes", options.email.parse.max_attachment_bytes,
                  "larger attachments are recorded as dropped; the ticket is still created")
       ->capture_default_str();
@@ -41,6 +48,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.outbox.retry_base = std::chrono::seconds(retry_base);
+  options.read_timeout = std::chrono::seconds(read_timeout);
   if (const char* password = std::getenv("TRIAGED_SMTP_PASSWORD")) options.outbox.smtp_password = password;
   spdlog::set_level(spdlog::level::from_str(log_level));
 

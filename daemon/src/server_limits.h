@@ -13,8 +13,17 @@ constexpr std::size_t kDefaultMaxBody = 1024 * 1024;
 constexpr std::size_t kDefaultMaxEmailBody = 40 * 1024 * 1024;
 // Request line plus headers. Browsers send 1-4 KB; 16 KB accepts big cookies, stops abuse.
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
-// A client that sends nothing for this long is gone or hostile (slowloris); free its socket.
+// Header fields in one request. Browsers and API clients send 10-30; 100 (Apache's
+// LimitRequestFields) leaves room and bounds what one request makes the parser keep.
+constexpr std::size_t kMaxHeaderFields = 100;
+// A request's header block must arrive within this, and an idle keep-alive connection is closed
+// after it: a client that sends nothing, or a byte now and then (slowloris), is gone or hostile.
 constexpr std::chrono::seconds kReadTimeout{30};
+// Connections open at once. Each holds a descriptor until it closes or times out; beyond this a
+// new client is answered 503 at once, rather than the daemon running out of descriptors and
+// answering no one. 1000 fits under the common 1024-descriptor limit with room for the
+// database, its journal and the logs.
+constexpr std::size_t kDefaultMaxConnections = 1000;
 // A body may arrive this slowly and still make it: its deadline is the read timeout plus
 // its size at this rate (about 7 minutes for a 40 MB mail).
 constexpr std::size_t kMinUploadBytesPerSecond = 100 * 1000;

@@ -1,0 +1,295 @@
+// Hostile HTTP clients against the real triaged binary, over raw sockets: oversize and
+// endless header blocks, too many header fields, oversize chunked bodies, request smuggling
+// through conflicting framing headers, a client trickling a byte a second, and floods of idle
+// connections. http_test.cpp covers the well-formed limits (one huge header, --max-body with a
+// Content-Length, bytes that are not HTTP, half a request).
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "../daemon/test_rules.h"
+#include "daemon_process.h"
+#include "http_client.h"
+
+namespace triaged::e2e {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using triaged::testing::kTestRules;
+
+struct Running {
+  explicit Running(std::vector<std::string> extra = {}) : daemon(dir, dir.write("rules.yaml", kTestRules), extra) {}
+  TempDir dir;
+  DaemonProcess daemon;
+  unsigned short port() const { return daemon.port(); }
+};
+
+// One TCP connection to 127.0.0.1 driven byte by byte, with nothing of HTTP in between.
+class RawClient {
+ public:
+  explicit RawClient(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    REQUIRE(fd_ >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      FAIL("connect to port " << port << ": " << std::strerror(errno));
+  }
+  ~RawClient() { ::close(fd_); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+
+  // False once the peer has closed or reset the connection.
+  bool send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  // Everything the peer sends until it closes the connection (end of stream or a reset) or
+  // `timeout` passes; closed() tells which.
+  std::string read_until_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    std::string out;
+    const auto deadline = Clock::now() + timeout;
+    while (!closed_) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n > 0) out.append(buf, static_cast<std::size_t>(n));
+      else if (n == 0 || errno != EINTR) closed_ = true;
+    }
+    return out;
+  }
+
+  // Without waiting: has the peer closed (or reset) the connection? Data it sent is discarded.
+  bool peer_closed_now() {
+    pollfd p{fd_, POLLIN, 0};
+    while (!closed_ && ::poll(&p, 1, 0) > 0) {
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) closed_ = true;
+      if (n <= 0) break;
+    }
+    return closed_;
+  }
+
+  bool closed() const { return closed_; }
+
+ private:
+  int fd_;
+  bool closed_ = false;
+};
+
+// The status codes of every response in `wire`, in order.
+std::vector<int> statuses(const std::string& wire) {
+  std::vector<int> out;
+  for (std::size_t at = wire.find("HTTP/1.1 "); at != std::string::npos; at = wire.find("HTTP/1.1 ", at + 1))
+    out.push_back(std::stoi(wire.substr(at + 9, 3)));
+  return out;
+}
+
+std::string tickets_listed(unsigned short port) {
+  return boost::json::serialize(json_of(http_get(port, "/api/v1/tickets")).at("tickets"));
+}
+
+TEST_CASE("a header block that never ends is answered 431 at 16 KiB and closed", "[e2e]") {
+  Running triaged;
+  RawClient client(triaged.port());
+  REQUIRE(client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+  // 64 KiB of fields, a kilobyte at a time, and never the blank line that ends them.
+  std::size_t sent = 0;
+  for (int i = 0; i < 64 && client.send("X-Fill-" + std::to_string(i) + ": " + std::string(1000, 'f') + "\r\n"); ++i) {
+    sent += 1000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const std::string wire = client.read_until_closed();
+  INFO(wire.substr(0, 300));
+  CHECK(statuses(wire) == std::vector<int>{431});
+  CHECK(client.closed());
+  CHECK(http_get(triaged.port(), "/healthz").status == 200);
+}
+
+TEST_CASE("more than 100 header fields are answered 431 and 100 are accepted", "[e2e]") {
+  Running triaged;
+  auto request_with_fields = [](int fields) {
+    std::string r = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (int i = 1; i < fields; ++i) r += "X-F" + std::to_string(i) + ": v\r\n";
+    return r + "Connection: close\r\n\r\n";
+  };
+  {
+    RawClient client(triaged.port());
+    REQUIRE(client.send(request_with_fields(100 - 1)));  // + Connection: 100 fields
+    CHECK(statuses(client.read_until_closed()) == std::vector<int>{200});
+  }
+  RawClient client(triaged.port());
+  REQUIRE(client.send(request_with_fields(101 - 1)));
+  const std::string wire = client.read_until_closed();
+  INFO(wire);
+  CHECK(statuses(wire) == std::vector<int>{431});
+  CHECK_THAT(wire, Catch::Contains("header fields"));
+  CHECK(client.closed());
+}
+
+TEST_CASE("a chunked body over --max-body is answered 413 and the connection is closed", "[e2e]") {
+  Running triaged({"--max-body", "1024"});
+  RawClient client(triaged.port());
+  std::string request = "POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n";
+  const std::string body = R"({"subject": ")" + std::string(4096, 'x') + R"("})";
+  for (std::size_t at = 0; at < body.size(); at += 500) {
+    const std::string chunk = body.substr(at, 500);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+    request += size + chunk + "\r\n";
+  }
+  request += "0\r\n\r\n";
+  client.send(request);  // the daemon may close before it has all of it
+  const std::string wire = client.read_until_closed();
+  INFO(wire);
+  CHECK(statuses(wire) == std::vector<int>{413});
+  CHECK(client.closed());
+  CHECK(tickets_listed(triaged.port()) == "[]");
+}
+
+// Request smuggling: a proxy and triaged must never disagree on where a request ends. Any
+// request framed two ways is refused and its connection closed, so what a proxy took for a
+// second request is never read as one.
+TEST_CASE("Content-Length with Transfer-Encoding is answered 400 and the request behind it never runs", "[e2e]") {
+  Running triaged;
+  const std::string smuggled = "POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 43\r\n\r\n{\"subject\": \"smuggled\", \"body\": \"courier\"}";
+  const std::string chunked_body = "0\r\n\r\n" + smuggled;
+  const std::vector<std::string> framings = {
+      "Content-Length: " + std::to_string(chunked_body.size()) + "\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: chunked\r\nContent-Length: " + std::to_string(chunked_body.size()) + "\r\n",
+      "Content-Length: " + std::to_string(chunked_body.size()) + "\r\nTransfer-Encoding: gzip, chunked\r\n",
+      "Transfer-Encoding: gzip\r\nContent-Length: " + std::to_string(chunked_body.size()) + "\r\n",
+      "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n",
+  };
+  for (const auto& framing : framings) {
+    INFO("framing:\n" << framing);
+    RawClient client(triaged.port());
+    client.send("POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + framing +
+                "\r\n" + chunked_body);
+    const std::string wire = client.read_until_closed();
+    INFO(wire);
+    CHECK(statuses(wire) == std::vector<int>{400});
+    CHECK(client.closed());
+  }
+  CHECK(tickets_listed(triaged.port()) == "[]");
+}
+
+TEST_CASE("two different Content-Length values are answered 400 and the connection is closed", "[e2e]") {
+  Running triaged;
+  const std::string body = R"({"subject": "courier", "body": "late"})";
+  const std::vector<std::string> framings = {
+      "Content-Length: " + std::to_string(body.size()) + "\r\nContent-Length: 5\r\n",
+      "Content-Length: 5\r\nContent-Length: " + std::to_string(body.size()) + "\r\n",
+      "Content-Length: " + std::to_string(body.size()) + ", 5\r\n",
+  };
+  for (const auto& framing : framings) {
+    INFO("framing:\n" << framing);
+    RawClient client(triaged.port());
+    client.send("POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + framing +
+                "\r\n" + body);
+    const std::string wire = client.read_until_closed();
+    INFO(wire);
+    CHECK(statuses(wire) == std::vector<int>{400});
+    CHECK(client.closed());
+  }
+  CHECK(tickets_listed(triaged.port()) == "[]");
+}
+
+TEST_CASE("a client sending a byte a second is cut off by --read-timeout while others are served", "[e2e]") {
+  Running triaged({"--read-timeout", "2", "--threads", "1"});
+  RawClient slow(triaged.port());
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: abcdefghijklmnopqrstuvwxyz\r\n\r\n";
+  const auto started = Clock::now();
+  std::optional<Clock::duration> cut_after;
+  int served = 0;
+  for (std::size_t i = 0; i < request.size() && !cut_after && Clock::now() - started < std::chrono::seconds(8); ++i) {
+    if (!slow.send(request.substr(i, 1)) || slow.peer_closed_now()) {
+      cut_after = Clock::now() - started;
+      break;
+    }
+    // Meanwhile, on the daemon's one worker thread, other clients get their answers at once.
+    const auto asked = Clock::now();
+    CHECK(http_get(triaged.port(), "/healthz").status == 200);
+    CHECK(Clock::now() - asked < std::chrono::seconds(1));
+    ++served;
+    std::this_thread::sleep_until(asked + std::chrono::seconds(1));
+  }
+  REQUIRE(cut_after.has_value());
+  CHECK(*cut_after >= std::chrono::milliseconds(1500));
+  CHECK(*cut_after < std::chrono::seconds(5));
+  CHECK(served >= 2);
+  CHECK(statuses(slow.read_until_closed(std::chrono::milliseconds(100))).empty());
+}
+
+TEST_CASE("five hundred idle connections do not stop a new client being served", "[e2e]") {
+  Running triaged;
+  std::vector<std::unique_ptr<RawClient>> idle;
+  for (int i = 0; i < 500; ++i) {
+    idle.push_back(std::make_unique<RawClient>(triaged.port()));
+    if (i % 2 == 0) idle.back()->send("POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\n");  // and then nothing
+  }
+  const auto asked = Clock::now();
+  Reply health = http_get(triaged.port(), "/healthz");
+  CHECK(health.status == 200);
+  Reply created = http_post_json(triaged.port(), "/api/v1/tickets", std::string(triaged::testing::kDeliveryJson));
+  CHECK(created.status == 201);
+  CHECK(Clock::now() - asked < std::chrono::seconds(2));
+  for (auto& c : idle) CHECK_FALSE(c->peer_closed_now());
+}
+
+TEST_CASE("connections past --max-connections are answered 503 until others close", "[e2e]") {
+  Running triaged({"--max-connections", "20"});
+  std::vector<std::unique_ptr<RawClient>> idle;
+  for (int i = 0; i < 20; ++i) idle.push_back(std::make_unique<RawClient>(triaged.port()));
+
+  RawClient turned_away(triaged.port());
+  turned_away.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const std::string wire = turned_away.read_until_closed();
+  INFO(wire);
+  CHECK(statuses(wire) == std::vector<int>{503});
+  CHECK_THAT(wire, Catch::Contains("Retry-After: 1"));
+  CHECK(turned_away.closed());
+
+  idle.resize(15);
+  unsigned status = 0;
+  for (const auto deadline = Clock::now() + std::chrono::seconds(3); status != 200 && Clock::now() < deadline;) {
+    RawClient client(triaged.port());
+    client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const auto got = statuses(client.read_until_closed());
+    status = got.empty() ? 0 : static_cast<unsigned>(got.front());
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(status == 200);
+  for (auto& c : idle) CHECK_FALSE(c->peer_closed_now());
+}
+
+}  // namespace
+}  // namespace triaged::e2e
