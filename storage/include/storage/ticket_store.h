@@ -170,7 +170,10 @@ struct StoreOptions {
   std::string path;
   bool create_if_missing = false;
   int max_batch = 512;              // tickets per transaction at most
-  std::chrono::microseconds max_batch_wait{2000};  // how long a batch may wait to fill
+  // How long a batch may wait to fill. 0: the writer commits whatever is queued as soon as it
+  // is free, and what arrives during that commit's fsync is the next batch. Measured with wrk
+  // (bench/): 0 beat 2 ms at every concurrency, 1.7x at one connection.
+  std::chrono::microseconds max_batch_wait{0};
   std::size_t queue_limit = 10000;  // creates waiting for the writer; beyond: overloaded
   // How long a statement waits for another process's lock before failing with
   // Code::unavailable.
