@@ -60,7 +60,7 @@ Result<std::int64_t> store_inbound(Database& db, const MailWrite& write, std::in
 Result<void> add_events(Database& db, std::int64_t ticket_id, Clock::time_point at,
                         const std::vector<EventRecord>& events) {
   for (const EventRecord& e : events) {
-    const std::string_view data = e.data_json.empty() ? "{}" : e.data_json;
+    const std::string_view data = e.data_json.empty() ? std::string_view("{}") : std::string_view(e.data_json);
     if (auto added = insert_event(db, ticket_id, at, e.kind, data); !added) return added;
   }
   return {};
