@@ -1,42 +1,21 @@
 #include "problem.h"
 
 #include <boost/json/array.hpp>
-#include <utf8proc.h>
+
+#include "utf8.h"
 
 namespace triaged::daemon {
-namespace {
 
-// Problems quote what the client sent (a path, a query key), which need not be UTF-8; a JSON
-// answer must be. Each invalid byte becomes U+FFFD, as a browser would show it.
-std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    utf8proc_int32_t c = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
-                                    static_cast<utf8proc_ssize_t>(s.size() - i), &c);
-    if (n > 0) {
-      out.append(s.substr(i, static_cast<std::size_t>(n)));
-      i += static_cast<std::size_t>(n);
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
+// Problems quote what the client sent (a path, a query key), which need not be UTF-8.
 boost::json::object Problem::to_json() const {
   boost::json::object o;
   o["type"] = "urn:triaged:problem:" + type;
   o["title"] = title;
   o["status"] = status;
-  if (!detail.empty()) o["detail"] = valid_utf8(detail);
+  if (!detail.empty()) o["detail"] = as_utf8(detail);
   boost::json::array list;
   for (const auto& e : errors)
-    list.push_back({{"field", valid_utf8(e.field)}, {"code", e.code}, {"message", valid_utf8(e.message)}});
+    list.push_back({{"field", as_utf8(e.field)}, {"code", e.code}, {"message", as_utf8(e.message)}});
   o["errors"] = std::move(list);
   for (const auto& [k, v] : extra) o[k] = v;
   return o;

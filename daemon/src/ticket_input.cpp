@@ -6,44 +6,12 @@
 #include <charconv>
 
 #include "server_limits.h"
+#include "utf8.h"
 
 namespace triaged::daemon {
 namespace {
 
 namespace json = boost::json;
-
-// Well-formed UTF-8 as RFC 3629 defines it, as strict as the JSON parser is for JSON bodies:
-// overlong forms (C0 80), UTF-16 surrogates (ED A0 80) and code points past U+10FFFF are
-// refused too, since our JSON answers would carry them to clients that reject them.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    // The sequence length, and the range of the second byte (which excludes the overlongs,
-    // the surrogates and everything past U+10FFFF); later bytes are 80-BF.
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c == 0xE0) n = 3, lo = 0xA0;
-    else if (c == 0xED) n = 3, hi = 0x9F;
-    else if (c >= 0xE1 && c <= 0xEF) n = 3;
-    else if (c == 0xF0) n = 4, lo = 0x90;
-    else if (c == 0xF4) n = 4, hi = 0x8F;
-    else if (c >= 0xF1 && c <= 0xF3) n = 4;
-    else return false;
-    if (i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
-    }
-    i += n;
-  }
-  return true;
-}
 
 bool valid_channel(const std::string& c) {
   if (c.empty() || c.size() > 32) return false;
@@ -200,7 +168,7 @@ std::expected<routing::Ticket, Problem> ticket_from_form(std::string_view body) 
     if (!form_decode(pair.substr(0, eq), key) ||
         !form_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), value))
       return std::unexpected(bad_request("malformed form data: a broken %-escape near byte " + std::to_string(pos)));
-    if (!valid_utf8(key) || !valid_utf8(value))
+    if (!is_utf8(key) || !is_utf8(value))
       return std::unexpected(bad_request("form data is not valid UTF-8 (field \"" + key + "\")"));
     if (key == "subject") t.subject = value;
     else if (key == "body") t.body = value;
