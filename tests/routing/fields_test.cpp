@@ -7,7 +7,6 @@ using namespace triaged::routing::testing;
 
 namespace {
 
-const auto kNow = std::chrono::system_clock::time_point{};
 
 // A rule set whose single topic "t" uses template "tpl" over the given fields.
 std::shared_ptr<const RuleSet> with_template(std::vector<FieldSpec> fields, TemplateSpec tpl) {

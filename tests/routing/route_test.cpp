@@ -11,16 +11,6 @@ using Op = ConditionSpec::Op;
 
 namespace {
 
-const auto kNow = std::chrono::system_clock::time_point{} + std::chrono::hours(24 * 20000);
-
-Ticket ticket(std::string subject, std::string body = "") {
-  Ticket t;
-  t.subject = std::move(subject);
-  t.body = std::move(body);
-  t.channel = "web";
-  return t;
-}
-
 std::string topic_of(const RuleSet& rules, const Ticket& t) { return route(rules, t, kNow).topic; }
 
 }  // namespace

@@ -57,6 +57,16 @@ inline RuleSetSpec base_spec() {
   return s;
 }
 
+// A web ticket with this text, and the instant route() is told it is.
+inline Ticket ticket(std::string subject, std::string body = "") {
+  Ticket t;
+  t.subject = std::move(subject);
+  t.body = std::move(body);
+  t.channel = "web";
+  return t;
+}
+inline const auto kNow = std::chrono::system_clock::time_point{} + std::chrono::hours(24 * 20000);
+
 inline std::shared_ptr<const RuleSet> build(RuleSetSpec spec) {
   spec.topics.push_back(default_topic("other", "support"));
   auto built = build_rule_set(std::move(spec));
