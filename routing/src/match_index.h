@@ -28,12 +28,6 @@
 
 namespace triaged::routing {
 
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using PhraseIdsByText = std::unordered_map<std::string, std::vector<std::uint32_t>, TransparentHash, std::equal_to<>>;
-
 // Phrases by the prefix their first word is written with (`достав*`): walking a token's
 // folded bytes down the trie meets every prefix it starts with, in one pass.
 class PrefixTrie {
@@ -68,7 +62,7 @@ class PrefixTrie {
 struct PieceIndex {
   std::string key;                              // "subject", "body", "field.order_id", "header.x-spam"
   Selector selector;                            // reads exactly this piece
-  PhraseIdsByText by_first_stem;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_first_stem;  // phrase ids
   PrefixTrie by_first_prefix;
   std::unique_ptr<re2::RE2::Set> regexes;       // null: no trigger regex reads this piece
   std::vector<std::uint32_t> regex_ids;         // RE2::Set index -> regex id
