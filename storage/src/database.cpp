@@ -214,6 +214,12 @@ Result<std::int64_t> Database::query_int64(std::string_view sql) {
   return stmt->column_int64(0);
 }
 
+Result<void> Database::run(std::string_view sql) {
+  auto stmt = prepare(sql);
+  if (!stmt) return std::unexpected(std::move(stmt.error()));
+  return stmt->run();
+}
+
 Result<Transaction> Transaction::begin(Database& db, Mode mode) {
   // IMMEDIATE takes the write lock up front, so a writer waits in the busy handler here
   // instead of failing at its first INSERT after work was already done.

@@ -95,6 +95,9 @@ class Database {
   Result<Statement> prepare(std::string_view sql);
   // The first column of the first row of `sql`, for PRAGMAs and aggregates.
   Result<std::int64_t> query_int64(std::string_view sql);
+  // One parameterless statement run many times (SAVEPOINT per batched write): prepared once
+  // from the cache instead of parsed by exec() on every call.
+  Result<void> run(std::string_view sql);
 
   bool in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
   sqlite3* handle() const { return db_.get(); }

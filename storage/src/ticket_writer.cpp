@@ -217,7 +217,7 @@ TicketWriter::Outcomes TicketWriter::commit_batch(const std::vector<Pending>& ba
   Outcomes outcomes;
   outcomes.reserve(batch.size());
   for (const Pending& item : batch) {
-    if (auto saved = db.exec("SAVEPOINT item"); !saved) return fail_all(saved.error());
+    if (auto saved = db.run("SAVEPOINT item"); !saved) return fail_all(saved.error());
     Outcome outcome = std::holds_alternative<PendingCreate>(item)
                           ? Outcome(std::in_place_index<0>,
                                     create_one(db, std::get<PendingCreate>(item).ticket))
@@ -231,9 +231,9 @@ TicketWriter::Outcomes TicketWriter::commit_batch(const std::vector<Pending>& ba
         why.message = "batch rolled back: " + why.message;
         return fail_all(why);
       }
-      if (auto undone = db.exec("ROLLBACK TO item"); !undone) return fail_all(undone.error());
+      if (auto undone = db.run("ROLLBACK TO item"); !undone) return fail_all(undone.error());
     }
-    if (auto released = db.exec("RELEASE item"); !released) return fail_all(released.error());
+    if (auto released = db.run("RELEASE item"); !released) return fail_all(released.error());
     outcomes.push_back(std::move(outcome));
   }
   if (auto committed = tx->commit(); !committed) return fail_all(committed.error());
