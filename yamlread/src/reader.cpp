@@ -1,4 +1,4 @@
-#include "yaml_reader.h"
+#include "yamlread/reader.h"
 
 #include <yaml-cpp/eventhandler.h>
 
@@ -7,7 +7,7 @@
 #include <map>
 #include <sstream>
 
-namespace triaged::rules {
+namespace triaged::yamlread {
 namespace {
 
 // Long scalars are cut in messages: the location already says where the rest is.
@@ -311,4 +311,4 @@ std::optional<double> Reader::number(const Entry& entry, std::string_view contex
   return std::nullopt;
 }
 
-}  // namespace triaged::rules
+}  // namespace triaged::yamlread
