@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "access.h"
 #include "admin_api.h"
 #include "digest.h"
 #include "http_responses.h"
@@ -12,6 +13,7 @@
 #include "ticket_actions.h"
 #include "server_limits.h"
 #include "problem.h"
+#include "request_gate.h"
 #include "routing/rule_spec.h"
 #include "ticket_input.h"
 
@@ -77,6 +79,7 @@ std::string route_template(std::string_view path) {
     if (path == e) return e;
   // Each pattern's "{id}" matches one non-empty segment.
   static const char* const kPatterns[] = {"/api/v1/tickets/{id}", "/api/v1/tickets/{id}/reroute",
+                                          "/api/v1/tickets/{id}/claim", "/api/v1/tickets/{id}/status",
                                           "/api/v1/quarantine/{id}", "/api/v1/quarantine/{id}/raw",
                                           "/api/v1/quarantine/{id}/reprocess", "/api/v1/messages/{id}/raw",
                                           "/api/v1/attachments/{id}"};
@@ -102,8 +105,8 @@ std::string extra_string(const Problem& p, const char* key) {
 
 class Handler {
  public:
-  Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond, Peer peer)
-      : ctx_(ctx), req_(req), respond_(respond), peer_(peer) {}
+  Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond)
+      : ctx_(ctx), req_(req), respond_(respond) {}
 
   void run() {
     Target target = parse_target(req_.target());
@@ -123,7 +126,7 @@ class Handler {
     if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
     if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
     if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
-    if (handle_admin_request(ctx_, req_, p, target.query, peer_, respond_)) return;
+    if (handle_admin_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_ticket_action(ctx_, req_, p, respond_)) return;
     fail(not_found("no resource at " + p));
@@ -329,41 +332,28 @@ class Handler {
   const ApiContext& ctx_;
   const Request& req_;
   Api::Respond& respond_;
-  const Peer peer_;
   bool creating_ = false;  // a 422 now rejects a ticket submission
   std::string channel_;    // the submitted ticket's channel, once parsed
 };
 
 }  // namespace
 
+Api::Api(ApiContext context) : context_(std::move(context)) {
+  if (!context_.access) context_.access = std::make_shared<AccessControl>(std::vector<ApiKey>{});
+}
+
 void Api::handle(const Request& request, Respond respond, Peer peer) const {
-  auto answered = std::make_shared<std::atomic<bool>>(false);
-  Respond once;
-  if (context_.metrics == nullptr) {
-    once = [answered, respond = std::move(respond)](Response res) {
-      if (!answered->exchange(true)) respond(std::move(res));
-    };
-  } else {
-    // Measured here, around the whole handling: the answer may come from the writer thread.
-    const std::string_view target = request.target();
-    std::string route = route_template(target.substr(0, target.find('?')));
-    std::string method = request.method() == http::verb::unknown ? "other" : std::string(request.method_string());
-    once = [answered, respond = std::move(respond), metrics = context_.metrics, route = std::move(route),
-            method = std::move(method), started = std::chrono::steady_clock::now()](Response res) {
-      if (answered->exchange(true)) return;
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      metrics->http_requests.inc({route, method, std::to_string(res.result_int())});
-      metrics->http_request_duration.observe({route}, seconds);
-      respond(std::move(res));
-    };
-  }
+  const std::string_view target = request.target();
+  auto once = admit_request(*context_.access, context_.metrics, request,
+                            route_template(target.substr(0, target.find('?'))), std::move(respond), peer);
+  if (!once) return;
   try {
-    Handler(context_, request, once, peer).run();
+    Handler(context_, request, *once).run();
   } catch (const std::exception& e) {
     // A bug, not bad input: answer 500 rather than drop the connection without a word.
     spdlog::error("api: unexpected exception handling {} {}: {}", std::string(request.method_string()),
                   std::string(request.target()), e.what());
-    once(problem_response(internal_error("unexpected error"), request));
+    (*once)(problem_response(internal_error("unexpected error"), request));
   }
 }
 

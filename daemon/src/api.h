@@ -15,6 +15,7 @@
 
 namespace triaged::daemon {
 
+class AccessControl;
 class EmailIngest;
 struct Metrics;
 
@@ -36,6 +37,9 @@ struct ApiContext {
   // writer thread (building a response); empty: inline on the calling thread.
   std::function<void(std::function<void()>)> defer;
   Metrics* metrics = nullptr;             // not owned; null: nothing recorded, /metrics answers 404
+  // Keys, roles, rate limits and allowed origins; null: no keys, the API is open (admin
+  // endpoints: loopback clients only).
+  std::shared_ptr<AccessControl> access;
 };
 
 // Who sent a request, as far as the API needs to know.
@@ -45,11 +49,12 @@ struct Peer {
 
 class Api {
  public:
-  explicit Api(ApiContext context) : context_(std::move(context)) {}
+  explicit Api(ApiContext context);
 
   using Respond = std::function<void(Response)>;
   // Calls `respond` exactly once: at once for most requests, or from the storage writer
-  // thread once a created ticket is durable. Never throws.
+  // thread once a created ticket is durable. Checks the caller's key and role first (see
+  // request_gate.h). Never throws.
   void handle(const Request& request, Respond respond, Peer peer = {}) const;
 
  private:

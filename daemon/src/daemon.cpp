@@ -208,6 +208,13 @@ std::expected<void, std::string> Daemon::start() {
   ctx.defer = [&d](std::function<void()> work) { net::post(d.ioc, std::move(work)); };
   ctx.rules_admin.status = [&d] { return d.rules_status(); };
   ctx.rules_admin.reload = [&d](const std::string& trigger) { return d.reload(trigger); };
+  ctx.access = std::make_shared<AccessControl>(d.options.api_keys);
+  if (ctx.access->open()) {
+    spdlog::warn("no API keys configured: anyone who can reach {} may create and read tickets "
+                 "(admin endpoints: this machine only)", d.options.listen);
+  } else {
+    spdlog::info("{} API keys configured", ctx.access->key_count());
+  }
   d.api = std::make_unique<Api>(std::move(ctx));
   auto server = HttpServer::bind(d.ioc, *endpoint, *d.api,
                                  {d.options.max_body, d.options.max_email_body, d.options.read_timeout,

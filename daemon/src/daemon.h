@@ -8,7 +8,9 @@
 #include <expected>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "access.h"
 #include "email_ingest.h"
 #include "outbox_sender.h"
 #include "server_limits.h"
@@ -28,6 +30,7 @@ struct DaemonOptions {
   OutboxOptions outbox;                    // SMTP relay for automatic replies
   bool handle_signals = false;             // SIGHUP reloads, SIGTERM/SIGINT stop
   bool watch_rules = false;                // reload when rules_path changes on disk (inotify)
+  std::vector<ApiKey> api_keys;            // empty: the API is open (admin: loopback only)
 };
 
 class Daemon {

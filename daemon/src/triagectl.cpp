@@ -6,12 +6,13 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"triagectl: check, test and explain rule sets, judge them on stored tickets, "
-               "deliver mail into triaged and manage its quarantine"};
+               "deliver mail into triaged and manage its quarantine, make API keys, back up the database"};
   app.require_subcommand(1);
   triaged::cli::Run run;
   triaged::cli::add_rules_commands(app, run);
   triaged::cli::add_db_commands(app, run);
   triaged::cli::add_mail_commands(app, run);
+  triaged::cli::add_admin_commands(app, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 0;
 }

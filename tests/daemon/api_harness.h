@@ -14,7 +14,9 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "access.h"
 #include "api.h"
 #include "email_ingest.h"
 #include "metrics.h"
@@ -36,8 +38,9 @@ inline std::chrono::system_clock::time_point test_epoch() {
 
 class ApiHarness {
  public:
+  // `keys` empty: the API is open, as without a config.
   explicit ApiHarness(std::string_view rules_yaml = kTestRules, daemon::EmailOptions email = {},
-                      std::string db_path = ":memory:") {
+                      std::string db_path = ":memory:", std::vector<daemon::ApiKey> keys = {}) {
     auto loaded = rules::load_rules_text(rules_yaml, "test-rules.yaml");
     if (!loaded) {
       std::string why;
@@ -59,6 +62,7 @@ class ApiHarness {
     email_ = std::make_unique<daemon::EmailIngest>(context.rules, *store_, context.clock, std::move(email));
     context.email = email_.get();
     context.metrics = metrics_.get();
+    context.access = std::make_shared<daemon::AccessControl>(std::move(keys));
     api_ = std::make_unique<daemon::Api>(std::move(context));
   }
   ~ApiHarness() { store_->close(); }
@@ -70,7 +74,7 @@ class ApiHarness {
     std::future<Response> future = answer->get_future();
     api_->handle(request, [answer, calls](Response res) {
       if (calls->fetch_add(1) == 0) answer->set_value(std::move(res));
-    });
+    }, peer_);
     if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
       FAIL("no response to " << request.method_string() << " " << request.target());
     Response res = future.get();
@@ -116,11 +120,13 @@ class ApiHarness {
   }
 
   void set_clock(std::chrono::system_clock::time_point t) { now_.store(t); }
+  void set_loopback(bool loopback) { peer_.loopback = loopback; }
   storage::TicketStore& store() { return *store_; }
   daemon::Metrics& metrics() { return *metrics_; }
 
  private:
   std::atomic<std::chrono::system_clock::time_point> now_{test_epoch()};
+  daemon::Peer peer_;
   std::shared_ptr<const routing::RuleSet> rules_;
   std::unique_ptr<storage::TicketStore> store_;
   std::unique_ptr<daemon::EmailIngest> email_;
