@@ -17,6 +17,7 @@
 #include "http_server.h"
 #include "metrics.h"
 #include "rules_watch.h"
+#include "service_notify.h"
 #include "rules/rules.h"
 
 namespace triaged::daemon {
@@ -78,6 +79,10 @@ struct Daemon::Impl {
     if (!recorded) spdlog::error("recording rule set {}: {}", loaded.version, recorded.error().message);
   }
 
+  std::string serving_status(const std::string& rules_version) const {
+    return "serving on " + options.listen + ", rules " + rules_version;
+  }
+
   RulesStatus rules_status() {
     std::lock_guard lock(status_mutex);
     return status;
@@ -87,8 +92,10 @@ struct Daemon::Impl {
     signals.async_wait([this](boost::system::error_code ec, int signo) {
       if (ec) return;
       if (signo == SIGHUP) {
-        // Reloading reads a file and compiles: do it off the I/O threads.
-        std::thread([this] { (void)reload("signal"); }).detach();
+        // Reloading reads a file and compiles: do it off the I/O threads, on a pool that stop()
+        // joins, so a SIGTERM right after a SIGHUP waits for the reload instead of closing
+        // the store under it.
+        net::post(reload_pool, [this] { (void)reload("signal"); });
         return wait_for_signals();
       }
       std::thread([this] { stop(); }).detach();
@@ -99,10 +106,13 @@ struct Daemon::Impl {
     std::lock_guard lock(reload_mutex);
     spdlog::info("reloading rules from {} ({})", options.rules_path.empty() ? embedded_rules_source() : options.rules_path,
                  trigger);
+    if (started) notify_reloading();
     auto loaded = options.rules_path.empty() ? rules::load_rules_text(embedded_rules_text(), embedded_rules_source())
                                              : rules::load_rules_file(options.rules_path);
     const auto now = std::chrono::system_clock::now();
     if (!loaded) {
+      // systemd learns the reload ended either way; the old rules keep serving.
+      if (started) notify_ready(serving_status(rules.load()->version()));
       spdlog::error("reload failed, keeping rules {}:\n{}", rules.load()->version(), join_diagnostics(loaded.error()));
       if (metrics) metrics->rules_reloads.inc({"failure", trigger});
       std::lock_guard status_lock(status_mutex);
@@ -113,6 +123,7 @@ struct Daemon::Impl {
       return std::unexpected(std::move(loaded.error()));
     }
     install(*loaded);
+    if (started) notify_ready(serving_status(loaded->version));
     if (metrics) metrics->rules_reloads.inc({"success", trigger});
     spdlog::info("rules reloaded: {} {} ({} inline tests passed)", loaded->source, loaded->version, loaded->tests_passed);
     std::lock_guard status_lock(status_mutex);
@@ -127,6 +138,7 @@ struct Daemon::Impl {
     std::unique_lock lock(stop_mutex);
     if (stopped || !started) return;
     spdlog::info("stopping: no new connections, finishing requests in flight");
+    notify_stopping();
     server->stop_accepting();
     watch.reset();
     boost::system::error_code ec;
@@ -135,6 +147,7 @@ struct Daemon::Impl {
     while (server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     mail_pool.join();  // in-flight mail was answered above; nothing new can arrive
+    reload_pool.join();  // signals are cancelled: no reload can be posted any more
     if (outbox) outbox->stop();
     store->close();
     ioc.stop();
@@ -157,6 +170,7 @@ struct Daemon::Impl {
   // Mail is parsed here, not on the HTTP threads; two, so one huge message does not hold up
   // the next.
   net::thread_pool mail_pool{2};
+  net::thread_pool reload_pool{1};  // SIGHUP reloads
   std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
@@ -242,6 +256,7 @@ std::expected<void, std::string> Daemon::start() {
   }
   for (int i = 0; i < std::max(1, d.options.threads); ++i) d.threads.emplace_back([&d] { d.ioc.run(); });
   d.started = true;
+  notify_ready(d.serving_status(loaded->version));
   spdlog::info("rules {} from {} ({} topics, {} inline tests passed)", loaded->version, loaded->source,
                loaded->rules->spec().topics.size(), loaded->tests_passed);
   return {};
