@@ -4,6 +4,7 @@
 
 #include "compiled.h"
 #include "match_index.h"
+#include "sla_build.h"
 #include "text.h"
 
 namespace triaged::routing {
@@ -57,6 +58,7 @@ class Builder {
     compile_fields();
     check_templates();
     compile_topics();
+    check_sla(impl_, departments_, errors_);
     return std::move(errors_);
   }
 

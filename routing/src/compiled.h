@@ -4,6 +4,7 @@
 
 #include <re2/re2.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,8 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "routing/calendar.h"
 #include "routing/rule_spec.h"
 #include "routing/routing.h"
+#include "routing/sla.h"
 
 namespace triaged::routing {
 
@@ -75,6 +78,8 @@ struct RuleSet::Impl {
   std::uint32_t phrase_count = 0;                // ids handed to words/all_words phrases
   std::uint32_t regex_count = 0;                 // ids handed to regex leaves
   std::shared_ptr<const MatchIndex> index;       // every keyword and regex, see match_index.h
+  BusinessCalendar calendar;                     // counts every second unless spec.calendar
+  std::array<SlaTargets, 4> priority_slas{};     // by Priority, from spec.priority_slas
 };
 
 }  // namespace triaged::routing

@@ -125,8 +125,11 @@ Decision route(const RuleSet& rules, const Ticket& ticket, std::chrono::system_c
   d.department = t.department;
   d.template_id = t.template_id;
   d.priority = t.priority;
-  d.sla = t.sla;
-  if (t.sla.count() > 0) d.due_at = now + t.sla;
+  const SlaTargets sla = sla_targets(rules, t.id, t.priority);
+  d.sla = sla.resolution;
+  d.first_response = sla.first_response;
+  if (d.sla.count() > 0) d.due_at = impl.calendar.add(now, d.sla);
+  if (d.first_response.count() > 0) d.first_response_due_at = impl.calendar.add(now, d.first_response);
   check_template(impl, *chosen, ticket, d);
   return d;
 }

@@ -8,14 +8,15 @@ namespace {
 
 using routing::FieldType;
 
-constexpr std::string_view kTopKeys[] = {"version", "name",      "languages", "departments",
-                                         "fields",  "templates", "topics",    "tests"};
-constexpr std::string_view kDepartmentKeys[] = {"title"};
+constexpr std::string_view kTopKeys[] = {"version",  "name",   "languages", "departments", "fields",
+                                         "templates", "topics", "tests",     "calendar",    "priorities",
+                                         "escalations"};
+constexpr std::string_view kDepartmentKeys[] = {"title", "head"};
 constexpr std::string_view kFieldKeys[] = {"title", "type", "pattern", "extract",
                                            "min",   "max",  "values"};
 constexpr std::string_view kTemplateKeys[] = {"required", "optional", "at_least_one_of"};
 constexpr std::string_view kTopicKeys[] = {"id",       "title", "department", "template",
-                                           "priority", "sla",   "when",       "default"};
+                                           "priority", "sla",   "first_response", "when", "default"};
 
 constexpr std::pair<std::string_view, FieldType> kFieldTypes[] = {
     {"string", FieldType::string}, {"text", FieldType::text},       {"email", FieldType::email},
@@ -34,33 +35,6 @@ void check_id(const std::string& id, const YAML::Node& at, std::string_view kind
   if (!valid_id(id))
     r.error(r.where(at), "invalid " + std::string(kind) + " id " + quote(id) +
                              ": ids may not contain spaces, \"/\" or \"|\"");
-}
-
-// "24h", "90m", "1d12h": whole numbers with units, largest unit first, each unit at most once.
-std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
-  static constexpr std::pair<char, long long> kUnits[] = {
-      {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
-  // A bound far above any SLA keeps the arithmetic clear of overflow.
-  constexpr long long kMaxNumber = 1'000'000'000;
-  if (text.empty()) return std::nullopt;
-  long long total = 0;
-  std::size_t next_unit = 0;
-  while (!text.empty()) {
-    std::size_t digits = 0;
-    long long number = 0;
-    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
-      number = number * 10 + (text[digits++] - '0');
-      if (number > kMaxNumber) return std::nullopt;
-    }
-    if (digits == 0 || digits == text.size()) return std::nullopt;
-    std::size_t unit = next_unit;
-    while (unit < std::size(kUnits) && kUnits[unit].first != text[digits]) ++unit;
-    if (unit == std::size(kUnits)) return std::nullopt;
-    total += number * kUnits[unit].second;
-    next_unit = unit + 1;
-    text.remove_prefix(digits + 1);
-  }
-  return std::chrono::seconds(total);
 }
 
 // An id -> definition mapping such as `departments`; duplicate ids are reported here since
@@ -82,6 +56,7 @@ void parse_departments(const Entry& entry, routing::RuleSetSpec& spec, Reader& r
     r.check_keys(*body, context, kDepartmentKeys);
     routing::DepartmentSpec out{d.key, "", r.where(d.key_node)};
     if (const Entry* e = body->find("title")) out.title = r.string(*e, context).value_or("");
+    if (const Entry* e = body->find("head")) out.head = r.non_empty_string(*e, context).value_or("");
     spec.departments.push_back(std::move(out));
   }
 }
@@ -180,17 +155,9 @@ void parse_topic(const YAML::Node& node, std::size_t index, const Entry& topics_
   if (const Entry* e = body->find("template")) out.template_id = r.string(*e, context).value_or("");
   if (const Entry* e = body->find("priority"))
     out.priority = parse_priority(*e, context, r).value_or(routing::Priority::normal);
-  if (const Entry* e = body->find("sla")) {
-    if (auto text = r.string(*e, context)) {
-      if (auto sla = parse_duration(*text))
-        out.sla = *sla;
-      else
-        r.error(r.where(*e), "invalid duration " + quote(*text) + " for " +
-                                 entry_name(*e, context) +
-                                 " (expected whole numbers with units d, h, m, s, largest first, "
-                                 "like \"24h\", \"90m\" or \"1d12h\")");
-    }
-  }
+  if (const Entry* e = body->find("sla")) out.sla = duration_entry(*e, context, r).value_or(out.sla);
+  if (const Entry* e = body->find("first_response"))
+    out.first_response = duration_entry(*e, context, r).value_or(out.first_response);
   if (const Entry* e = body->find("default"))
     out.is_default = r.boolean(*e, context).value_or(false);
   // Whether `when` and `default` fit together is build_rule_set()'s call; here only shape.
@@ -200,6 +167,43 @@ void parse_topic(const YAML::Node& node, std::size_t index, const Entry& topics_
 }
 
 }  // namespace
+
+// "24h", "90m", "1d12h": whole numbers with units, largest unit first, each unit at most once.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  static constexpr std::pair<char, long long> kUnits[] = {
+      {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+  // A bound far above any SLA keeps the arithmetic clear of overflow.
+  constexpr long long kMaxNumber = 1'000'000'000;
+  if (text.empty()) return std::nullopt;
+  long long total = 0;
+  std::size_t next_unit = 0;
+  while (!text.empty()) {
+    std::size_t digits = 0;
+    long long number = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+      number = number * 10 + (text[digits++] - '0');
+      if (number > kMaxNumber) return std::nullopt;
+    }
+    if (digits == 0 || digits == text.size()) return std::nullopt;
+    std::size_t unit = next_unit;
+    while (unit < std::size(kUnits) && kUnits[unit].first != text[digits]) ++unit;
+    if (unit == std::size(kUnits)) return std::nullopt;
+    total += number * kUnits[unit].second;
+    next_unit = unit + 1;
+    text.remove_prefix(digits + 1);
+  }
+  return std::chrono::seconds(total);
+}
+
+std::optional<std::chrono::seconds> duration_entry(const Entry& entry, std::string_view context, Reader& r) {
+  auto text = r.string(entry, context);
+  if (!text) return std::nullopt;
+  if (auto duration = parse_duration(*text)) return duration;
+  r.error(r.where(entry), "invalid duration " + quote(*text) + " for " + entry_name(entry, context) +
+                              " (expected whole numbers with units d, h, m, s, largest first, "
+                              "like \"24h\", \"90m\" or \"1d12h\")");
+  return std::nullopt;
+}
 
 std::optional<routing::Priority> parse_priority(const Entry& entry, std::string_view context,
                                                 Reader& r) {
@@ -244,6 +248,9 @@ ParsedRules parse_rules(const YAML::Node& root, Reader& r) {
     for (const YAML::Node& t : r.sequence(*e, context).value_or(std::vector<YAML::Node>{}))
       parse_topic(t, ++index, *e, out.spec, r);
   }
+  if (const Entry* e = top->find("calendar")) parse_calendar(*e, out.spec, r);
+  if (const Entry* e = top->find("priorities")) parse_priority_slas(*e, out.spec, r);
+  if (const Entry* e = top->find("escalations")) parse_escalations(*e, out.spec, r);
   if (const Entry* e = top->find("tests")) out.tests = parse_tests(*e, r);
   return out;
 }

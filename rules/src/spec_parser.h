@@ -3,6 +3,7 @@
 // duplicate ids and regexes are checked by routing::build_rule_set().
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,5 +41,17 @@ std::optional<ParsedRules> parse_document(std::string_view text, const std::stri
 
 std::optional<routing::Priority> parse_priority(const Entry& entry, std::string_view context,
                                                 Reader& reader);
+
+// "24h", "90m", "1d12h": whole numbers with units d, h, m, s, largest first, each at most
+// once. nullopt if `text` is not one.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+// The entry's value as a duration, reporting a string that is not one.
+std::optional<std::chrono::seconds> duration_entry(const Entry& entry, std::string_view context,
+                                                   Reader& reader);
+
+// The SLA parts of a rule set (sla_parser.cpp): `calendar`, `priorities`, `escalations`.
+void parse_calendar(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+void parse_priority_slas(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+void parse_escalations(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
 
 }  // namespace triaged::rules

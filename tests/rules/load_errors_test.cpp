@@ -29,14 +29,15 @@ TEST_CASE("a second YAML document in the file is rejected", "[rules]") {
 TEST_CASE("an unknown key in a topic is named with the keys a topic may have", "[rules]") {
   CHECK(load_errors("unknown-key.yaml") ==
         Messages{"unknown-key.yaml:20:5: unknown key \"priorty\" in topic \"delivery\" (expected "
-                 "one of: id, title, department, template, priority, sla, when, default)"});
+                 "one of: id, title, department, template, priority, sla, first_response, when, "
+                 "default)"});
 }
 
 TEST_CASE("an unknown top-level key is rejected", "[rules]") {
   CHECK(load_errors("unknown-top-level-key.yaml") ==
         Messages{"unknown-top-level-key.yaml:13:1: unknown key \"tempaltes\" at top level "
                  "(expected one of: version, name, languages, departments, fields, templates, "
-                 "topics, tests)"});
+                 "topics, tests, calendar, priorities, escalations)"});
 }
 
 TEST_CASE("a condition key that is neither combinator nor selector is rejected", "[rules]") {
@@ -172,7 +173,8 @@ TEST_CASE("an inline test that expects nothing is rejected", "[rules]") {
 TEST_CASE("every structural error in a file is reported at once - in file order", "[rules]") {
   CHECK(load_errors("several-errors.yaml") ==
         Messages{"several-errors.yaml:3:1: unknown key \"owner\" at top level (expected one of: "
-                 "version, name, languages, departments, fields, templates, topics, tests)",
+                 "version, name, languages, departments, fields, templates, topics, tests, "
+                 "calendar, priorities, escalations)",
                  "several-errors.yaml:22:10: invalid duration \"1 day\" for \"sla\" in topic "
                  "\"delivery\" (expected whole numbers with units d, h, m, s, largest first, like "
                  "\"24h\", \"90m\" or \"1d12h\")",

@@ -253,13 +253,14 @@ TEST_CASE("columns count characters - so Cyrillic text does not shift them", "[r
   CHECK(
       parse_errors(
           "version: 1\nname: n\ndepartments:\n  d: { title: \"Логистика\", x: 1 }\ntopics: []\n") ==
-      Messages{"rules.yaml:4:28: unknown key \"x\" in department \"d\" (expected one of: title)"});
+      Messages{"rules.yaml:4:28: unknown key \"x\" in department \"d\" (expected one of: title, head)"});
 }
 
 TEST_CASE("a byte order mark does not shift locations", "[rules]") {
   CHECK(parse_errors("\xEF\xBB\xBFversion: 1\nname: n\ndepartments: {}\ntopics: []\nbogus: 1\n") ==
         Messages{"rules.yaml:5:1: unknown key \"bogus\" at top level (expected one of: version, "
-                 "name, languages, departments, fields, templates, topics, tests)"});
+                 "name, languages, departments, fields, templates, topics, tests, calendar, "
+                 "priorities, escalations)"});
 }
 
 TEST_CASE("an empty section is reported at its key - not where the next token happens to be",

@@ -86,12 +86,15 @@ struct Decision {
   std::string department;
   std::string template_id;
   Priority priority = Priority::normal;
-  std::chrono::seconds sla{0};                    // 0: the topic sets no SLA
-  std::chrono::system_clock::time_point due_at;   // now + sla; meaningless when sla is 0
+  std::chrono::seconds sla{0};                    // resolution SLA; 0: neither topic nor priority sets one
+  // now + sla, counted in the rule set's business calendar; meaningless when sla is 0.
+  std::chrono::system_clock::time_point due_at;
   TopicSource source = TopicSource::rules;
   std::map<std::string, ResolvedField> fields;    // every template field that has a value
   std::vector<FieldProblem> problems;             // missing first, then invalid, in template order
   std::vector<TopicTrace> trace;
+  std::chrono::seconds first_response{0};         // 0: no first-response SLA
+  std::chrono::system_clock::time_point first_response_due_at;  // as due_at, for first_response
 
   bool complete() const { return problems.empty(); }
   bool has_due() const { return sla.count() > 0; }

@@ -30,6 +30,7 @@ struct DepartmentSpec {
   std::string id;
   std::string title;
   std::string where;
+  std::string head;                     // email of the department's head; "" if none
 };
 
 enum class FieldType { string, text, email, phone, integer, decimal, date, enumeration };
@@ -81,6 +82,55 @@ struct TopicSpec {
   std::optional<ConditionSpec> when;    // required unless is_default
   bool is_default = false;
   std::string where;
+  std::chrono::seconds first_response{0};  // 0: the priority's default, else no such SLA
+};
+
+// --- SLA and escalation (sla.h, calendar.h) ----------------------------------------------
+
+// A business calendar: deadlines are counted only in working hours of working days, in the
+// calendar's own time zone. Without one, every second counts.
+struct WorkingHours {
+  int start_minute = 0;                 // minutes after local midnight
+  int end_minute = 0;                   // after start_minute, at most 24 * 60
+};
+struct CivilDate {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+};
+struct CalendarSpec {
+  std::string time_zone;                // IANA name: "Europe/Moscow", "UTC"
+  std::vector<int> working_days;        // ISO weekdays: 1 Monday .. 7 Sunday
+  std::vector<WorkingHours> hours;      // the same on every working day, ascending
+  std::vector<CivilDate> holidays;      // local dates without working hours
+  std::string where;
+};
+
+// The SLA a topic without its own takes from its priority, per kind.
+struct PrioritySlaSpec {
+  Priority priority = Priority::normal;
+  std::chrono::seconds first_response{0};
+  std::chrono::seconds resolution{0};
+  std::string where;
+};
+
+enum class SlaKind { first_response, resolution };
+const char* to_string(SlaKind kind);
+
+enum class EscalationAction { notify_assignee, notify_head, reassign, webhook };
+const char* to_string(EscalationAction action);
+
+// One escalation level: when `percent` of a ticket's `sla` has passed in business time (and,
+// for first_response, nobody has responded yet), `action` runs once for that ticket.
+struct EscalationSpec {
+  std::string id;                       // names the level in events; fired once per ticket
+  SlaKind sla = SlaKind::resolution;
+  int percent = 100;
+  EscalationAction action = EscalationAction::notify_head;
+  std::string department;               // reassign: the department that takes the ticket
+  std::string url;                      // webhook: http:// or https://
+  std::string secret_env;               // webhook: variable holding the HMAC key; "": daemon's
+  std::string where;
 };
 
 struct RuleSetSpec {
@@ -91,6 +141,9 @@ struct RuleSetSpec {
   std::vector<FieldSpec> fields;        // name, email and phone exist implicitly unless declared
   std::vector<TemplateSpec> templates;
   std::vector<TopicSpec> topics;        // tried in this order
+  std::optional<CalendarSpec> calendar; // none: every second counts
+  std::vector<PrioritySlaSpec> priority_slas;
+  std::vector<EscalationSpec> escalations;
 };
 
 // Validates and compiles `spec`. Returns the immutable RuleSet, or every problem found (not
