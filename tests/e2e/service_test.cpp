@@ -204,6 +204,15 @@ TEST_CASE("triaged --check-config names every error with its location and exits 
   CHECK_THAT(checked.out, Catch::Contains("good.yaml: OK"));
 }
 
+TEST_CASE("the example config in examples passes --check-config", "[e2e]") {
+  TempDir dir;
+  const std::string example = std::string(TRIAGED_SOURCE_DIR) + "/examples/triaged.yaml";
+  auto checked = run_program({binary("triaged"), "--config", example, "--check-config"}, dir);
+  INFO(checked.err);
+  CHECK(checked.exit_code == 0);
+  CHECK_THAT(checked.out, Catch::Contains("4 API keys"));
+}
+
 TEST_CASE("triagectl backup copies the live database while tickets keep arriving", "[e2e]") {
   TempDir dir;
   DaemonProcess triaged(dir, "");
