@@ -14,7 +14,8 @@ struct Migration {
 // Append only: never edit a migration that has shipped, add the next number instead.
 // Times are unix milliseconds (INTEGER) so they sort and compare in SQL without parsing.
 // STRICT tables make SQLite reject a value of the wrong type instead of storing it anyway.
-// Later features arrive as later migrations (2: the email path; 3: judging rules on traffic).
+// Later features arrive as later migrations (2: the email path; 3: judging rules on traffic;
+// 4: staff claim tickets).
 constexpr std::array kMigrations{
     Migration{1, R"sql(
 CREATE TABLE tickets (
@@ -149,6 +150,10 @@ CREATE INDEX outbox_by_recipient ON outbox(lower(to_address), created_at);
 CREATE INDEX tickets_by_created_at ON tickets(created_at, id);
 -- Coverage asks, per ticket, whether staff ever rerouted it.
 CREATE INDEX ticket_events_by_kind ON ticket_events(kind, ticket_id);
+)sql"},
+    Migration{4, R"sql(
+-- Who took the ticket; '' while nobody has. Existing tickets start unclaimed.
+ALTER TABLE tickets ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
 )sql"},
 };
 

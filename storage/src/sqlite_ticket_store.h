@@ -43,6 +43,8 @@ class SqliteTicketStore final : public TicketStore {
                                         Clock::time_point since) override;
 
   Result<RerouteOutcome> reroute(const Reroute& reroute) override;
+  Result<TicketActionOutcome> claim(const Claim& claim) override;
+  Result<TicketActionOutcome> change_status(const StatusChange& change) override;
   Result<std::int64_t> scan_tickets(const ScanQuery& query,
                                     const std::function<bool(const StoredTicket&)>& visit) override;
   Result<std::int64_t> count_tickets(std::optional<Clock::time_point> since) override;

@@ -96,6 +96,7 @@ Result<StoredTicket> read_ticket(const Statement& row) {
     t.rules_version = row.column_text(18);
     t.decision_json = row.column_text(19);
     t.idempotency_key = row.column_text(20);  // NULL reads as ""
+    t.assignee = row.column_text(21);
     return t;
   } catch (const std::exception& e) {
     return std::unexpected(StoreError{StoreError::Code::io, e.what()});
@@ -176,7 +177,7 @@ Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket) {
     auto row = existing->step();
     if (!row) return std::unexpected(std::move(row.error()));
     if (*row) {
-      if (existing->column_text(21) != ticket.request_hash) {
+      if (existing->column_text(22) != ticket.request_hash) {
         return std::unexpected(StoreError{
             StoreError::Code::conflict,
             "idempotency key '" + ticket.idempotency_key + "' was used for a different request"});

@@ -15,7 +15,8 @@ namespace triaged::storage {
 inline constexpr std::string_view kTicketColumns =
     "id, ref, created_at, updated_at, channel, requester_name, requester_email, "
     "requester_phone, subject, body, fields_json, headers_json, explicit_topic, topic, "
-    "department, priority, status, due_at, rules_version, decision_json, idempotency_key";
+    "department, priority, status, due_at, rules_version, decision_json, idempotency_key, "
+    "assignee";
 
 // Times are stored as unix milliseconds; anything finer is floored away.
 std::int64_t to_unix_ms(Clock::time_point at);

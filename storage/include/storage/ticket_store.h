@@ -18,6 +18,7 @@
 
 #include "routing/routing.h"
 #include "storage/mail.h"
+#include "storage/ticket_actions.h"
 #include "storage/traffic.h"
 
 namespace triaged::storage {
@@ -77,6 +78,7 @@ struct StoredTicket {
   std::string rules_version;
   std::string decision_json;
   std::string idempotency_key;
+  std::string assignee;             // who claimed it; "" while nobody has
 };
 
 // The outcome of create(): the ticket, and whether this call created it (false when an
@@ -131,6 +133,13 @@ struct MailOutcome {
 // The outcome of reroute(): the ticket as it is now, and whether this call changed it (false
 // when it already had that topic and department; then nothing was recorded).
 struct RerouteOutcome {
+  StoredTicket ticket;
+  bool changed = true;
+};
+
+// The outcome of claim() and change_status(): the ticket as it is now, and whether this call
+// changed it (false: nothing was recorded).
+struct TicketActionOutcome {
   StoredTicket ticket;
   bool changed = true;
 };
@@ -270,6 +279,21 @@ class TicketStore {
   // routed. A ticket that already has that topic and department is returned unchanged
   // (changed=false) and nothing is recorded. A missing ticket fails with Code::bad_request.
   virtual Result<RerouteOutcome> reroute(const Reroute& reroute) = 0;
+  // --- Staff work on a ticket (see ticket_actions.h) --------------------------------------
+
+  // Sets the assignee and updated_at and appends a "claimed" event {assignee,
+  // previous_assignee}; a "new" ticket also becomes "in_progress" with a "status_changed"
+  // event {from, to, reason: "claimed", actor}. One transaction on the write connection. A
+  // ticket the assignee already holds, or that someone else holds while take_over is unset,
+  // is returned unchanged (changed=false; its assignee says who holds it) and nothing is
+  // recorded. A missing ticket or an empty assignee fails with Code::bad_request.
+  virtual Result<TicketActionOutcome> claim(const Claim& claim) = 0;
+  // Sets the status and updated_at and appends a "status_changed" event {from, to, reason,
+  // actor}, in one transaction. A ticket already in that status is returned unchanged
+  // (changed=false) and nothing is recorded. A missing ticket or an empty status fails with
+  // Code::bad_request.
+  virtual Result<TicketActionOutcome> change_status(const StatusChange& change) = 0;
+
   // Calls `visit` with each ticket matching `query` in order, as stored: the ticket as
   // received in .ticket (an explicit topic in .ticket.topic; fields as last updated, which
   // for email tickets includes fields a reply supplied) plus its topic, department, status,
@@ -285,7 +309,8 @@ class TicketStore {
 
   // Stops accepting creates and mail writes, commits everything queued, stops the writer.
   // Idempotent. Reads keep working until the store is destroyed; record_rule_set,
-  // mark_reprocessed, mark_sent, mark_attempt_failed and reroute fail with Code::closed.
+  // mark_reprocessed, mark_sent, mark_attempt_failed, reroute, claim and change_status fail
+  // with Code::closed.
   virtual void close() = 0;
 
   // false from a write that failed with Code::unavailable until the next write commits; a
