@@ -55,6 +55,7 @@ json::object ticket_to_json(const storage::StoredTicket& t, const std::vector<st
   o["id"] = t.id;
   o["ref"] = t.ref;
   o["status"] = t.status;
+  o["assignee"] = t.assignee;
   o["topic"] = t.topic;
   o["department"] = t.department;
   o["priority"] = routing::to_string(t.priority);

@@ -6,8 +6,7 @@
 #include <expected>
 #include <optional>
 
-#include "http_responses.h"
-#include "json_output.h"
+#include "ticket_action_support.h"
 #include "routing/rule_spec.h"
 
 namespace triaged::daemon {
@@ -16,9 +15,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kTicketsPrefix = "/api/v1/tickets/";
-// A reason is a sentence or two for the next person reading the history, not a document.
-constexpr std::size_t kMaxReasonChars = 1000;
-constexpr std::size_t kMaxActorChars = 200;
 
 // What a valid reroute body asked for; topic or department may be empty, not both.
 struct RerouteBody {
@@ -27,12 +23,6 @@ struct RerouteBody {
   std::string reason;
   std::string actor;
 };
-
-std::size_t utf8_chars(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 // "12/reroute" -> {"12", "reroute"}; anything else (no action, deeper paths) -> nullopt.
 std::optional<std::pair<std::string, std::string>> ticket_and_action(const std::string& path) {
@@ -50,33 +40,13 @@ std::string joined_ids(const Items& items) {
   return out;
 }
 
-// Reads a string member into `out`; absent or null leaves it empty.
-void read_string(const json::object& o, const char* key, std::string& out, std::vector<FieldError>& errors) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return;
-  if (!v->is_string()) return errors.push_back({key, "type", "must be a string"});
-  out = std::string(v->get_string());
-}
-
 std::expected<RerouteBody, Problem> parse_body(std::string_view text, const routing::RuleSet& rules) {
-  json::stream_parser parser;
-  boost::system::error_code ec;
-  const std::size_t consumed = parser.write_some(text.data(), text.size(), ec);
-  if (!ec && consumed < text.size()) ec = json::error::extra_data;
-  if (!ec) parser.finish(ec);
-  if (ec) {
-    const std::string why = "malformed JSON at byte " + std::to_string(consumed) + ": " + ec.message();
-    return std::unexpected(bad_request(why, {{"", "malformed", why}}));
-  }
-  const json::value root = parser.release();
-  if (!root.is_object()) return std::unexpected(bad_request("the body must be a JSON object", {{"", "type", "must be an object"}}));
-  const json::object& o = root.get_object();
+  auto parsed = parse_json_object(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  const json::object& o = *parsed;
 
   std::vector<FieldError> errors;
-  for (const auto& [key, value] : o) {
-    if (key != "topic" && key != "department" && key != "reason" && key != "actor")
-      errors.push_back({std::string(key), "unknown", "is not a reroute attribute (expected: topic, department, reason, actor)"});
-  }
+  reject_unknown_members(o, {"topic", "department", "reason", "actor"}, "reroute", errors);
   RerouteBody body;
   read_string(o, "topic", body.topic, errors);
   read_string(o, "department", body.department, errors);
@@ -84,11 +54,9 @@ std::expected<RerouteBody, Problem> parse_body(std::string_view text, const rout
   read_string(o, "actor", body.actor, errors);
 
   // "" and null mean "not given", like an absent member.
-  const auto reported = [&](std::string_view field) {
-    return std::any_of(errors.begin(), errors.end(), [&](const FieldError& e) { return e.field == field; });
-  };
   const auto& spec = rules.spec();
-  if (body.topic.empty() && body.department.empty() && !reported("topic") && !reported("department"))
+  if (body.topic.empty() && body.department.empty() && !has_error_for(errors, "topic") &&
+      !has_error_for(errors, "department"))
     errors.push_back({"topic|department", "missing", "give a new topic, a new department, or both"});
   if (!body.topic.empty() && !rules.has_topic(body.topic))
     errors.push_back({"topic", "unknown", "unknown topic \"" + body.topic + "\" (known: " + joined_ids(spec.topics) + ")"});
@@ -98,7 +66,7 @@ std::expected<RerouteBody, Problem> parse_body(std::string_view text, const rout
     errors.push_back({"department", "unknown", "unknown department \"" + body.department +
                                                    "\" (known: " + joined_ids(spec.departments) + ")"});
   if (body.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    if (!reported("reason")) errors.push_back({"reason", "missing", "say why the ticket is rerouted"});
+    if (!has_error_for(errors, "reason")) errors.push_back({"reason", "missing", "say why the ticket is rerouted"});
   } else if (utf8_chars(body.reason) > kMaxReasonChars) {
     errors.push_back({"reason", "too_long", "at most " + std::to_string(kMaxReasonChars) + " characters"});
   }
@@ -108,74 +76,46 @@ std::expected<RerouteBody, Problem> parse_body(std::string_view text, const rout
   return body;
 }
 
-class RerouteHandler {
- public:
-  RerouteHandler(const ApiContext& ctx, const Request& req, const Api::Respond& respond)
-      : ctx_(ctx), req_(req), respond_(respond) {}
-
-  void run(const std::string& id_or_ref) {
-    if (req_.method() != http::verb::post) return respond_(not_allowed_response("POST", req_));
-    const std::string type = media_type(req_);
-    if (!is_json_media_type(type))
-      return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/json"));
-    auto found = find(id_or_ref);
-    if (!found) return store_failed(found.error());
-    if (!*found) return fail(not_found("no ticket " + id_or_ref));
-    const storage::StoredTicket& ticket = **found;
-    // One snapshot for the whole request, as every endpoint does.
-    const std::shared_ptr<const routing::RuleSet> rules = ctx_.rules();
-    auto body = parse_body(req_.body(), *rules);
-    if (!body) return fail(body.error());
-
-    storage::Reroute reroute;
-    reroute.ticket_id = ticket.id;
-    reroute.topic = body->topic.empty() ? ticket.topic : body->topic;
-    reroute.department = !body->department.empty() ? body->department : department_of(*rules, body->topic);
-    reroute.reason = body->reason;
-    reroute.actor = body->actor;
-    reroute.at = ctx_.clock();
-    auto outcome = ctx_.store->reroute(reroute);
-    if (!outcome) {
-      using Code = storage::StoreError::Code;
-      if (outcome.error().code == Code::bad_request) return fail(not_found("no ticket " + id_or_ref));
-      return respond_(store_write_failed(outcome.error(), req_, "the ticket was not rerouted"));
-    }
-    auto events = ctx_.store->events(ticket.id);
-    if (!events) return store_failed(events.error());
-    json::object answer = ticket_to_json(outcome->ticket, &*events);
-    answer["rerouted"] = outcome->changed;
-    respond_(json_response(http::status::ok, answer, req_));
-  }
-
- private:
-  // As GET /api/v1/tickets/{id}: digits are an id, and a numeric miss is tried as a ref.
-  storage::Result<std::optional<storage::StoredTicket>> find(const std::string& id_or_ref) {
-    storage::Result<std::optional<storage::StoredTicket>> found;
-    if (!id_or_ref.empty() && id_or_ref.size() < 19 && id_or_ref.find_first_not_of("0123456789") == std::string::npos)
-      found = ctx_.store->get(std::stoll(id_or_ref));
-    if (!found || !*found) found = ctx_.store->get_by_ref(id_or_ref);
-    return found;
-  }
-  static std::string department_of(const routing::RuleSet& rules, const std::string& topic) {
-    for (const auto& t : rules.spec().topics)
-      if (t.id == topic) return t.department;
-    return {};
-  }
-  void fail(const Problem& p) { respond_(problem_response(p, req_)); }
-  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
-
-  const ApiContext& ctx_;
-  const Request& req_;
-  const Api::Respond& respond_;
-};
+std::string department_of(const routing::RuleSet& rules, const std::string& topic) {
+  for (const auto& t : rules.spec().topics)
+    if (t.id == topic) return t.department;
+  return {};
+}
 
 }  // namespace
+
+void run_reroute(TicketActionRequest& request, const std::string& id_or_ref) {
+  auto ticket = request.ticket(id_or_ref);
+  if (!ticket) return;
+  // One snapshot for the whole request, as every endpoint does.
+  const std::shared_ptr<const routing::RuleSet> rules = request.ctx().rules();
+  auto body = parse_body(request.req().body(), *rules);
+  if (!body) return request.fail(body.error());
+
+  storage::Reroute reroute;
+  reroute.ticket_id = ticket->id;
+  reroute.topic = body->topic.empty() ? ticket->topic : body->topic;
+  reroute.department = !body->department.empty() ? body->department : department_of(*rules, body->topic);
+  reroute.reason = body->reason;
+  reroute.actor = body->actor;
+  reroute.at = request.ctx().clock();
+  auto outcome = request.ctx().store->reroute(reroute);
+  if (!outcome) return request.write_failed(outcome.error(), id_or_ref, "the ticket was not rerouted");
+  request.answer(outcome->ticket, "rerouted", outcome->changed);
+}
 
 bool handle_ticket_action(const ApiContext& ctx, const Request& req, const std::string& path,
                           const Api::Respond& respond) {
   const auto target = ticket_and_action(path);
-  if (!target || target->second != "reroute") return false;
-  RerouteHandler(ctx, req, respond).run(target->first);
+  if (!target) return false;
+  const std::string& action = target->second;
+  void (*run)(TicketActionRequest&, const std::string&) = nullptr;
+  if (action == "reroute") run = run_reroute;
+  else if (action == "claim") run = run_claim;
+  else if (action == "status") run = run_status_change;
+  else return false;
+  TicketActionRequest request(ctx, req, respond);
+  run(request, target->first);
   return true;
 }
 

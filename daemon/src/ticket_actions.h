@@ -1,4 +1,4 @@
-// Staff actions on one ticket: POST /api/v1/tickets/{id}/reroute (and later claim, status).
+// Staff actions on one ticket: POST /api/v1/tickets/{id}/reroute, /claim and /status.
 #pragma once
 
 #include <string>
@@ -8,9 +8,14 @@
 namespace triaged::daemon {
 
 // Answers `req` if `path` is /api/v1/tickets/{id or ref}/{action} with a known action and
-// returns true; false otherwise (the caller answers 404). reroute: POST only (405), JSON only
-// (415); 400 malformed body, 422 per-member errors, 404 unknown ticket, 200 with the ticket,
-// its events and "rerouted" (false when it already was there; nothing recorded).
+// returns true; false otherwise (the caller answers 404). Every action: POST only (405),
+// JSON only (415), 400 malformed body, 422 per-member errors, 404 unknown ticket, 200 with
+// the ticket and its events plus a flag saying whether anything changed (when not, nothing
+// was recorded).
+//   reroute {topic?, department?, reason, actor?}  -> "rerouted"
+//   claim   {assignee, take_over?}                 -> "claimed"; 409 when someone else holds
+//                                                     the ticket and take_over is not true
+//   status  {status, reason?, actor?}              -> "changed"
 bool handle_ticket_action(const ApiContext& ctx, const Request& req, const std::string& path,
                           const Api::Respond& respond);
 
