@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "ticket_actions.h"
 #include "server_limits.h"
+#include "web_assets.h"
 #include "problem.h"
 #include "request_gate.h"
 #include "routing/rule_spec.h"
@@ -129,6 +130,7 @@ class Handler {
     if (handle_admin_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_ticket_action(ctx_, req_, p, respond_)) return;
+    if (handle_web_request(req_, p, respond_)) return;
     fail(not_found("no resource at " + p));
   }
 

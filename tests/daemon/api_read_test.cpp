@@ -215,7 +215,7 @@ TEST_CASE("a method a resource does not have is a 405 with an Allow header", "[a
 
 TEST_CASE("a path with no resource is a 404 naming the path", "[api]") {
   ApiHarness api;
-  for (const char* target : {"/", "/api/v1/ticket", "/api/v1/tickets/", "/api/v1/tickets/1/events", "/api/v2/schema"}) {
+  for (const char* target : {"/index.html", "/api/v1/ticket", "/api/v1/tickets/", "/api/v1/tickets/1/events", "/api/v2/schema"}) {
     INFO(target);
     auto p = problem_of(api.get(target), 404);
     CHECK(str(p.at("detail")) == std::string("no resource at ") + target);
