@@ -1,0 +1,167 @@
+// The intake form in a real browser, against the real daemon and its built-in example rules
+// (an online pharmacy, in Russian).
+import assert from 'node:assert/strict';
+import { activeId, tabTo, until } from './harness.mjs';
+
+const LATE_COURIER = 'Курьер так и не приехал, жду с самого утра';
+
+async function openForm(page, daemon) {
+  await page.goto(`${daemon.base}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+const topicValue = (page) => page.$eval('#topic', (s) => s.value);
+const requiredIds = (page) => page.$$eval('[data-field] .req', (marks) => marks.map((m) => m.closest('[data-field]').dataset.field));
+
+export const tests = [
+  {
+    name: 'typing a description suggests the topic and shows the words that decided it',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      assert.equal(await activeId(page), 'description', 'the form opens with the focus in the description');
+      await page.keyboard.type(LATE_COURIER);
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      const suggestion = await page.textContent('#suggestion');
+      assert.match(suggestion, /Доставка: курьер не приехал/);
+      assert.match(suggestion, /Логистика и доставка/);
+      const words = await page.$$eval('#suggestion mark.word', (m) => m.map((x) => x.textContent));
+      assert.ok(words.includes('Курьер'), `deciding words: ${words}`);
+      assert.deepEqual(await requiredIds(page), ['order_id']);
+    },
+  },
+  {
+    name: 'choosing another topic with the keyboard changes the required fields',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type(LATE_COURIER);
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await tabTo(page, '#topic-search');
+      await page.keyboard.type('бонус');
+      await page.keyboard.press('Enter');
+      await until('the loyalty topic', async () => (await topicValue(page)) === 'loyalty');
+      assert.deepEqual(await requiredIds(page), ['phone'], 'loyalty needs the phone the card is tied to');
+      assert.ok(await page.isVisible('#use-suggestion'), 'the rules\' suggestion can be taken back');
+      assert.match(await page.textContent('#topic-info'), /Выбрано оператором/);
+
+      await page.fill('#topic-search', '');
+      await page.keyboard.type('кабинет');
+      await page.keyboard.press('Enter');
+      await until('the account topic', async () => (await topicValue(page)) === 'account');
+      assert.deepEqual(await requiredIds(page), []);
+      assert.equal(await page.$eval('fieldset.group', (g) => g.dataset.group), 'phone|email');
+
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await activeId(page), 'topic', 'ArrowDown moves from the search to the list');
+    },
+  },
+  {
+    name: 'submitting without a required field marks it and creates nothing',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type(LATE_COURIER);
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await page.keyboard.press('Control+Enter');
+      await until('the order number marked', () => page.$eval('#f-order_id', (i) => i.getAttribute('aria-invalid') === 'true'));
+      assert.equal(await activeId(page), 'f-order_id', 'the focus goes to the field to fix');
+      assert.match(await page.textContent('#f-order_id-error'), /Обязательное поле/);
+      await page.keyboard.type('4071826');
+      await page.keyboard.press('Control+Enter');
+      await until('the pattern named', async () => /8 цифр/.test(await page.textContent('#f-order_id-error')));
+      assert.ok(await page.isHidden('#result'));
+      const list = await daemon.get('/api/v1/tickets');
+      assert.equal(list.body.tickets.length, 0);
+    },
+  },
+  {
+    name: 'an order number in the description satisfies the required field',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не привёз заказ 40718263, жду с утра');
+      await until('the extracted order number', async () => /40718263/.test(await page.textContent('[data-field="order_id"] .found')));
+      await page.keyboard.press('Control+Enter');
+      await until('the reference', async () => /^[0-9A-Z]{3}-[0-9A-Z]{3}$/.test(await page.textContent('#result-ref')));
+    },
+  },
+  {
+    name: 'the server\'s 422 errors are shown on their fields',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      // The client checks what the server checks, so a 422 is staged: the mapping is under test.
+      await page.route('**/api/v1/tickets', (route) => route.fulfill({
+        status: 422, contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'urn:triaged:problem:validation', title: 'x', status: 422, detail: 'topic "account" needs more data',
+          errors: [{ field: 'phone|email', code: 'missing', message: 'at least one of phone, email is required' },
+                   { field: 'name', code: 'invalid', message: '"?" is not allowed' }] }) }));
+      await page.keyboard.type('Не могу войти в личный кабинет');
+      await page.fill('#topic-search', 'кабинет');
+      await page.press('#topic-search', 'Enter');
+      await until('the account topic', async () => (await topicValue(page)) === 'account');
+      await page.fill('#f-email', 'anna@example.ru');
+      await page.keyboard.press('Control+Enter');
+      await until('the group marked', () => page.$eval('#f-phone', (i) => i.getAttribute('aria-invalid') === 'true'));
+      assert.equal(await page.$eval('#f-email', (i) => i.getAttribute('aria-invalid')), 'true');
+      assert.match(await page.textContent('#f-name-error'), /is not allowed/);
+      assert.ok(await page.isVisible('#form-errors'));
+    },
+  },
+  {
+    name: 'an operator takes a whole call with the keyboard alone and reads out the reference',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, посылку так и не привезли');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await tabTo(page, '#f-order_id');
+      await page.keyboard.type('40718263');
+      await tabTo(page, '#f-phone');
+      await page.keyboard.type('+7 916 204-37-81');
+      await tabTo(page, '#f-name');
+      await page.keyboard.type('Анна Петрова');
+      await page.keyboard.press('Control+Enter');
+      const ref = await until('the reference', async () => {
+        const text = await page.textContent('#result-ref');
+        return /^[0-9A-Z]{3}-[0-9A-Z]{3}$/.test(text) && text;
+      });
+      assert.match(await page.textContent('#result-department'), /Логистика и доставка/);
+      assert.match(await page.textContent('#result-topic'), /Доставка/);
+      assert.notEqual((await page.textContent('#result-due')).trim(), '');
+      assert.equal(await page.inputValue('#description'), '', 'the form is empty for the next call');
+      assert.equal(await activeId(page), 'description');
+      const stored = await daemon.get(`/api/v1/tickets/${ref}`);
+      assert.equal(stored.body.topic, 'delivery');
+      assert.equal(stored.body.channel, 'phone');
+      assert.equal(stored.body.fields.order_id, '40718263');
+      assert.equal(stored.body.requester.name, 'Анна Петрова');
+      assert.equal(stored.body.decision.source, 'rules');
+    },
+  },
+  {
+    name: 'the page follows the browser language and the switch is remembered',
+    locale: 'en-US',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      assert.match(await page.textContent('#submit'), /Create ticket/);
+      await page.selectOption('#lang', 'ru');
+      assert.match(await page.textContent('#submit'), /Создать обращение/);
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+    },
+  },
+  {
+    name: 'a saved API key is sent with every request and a 401 says what to do',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      const seen = [];
+      page.on('request', (r) => { if (r.url().includes('/api/')) seen.push(r.headers().authorization || ''); });
+      await page.click('.key summary');
+      await page.fill('#api-key', 'k-intake-1');
+      await page.press('#api-key', 'Enter');
+      await page.route('**/api/v1/classify', (route) => route.fulfill({ status: 401, contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'urn:triaged:problem:unauthorized', title: 'Unauthorized', status: 401, errors: [] }) }));
+      await page.fill('#description', 'Курьер не приехал');
+      await until('the 401 banner', async () => /API-ключ/.test(await page.textContent('#banner')) && await page.isVisible('#banner'));
+      assert.ok(seen.length > 0 && seen.every((h) => h === 'Bearer k-intake-1'), `authorization headers: ${seen}`);
+    },
+  },
+];

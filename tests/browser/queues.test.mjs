@@ -1,0 +1,131 @@
+// The queue board in a real browser: a ticket filed at intake is found in its department,
+// claimed and rerouted, and the ticket view explains why it was there.
+import assert from 'node:assert/strict';
+import { activeId, tabTo, until } from './harness.mjs';
+
+const DELIVERY = { body: 'Курьер не приехал, заказ 40718263 так и не привезли', channel: 'phone',
+                   requester: { name: 'Анна Петрова', phone: '+7 916 204-37-81' } };
+
+async function openBoard(page, daemon, hash = '') {
+  await page.goto(`${daemon.base}/queues${hash}`);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+const row = (ref) => `tr[data-ref="${ref}"]`;
+
+export const tests = [
+  {
+    name: 'departments show their counts and the tickets of one sorted by urgency',
+    async run({ page, daemon }) {
+      const late = await daemon.post('/api/v1/tickets', DELIVERY);
+      assert.equal(late.status, 201);
+      const pickup = await daemon.post('/api/v1/tickets', { ...DELIVERY, body: 'Где мой заказ 40718264? Трек не обновляется' });
+      assert.equal(pickup.status, 201);
+      await openBoard(page, daemon, '#logistics');
+      const logistics = await page.textContent('[data-department="logistics"]');
+      assert.match(logistics, /открыто: 2/);
+      assert.match(logistics, /новое 2/);
+      assert.equal(await page.getAttribute('[data-department="logistics"]', 'aria-current'), 'true');
+      const refs = await page.$$eval('#ticket-rows tr', (rows) => rows.map((r) => r.dataset.ref));
+      assert.deepEqual(refs, [late.body.ref, pickup.body.ref], 'same deadline (to the second) and priority: the older first');
+      const cells = await page.$$eval(`${row(late.body.ref)} td`, (td) => td.map((c) => c.textContent));
+      assert.ok(cells.some((c) => /Анна Петрова/.test(c)), `cells: ${cells}`);
+      assert.ok(cells.some((c) => /^Курьер не приехал/.test(c)), 'the first line of the text');
+      assert.ok(cells.some((c) => /через 11 ч 5\d мин|через 12 ч/.test(c)), `due in about 12 h: ${cells}`);
+      // Two days on, both are overdue: marked, and counted on the server's side too.
+      await page.clock.install({ time: Date.now() + 2 * 86400e3 });
+      await page.click('#refresh');
+      await until('the overdue mark', () => page.$eval(row(late.body.ref), (r) => r.classList.contains('is-overdue')));
+      assert.match(await page.textContent(row(late.body.ref)), /просрочено на 1 д/);
+    },
+  },
+  {
+    name: 'a ticket is found on the board, claimed and rerouted with the keyboard',
+    async run({ page, daemon }) {
+      const created = await daemon.post('/api/v1/tickets', DELIVERY);
+      assert.equal(created.status, 201);
+      const ref = created.body.ref;
+      await openBoard(page, daemon, '#logistics');
+      await page.focus('#agent');
+      await page.keyboard.type('Ольга');
+      await tabTo(page, `${row(ref)} [data-action="claim"]`, 30);
+      await page.keyboard.press('Enter');
+      await until('the claim shown', async () => /у Ольга/.test(await page.textContent(row(ref))));
+      assert.match(await page.textContent(row(ref)), /в работе/);
+      assert.match(await page.textContent('#notice'), new RegExp(`${ref} теперь у вас`));
+
+      await page.focus(`${row(ref)} [data-action="open"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.equal(await activeId(page), 'dialog-close');
+      const view = await page.textContent('#ticket-body');
+      assert.match(view, /Тему «Доставка: курьер не приехал, опоздал, трек не обновляется» выбрали правила/);
+      assert.match(view, /«Курьер» \(body\)/, 'the trace names the words');
+      assert.match(view, /Взял\(а\) Ольга/);
+      assert.match(view, /40718263/, 'the fields, extracted order number included');
+
+      await tabTo(page, '#reroute-topic', 40);
+      // A closed select moves through its options with the arrows: "keep the topic", then the
+      // topics in rule order (product_quality, order_incomplete, ...).
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.inputValue('#reroute-topic'), 'order_incomplete');
+      await tabTo(page, '#reroute-reason');
+      await page.keyboard.type('клиент говорит, что заказ привезли, но не весь');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await until('the dialog closed', async () => !(await page.isVisible('#ticket-dialog')));
+      await until('the ticket gone from logistics', async () => (await page.$(row(ref))) === null);
+      assert.match(await page.textContent('#notice'), /перенаправлено/);
+
+      const stored = await daemon.get(`/api/v1/tickets/${ref}`);
+      assert.equal(stored.body.department, 'warehouse');
+      assert.equal(stored.body.assignee, 'Ольга');
+      const kinds = stored.body.events.map((e) => e.kind);
+      assert.deepEqual(kinds, ['created', 'claimed', 'status_changed', 'rerouted']);
+      assert.equal(stored.body.events[3].data.actor, 'Ольга');
+
+      await page.click('[data-department="warehouse"]');
+      await until('the ticket in the warehouse queue', async () => (await page.$(row(ref))) !== null);
+    },
+  },
+  {
+    name: 'a reroute without a reason is refused on its field and a resolved ticket leaves the queue',
+    async run({ page, daemon }) {
+      const created = await daemon.post('/api/v1/tickets', DELIVERY);
+      const ref = created.body.ref;
+      await openBoard(page, daemon, '#logistics');
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      await page.selectOption('#reroute-topic', 'refund');
+      await page.click('#ticket-body form.action:nth-of-type(2) button[type="submit"]');
+      await until('the reason marked', async () => /Обязательное поле/.test(await page.textContent('#reroute-reason-error')));
+      assert.equal(await activeId(page), 'reroute-reason');
+
+      await page.selectOption('#status-select', 'resolved');
+      await page.fill('#status-reason', 'курьер перезвонил и доставил');
+      await page.click('#ticket-body form.action:nth-of-type(1) button[type="submit"]');
+      await until('the new status', async () => /решено/.test(await page.textContent('#ticket-body .meta')));
+      await page.click('#dialog-close');
+      await until('the ticket gone from the open queue', async () => (await page.$(row(ref))) === null);
+      const stored = await daemon.get(`/api/v1/tickets/${ref}`);
+      assert.equal(stored.body.status, 'resolved');
+      assert.equal(stored.body.events.at(-1).data.reason, 'курьер перезвонил и доставил');
+    },
+  },
+  {
+    name: 'claiming a ticket someone else holds names them and offers to take it over',
+    async run({ page, daemon }) {
+      const created = await daemon.post('/api/v1/tickets', DELIVERY);
+      const ref = created.body.ref;
+      await openBoard(page, daemon, '#logistics');
+      await page.fill('#agent', 'Ольга');
+      assert.equal((await daemon.post(`/api/v1/tickets/${ref}/claim`, { assignee: 'Иван' })).status, 200);
+      await page.click(`${row(ref)} [data-action="claim"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      await until('the holder named', async () => /уже взял\(а\) Иван/.test(await page.textContent('#claim-error')));
+      await page.click('#dialog-claim');
+      await until('taken over', async () => /Забрал\(а\) Ольга у Иван/.test(await page.textContent('#ticket-body')));
+    },
+  },
+];
