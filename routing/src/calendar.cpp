@@ -76,6 +76,9 @@ std::expected<BusinessCalendar, Diagnostics> BusinessCalendar::build(const Calen
 
 BusinessCalendar::TimePoint BusinessCalendar::add(TimePoint start, milliseconds work) const {
   if (work <= milliseconds::zero()) return start;
+  // Beyond a century the answer is "never" either way, and system_clock's nanoseconds would
+  // overflow a few centuries on (rule files accept durations up to a billion days).
+  if (work >= duration_cast<milliseconds>(date::days{kMaxDays})) return TimePoint::max();
   if (!impl_) return start + work;
   const Impl& c = *impl_;
   // Walk local days from the one `start` falls on, spending the work on each working

@@ -45,7 +45,9 @@ std::vector<DueEscalation> due_escalations(const RuleSet& rules, const SlaClock&
     const std::chrono::seconds sla = first ? targets.first_response : targets.resolution;
     if (sla.count() <= 0) continue;
     if (first && clock.first_response_at) continue;
-    const milliseconds part{std::chrono::duration_cast<milliseconds>(sla).count() * level.percent / 100};
+    // Split so that ms * percent cannot overflow for the longest SLA a rule file accepts.
+    const auto ms = std::chrono::duration_cast<milliseconds>(sla).count();
+    const milliseconds part{ms / 100 * level.percent + ms % 100 * level.percent / 100};
     const auto threshold = calendar.add(clock.started_at, part);
     if (threshold > now) continue;
     out.push_back({level, threshold, calendar.add(clock.started_at, sla)});

@@ -111,7 +111,13 @@ TEST_CASE("working hours follow the local clock across a DST change", "[routing]
 
 TEST_CASE("a calendar with almost no working time left says never", "[routing][calendar]") {
   const auto c = calendar("UTC", {1}, {{9 * 60, 10 * 60}});
-  CHECK(c.add(utc(2027, 1, 4, 9), hours{24 * 365 * 200}) == system_clock::time_point::max());
+  CHECK(c.add(utc(2027, 1, 4, 9), hours{24 * 365 * 50}) == system_clock::time_point::max());
+}
+
+TEST_CASE("an SLA of centuries is never due instead of overflowing the clock", "[routing][calendar]") {
+  CHECK(BusinessCalendar{}.add(utc(2027, 1, 4, 9), hours{24} * 1'000'000'000LL) == system_clock::time_point::max());
+  const auto c = calendar("UTC", kWeekdays, {kNineToSix});
+  CHECK(c.add(utc(2027, 1, 4, 9), hours{24} * 1'000'000'000LL) == system_clock::time_point::max());
 }
 
 TEST_CASE("calendar mistakes are reported at the calendar", "[routing][calendar]") {

@@ -27,7 +27,7 @@ class BusinessCalendar {
   // The instant at which `work` of working time has passed since `start`: start itself when
   // work is zero or less, the end of an interval when the work ends exactly there, and
   // TimePoint::max() when it would take more than a century (a calendar with almost no
-  // working time left in it).
+  // working time left in it, or more than a century of work).
   // Milliseconds, so escalation levels at a percentage of an SLA need not round.
   TimePoint add(TimePoint start, std::chrono::milliseconds work) const;
 
