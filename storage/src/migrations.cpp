@@ -15,7 +15,7 @@ struct Migration {
 // Times are unix milliseconds (INTEGER) so they sort and compare in SQL without parsing.
 // STRICT tables make SQLite reject a value of the wrong type instead of storing it anyway.
 // Later features arrive as later migrations (2: the email path; 3: judging rules on traffic;
-// 4: staff claim tickets).
+// 4: staff claim tickets; 5: SLA escalations).
 constexpr std::array kMigrations{
     Migration{1, R"sql(
 CREATE TABLE tickets (
@@ -154,6 +154,43 @@ CREATE INDEX ticket_events_by_kind ON ticket_events(kind, ticket_id);
     Migration{4, R"sql(
 -- Who took the ticket; '' while nobody has. Existing tickets start unclaimed.
 ALTER TABLE tickets ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+)sql"},
+    Migration{5, R"sql(
+-- SLA escalations: each level fires at most once per ticket, whoever asks twice.
+CREATE TABLE escalations (
+  id           INTEGER PRIMARY KEY,
+  ticket_id    INTEGER NOT NULL REFERENCES tickets(id),
+  level        TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  sla          TEXT NOT NULL CHECK (sla IN ('first_response', 'resolution')),
+  percent      INTEGER NOT NULL,
+  action       TEXT NOT NULL,
+  threshold_at INTEGER NOT NULL,
+  deadline_at  INTEGER NOT NULL,
+  UNIQUE (ticket_id, level)
+) STRICT;
+
+-- Webhook calls of escalations, delivered with retries like the mail outbox. The HMAC secret
+-- is not here: only the name of the environment variable that holds it.
+CREATE TABLE webhook_outbox (
+  id              INTEGER PRIMARY KEY,
+  ticket_id       INTEGER NOT NULL REFERENCES tickets(id),
+  escalation_id   INTEGER NOT NULL REFERENCES escalations(id),
+  created_at      INTEGER NOT NULL,
+  url             TEXT NOT NULL,
+  secret_env      TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  attempts        INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  last_error      TEXT NOT NULL,
+  sent_at         INTEGER
+) STRICT;
+CREATE INDEX webhook_outbox_due ON webhook_outbox(status, next_attempt_at);
+CREATE INDEX webhook_outbox_by_ticket ON webhook_outbox(ticket_id, id);
+
+-- The scheduler reads open tickets every few seconds; closed ones soon outnumber them.
+CREATE INDEX tickets_open ON tickets(id) WHERE status NOT IN ('needs_info', 'resolved', 'closed');
 )sql"},
 };
 

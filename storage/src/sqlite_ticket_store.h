@@ -52,6 +52,9 @@ class SqliteTicketStore final : public TicketStore {
 
   void close() override;
   bool writable() const override;
+  // The escalation tables (sqlite_escalation_store.cpp) share this store's connections.
+  TicketWriter& writer() { return *writer_; }
+  TicketReader& reader() { return *reader_; }
   std::uint64_t transactions_committed() const override;
 
  private:
