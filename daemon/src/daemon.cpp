@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "api.h"
+#include "escalation_service.h"
 #include "http_server.h"
 #include "metrics.h"
 #include "rules_watch.h"
@@ -148,6 +149,7 @@ struct Daemon::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     mail_pool.join();  // in-flight mail was answered above; nothing new can arrive
     reload_pool.join();  // signals are cancelled: no reload can be posted any more
+    if (escalation) escalation->stop();  // before the outbox: its last scan may queue mail
     if (outbox) outbox->stop();
     store->close();
     ioc.stop();
@@ -172,6 +174,7 @@ struct Daemon::Impl {
   net::thread_pool mail_pool{2};
   net::thread_pool reload_pool{1};  // SIGHUP reloads
   std::unique_ptr<OutboxSender> outbox;
+  std::unique_ptr<EscalationService> escalation;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
   std::vector<std::thread> threads;
@@ -238,6 +241,17 @@ std::expected<void, std::string> Daemon::start() {
     return std::unexpected(server.error());
   }
   d.outbox->start();
+  EscalationOptions escalation_options = d.options.escalation;
+  escalation_options.message_id_domain = d.options.email.message_id_domain;
+  auto escalation = EscalationService::start(
+      *d.store, {[&d] { return d.rules.load(); }, [] { return std::chrono::system_clock::now(); }, d.metrics.get(),
+                 [&d] { d.outbox->poke(); }, {}},
+      escalation_options, d.options.webhooks);
+  if (!escalation) {
+    d.store->close();
+    return std::unexpected(escalation.error());
+  }
+  d.escalation = std::move(*escalation);
   if (d.options.watch_rules && !d.options.rules_path.empty()) {
     auto watch = RulesWatch::start(d.options.rules_path, [&d] { (void)d.reload("watch"); });
     if (!watch) {

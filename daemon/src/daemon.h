@@ -12,8 +12,10 @@
 
 #include "access.h"
 #include "email_ingest.h"
+#include "escalation_scheduler.h"
 #include "outbox_sender.h"
 #include "server_limits.h"
+#include "webhook_sender.h"
 
 namespace triaged::daemon {
 
@@ -28,6 +30,10 @@ struct DaemonOptions {
   std::size_t max_connections = limits::kDefaultMaxConnections;  // beyond: 503 and close
   EmailOptions email;                      // parsing limits, automatic reply cap
   OutboxOptions outbox;                    // SMTP relay for automatic replies
+  // SLA escalations: how often open tickets are scanned (its message_id_domain is taken from
+  // `email`), and how escalation webhooks are signed and retried.
+  EscalationOptions escalation;
+  WebhookOptions webhooks;
   bool handle_signals = false;             // SIGHUP reloads, SIGTERM/SIGINT stop
   bool watch_rules = false;                // reload when rules_path changes on disk (inotify)
   std::vector<ApiKey> api_keys;            // empty: the API is open (admin: loopback only)

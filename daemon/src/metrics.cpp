@@ -135,6 +135,7 @@ std::string Metrics::render() const {
   validation_failures.render(out);
   rules_reloads.render(out);
   rules_info.render(out);
+  escalations.render(out);
   return out;
 }
 

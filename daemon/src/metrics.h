@@ -87,6 +87,8 @@ struct Metrics {
                         {"result", "trigger"}};
   Gauge rules_info{"triaged_rules_info", "The live rule set: always 1, labelled with its version and name.",
                    {"version", "name"}};
+  Counter escalations{"triaged_escalations_total", "SLA escalations recorded, by level id and action.",
+                      {"level", "action"}};
 
   // Every family above, in the order declared.
   std::string render() const;
