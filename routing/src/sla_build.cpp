@@ -12,6 +12,9 @@ void check_levels(const RuleSet::Impl& impl, const std::set<std::string>& depart
   for (const EscalationSpec& level : impl.spec.escalations) {
     const std::string owner = "escalation " + quoted(level.id);
     if (level.id.empty()) errors.push_back({level.where, "escalation with an empty id"});
+    // Storage lists a ticket's fired levels one per line, and ids appear in metric labels.
+    else if (level.id.find_first_of(" \t\r\n") != std::string::npos)
+      errors.push_back({level.where, owner + ": ids may not contain spaces or line breaks"});
     else if (!seen.insert(level.id).second) errors.push_back({level.where, "duplicate escalation " + quoted(level.id)});
     // Above 1000% a level would wait ten times the SLA: almost surely a typo for a smaller one.
     if (level.percent < 1 || level.percent > 1000)

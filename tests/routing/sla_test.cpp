@@ -150,3 +150,12 @@ TEST_CASE("escalation level mistakes are reported at the level", "[routing][sla]
                         "test: escalation \"hook\": webhook URL \"ftp://example.org/\" must start with http:// or https://",
                     });
 }
+
+TEST_CASE("an escalation id with a line break is rejected", "[routing][sla]") {
+  RuleSetSpec s = office_spec();
+  s.escalations[0].id = "re\nmind";
+  s.topics.push_back(default_topic("other", "support"));
+  auto built = build_rule_set(s);
+  REQUIRE_FALSE(built);
+  CHECK(built.error().at(0).to_string() == "test: escalation \"re\nmind\": ids may not contain spaces or line breaks");
+}
