@@ -83,6 +83,33 @@ TEST_CASE("a claim is the first response - and a resolved ticket is no longer op
   CHECK(esc->open_tickets(0, 10)->tickets.empty());
 }
 
+TEST_CASE("a ticket released from needs_info starts its SLA clock then - and the release is no response",
+          "[storage][sla]") {
+  auto store = open_store(options_for(Backing::memory, TempDatabase{}));
+  auto esc = escalations_of(*store);
+  const auto t = create_ok(*store, make_ticket("asked", "logistics", "needs_info")).ticket;
+  CHECK(esc->open_tickets(0, 10)->tickets.empty());  // waiting for the customer: no clock
+
+  // The customer's reply supplies the fields, as email_ingest writes it.
+  MailWrite reply;
+  reply.kind = MailWrite::Kind::append_to_ticket;
+  reply.ticket_id = t.id;
+  reply.received_at = at_ms(kStartMs + 86'400'000);
+  TicketUpdate update;
+  update.status = "new";
+  update.only_if_status = "needs_info";
+  reply.update = update;
+  reply.events.push_back({"fields_completed", "{}"});
+  auto written = store->write_mail_and_wait(reply);
+  REQUIRE(written);
+  REQUIRE(written->update_applied);
+
+  auto page = esc->open_tickets(0, 10);
+  REQUIRE(page->tickets.size() == 1);
+  CHECK(page->tickets[0].clock_started_at == at_ms(kStartMs + 86'400'000));
+  CHECK_FALSE(page->tickets[0].first_response_at);
+}
+
 TEST_CASE("open tickets are read in pages by id", "[storage][sla]") {
   auto store = open_store(options_for(Backing::memory, TempDatabase{}));
   auto esc = escalations_of(*store);
