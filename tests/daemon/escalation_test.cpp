@@ -14,6 +14,7 @@
 #include "storage/escalations.h"
 #include "storage/ticket_store.h"
 #include "webhook_sender.h"
+#include "../e2e/webhook_receiver.h"
 
 namespace {
 
@@ -221,4 +222,36 @@ TEST_CASE("a webhook without its secret in the environment is not sent and is re
   CHECK(hooks[0].attempts == 1);
   CHECK(hooks[0].last_error == "no signing secret: the environment variable TEST_HOOK_SECRET is not set");
   CHECK(hooks[0].next_attempt_at > system_clock::now() + seconds{20});
+}
+
+TEST_CASE("a webhook answered 500 is retried and then marked sent with its signature", "[daemon][sla]") {
+  e2e::WebhookReceiver receiver(1);
+  Harness h;
+  const auto id = h.create("courier");
+  storage::Escalation e;
+  e.ticket_id = id;
+  e.level = "page-ops";
+  e.sla = "resolution";
+  e.action = "webhook";
+  e.at = e.threshold_at = e.deadline_at = kT0;
+  e.webhook = storage::WebhookCall{receiver.url("/hook"), "TEST_HOOK_SECRET", R"({"ticket":1})"};
+  REQUIRE(h.escalations->record(e)->webhook_id > 0);
+  ::setenv("TEST_HOOK_SECRET", "k", 1);
+  daemon::WebhookOptions options;
+  options.retry_base = seconds{0};  // due again at once
+  daemon::WebhookSender sender(*h.escalations, options);
+
+  sender.deliver_due();
+  auto hooks = h.escalations->webhooks(id).value();
+  CHECK(hooks.at(0).status == "pending");
+  CHECK(hooks.at(0).last_error == "HTTP 500");
+  sender.deliver_due();
+  hooks = h.escalations->webhooks(id).value();
+  CHECK(hooks.at(0).status == "sent");
+  CHECK(hooks.at(0).attempts == 1);
+  const auto received = receiver.wait_for(2, seconds{5});
+  CHECK(received.at(1).body == R"({"ticket":1})");
+  CHECK(received.at(1).content_type == "application/json");
+  CHECK(received.at(1).signature == "sha256=" + daemon::hmac_sha256_hex("k", R"({"ticket":1})"));
+  ::unsetenv("TEST_HOOK_SECRET");
 }

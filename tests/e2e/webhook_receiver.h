@@ -1,6 +1,7 @@
 // A local HTTP server for the webhook tests: on 127.0.0.1 and a free port, it answers every
-// request 200 and keeps what it received (method, target, headers, body), so a test can check
-// what the daemon posted and verify its signature.
+// request 200 (or the first `fail_first` with 500, to exercise retries) and keeps what it
+// received (method, target, headers, body), so a test can check what the daemon posted and
+// verify its signature.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -29,7 +30,8 @@ struct ReceivedRequest {
 
 class WebhookReceiver {
  public:
-  WebhookReceiver() : acceptor_(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+  explicit WebhookReceiver(int fail_first = 0)
+      : acceptor_(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0}), fail_first_(fail_first) {
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this] { serve(); });
   }
@@ -66,7 +68,9 @@ class WebhookReceiver {
       http::request<http::string_body> req;
       http::read(socket, buffer, req, ec);
       if (ec) continue;
-      http::response<http::string_body> res{http::status::ok, req.version()};
+      const bool fail = served_++ < fail_first_;
+      http::response<http::string_body> res{fail ? http::status::internal_server_error : http::status::ok,
+                                            req.version()};
       res.set(http::field::content_type, "text/plain");
       res.body() = "ok";
       res.prepare_payload();
@@ -84,6 +88,8 @@ class WebhookReceiver {
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   unsigned short port_ = 0;
+  const int fail_first_;
+  int served_ = 0;  // the serving thread's own
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::mutex mutex_;
