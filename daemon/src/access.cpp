@@ -38,7 +38,7 @@ Roles roles_for(std::string_view route, std::string_view method, std::string_vie
   if (route == "/api/v1/tickets") return get ? kAgent : kIntake;
   if (route == "/api/v1/classify" || route == "/api/v1/schema") return kIntake | kAgent;
   if (route == "/api/v1/ingest/email") return kIntake;
-  if (route == "/api/v1/queues" || route.starts_with("/api/v1/tickets/") ||
+  if (route == "/api/v1/queues" || route == "/api/v1/stats" || route.starts_with("/api/v1/tickets/") ||
       route.starts_with("/api/v1/messages/") || route.starts_with("/api/v1/attachments/"))
     return kAgent;
   if (path == "/api" || path.starts_with("/api/")) return kIntake | kAgent | kAdmin;

@@ -12,6 +12,8 @@
 #include "metrics.h"
 #include "ticket_actions.h"
 #include "server_limits.h"
+#include "stats_output.h"
+#include "storage/stats.h"
 #include "web_assets.h"
 #include "problem.h"
 #include "request_gate.h"
@@ -73,7 +75,7 @@ Target parse_target(std::string_view target) {
 // path no endpoint serves is "other", so a scanner cannot mint new series.
 std::string route_template(std::string_view path) {
   static const char* const kExact[] = {"/healthz", "/readyz", "/metrics", "/api/v1/tickets", "/api/v1/classify",
-                                       "/api/v1/schema", "/api/v1/queues", "/api/v1/admin/rules",
+                                       "/api/v1/schema", "/api/v1/queues", "/api/v1/stats", "/api/v1/admin/rules",
                                        "/api/v1/admin/rules/reload", "/api/v1/admin/rules/validate",
                                        "/api/v1/admin/rules/simulate", "/api/v1/ingest/email", "/api/v1/quarantine"};
   for (const char* e : kExact)
@@ -127,6 +129,7 @@ class Handler {
     if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
     if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
     if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
+    if (p == "/api/v1/stats") return only(m, http::verb::get, "GET", [&] { stats(target.query); });
     if (handle_admin_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_ticket_action(ctx_, req_, p, respond_)) return;
@@ -297,6 +300,27 @@ class Handler {
     auto stats = ctx_.store->queue_stats(now);
     if (!stats) return store_failed(stats.error());
     ok({{"queues", queues_to_json(*ctx_.rules(), *stats, now)}});
+  }
+
+  // An aggregate over every ticket of the period: on the offload pool, not an HTTP thread.
+  void stats(const std::map<std::string, std::string>& query) {
+    const Clock::time_point now = ctx_.clock();
+    auto period = stats_period(query, now);
+    if (!period) {
+      const auto& e = period.error();
+      return fail(bad_request(e.parameter + ": " + e.message, {{e.parameter, "invalid", e.message}}));
+    }
+    if (ctx_.db_path.empty() || ctx_.db_path == ":memory:")
+      return fail(service_unavailable("stats need a database file"));
+    auto work = [db = ctx_.db_path, period = *period, now, respond = respond_,
+                 req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive()]() mutable {
+      req.keep_alive(keep_alive);
+      auto stats = storage::read_stats(db, {period.since, period.until, now});
+      if (!stats) return respond(store_read_failed(stats.error(), req));
+      respond(json_response(http::status::ok, stats_to_json(*stats, period), req));
+    };
+    if (ctx_.offload) return ctx_.offload(std::move(work));
+    work();
   }
 
   // Text format 0.0.4; the queue gauges are read from the store at scrape time.

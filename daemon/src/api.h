@@ -37,6 +37,9 @@ struct ApiContext {
   // writer thread (building a response); empty: inline on the calling thread.
   std::function<void(std::function<void()>)> defer;
   Metrics* metrics = nullptr;             // not owned; null: nothing recorded, /metrics answers 404
+  // The database file, for reports that read on a connection of their own (GET /api/v1/stats);
+  // "" or ":memory:": they answer 503.
+  std::string db_path;
   // Keys, roles, rate limits and allowed origins; null: no keys, the API is open (admin
   // endpoints: loopback clients only).
   std::shared_ptr<AccessControl> access;

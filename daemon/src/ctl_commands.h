@@ -11,7 +11,7 @@ namespace triaged::cli {
 using Run = std::function<int()>;
 
 void add_rules_commands(CLI::App& app, Run& run);  // check, test, explain (ctl_rules.cpp)
-void add_db_commands(CLI::App& app, Run& run);     // replay, coverage (ctl_db.cpp)
+void add_db_commands(CLI::App& app, Run& run);     // replay, coverage, stats (ctl_db.cpp)
 void add_mail_commands(CLI::App& app, Run& run);   // mailgate, parse-mail, quarantine (ctl_mail.cpp)
 void add_admin_commands(CLI::App& app, Run& run);  // key new, key hash, backup (ctl_admin.cpp)
 

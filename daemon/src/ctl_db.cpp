@@ -1,10 +1,12 @@
-// triagectl replay / coverage: rule sets judged on the tickets in a database. Both open the
-// database read-only, so they run beside a live daemon without taking its write lock.
+// triagectl replay / coverage / stats: rule sets judged on the tickets in a database, and the
+// management figures. All open the database read-only, so they run beside a live daemon
+// without taking its write lock.
 #include <boost/json.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -13,6 +15,8 @@
 #include "coverage_report.h"
 #include "ctl_commands.h"
 #include "replay.h"
+#include "stats_output.h"
+#include "storage/stats.h"
 #include "routing/rule_spec.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
@@ -134,6 +138,32 @@ int coverage(const DbOptions& o) {
   return 0;
 }
 
+struct StatsOptions {
+  std::string db, since, until, days;
+  bool json = false;
+};
+
+int stats(const StatsOptions& o) {
+  // The same period rules as GET /api/v1/stats, so both answer the same question the same way.
+  std::map<std::string, std::string> query;
+  if (!o.since.empty()) query["since"] = o.since;
+  if (!o.until.empty()) query["until"] = o.until;
+  if (!o.days.empty()) query["days"] = o.days;
+  auto period = daemon::stats_period(query, Clock::now());
+  if (!period) {
+    std::fprintf(stderr, "triagectl: --%s: %s\n", period.error().parameter.c_str(), period.error().message.c_str());
+    return 2;
+  }
+  auto figures = storage::read_stats(o.db, {period->since, period->until, Clock::now()});
+  if (!figures) {
+    std::fprintf(stderr, "triagectl: reading the database failed: %s\n", figures.error().message.c_str());
+    return 1;
+  }
+  print(o.json ? boost::json::serialize(daemon::stats_to_json(*figures, *period)) + "\n"
+               : daemon::stats_to_text(*figures, *period));
+  return 0;
+}
+
 CLI::Option* add_since(CLI::App* cmd, std::string& since) {
   return cmd->add_option("--since", since, "only tickets created this long ago or later: Nd, Nh, Nm or Ns")
       ->check([](const std::string& text) {
@@ -164,6 +194,16 @@ void add_db_commands(CLI::App& app, Run& run) {
       ->check(CLI::ExistingFile);
   coverage_cmd->add_flag("--json", options->json, "print the report as JSON");
   coverage_cmd->callback([&run, options] { run = [options] { return coverage(*options); }; });
+
+  auto figures = std::make_shared<StatsOptions>();
+  auto* stats_cmd = app.add_subcommand(
+      "stats", "per department and agent: tickets by status, overdue, time to first action and to resolution");
+  stats_cmd->add_option("--db", figures->db, "the triaged database")->required()->check(CLI::ExistingFile);
+  stats_cmd->add_option("--since", figures->since, "tickets created from YYYY-MM-DD[THH:MM:SSZ] (UTC)");
+  stats_cmd->add_option("--until", figures->until, "up to YYYY-MM-DD[THH:MM:SSZ] (default: now)");
+  stats_cmd->add_option("--days", figures->days, "the N days up to --until (default 7)");
+  stats_cmd->add_flag("--json", figures->json, "print the figures as JSON (as GET /api/v1/stats)");
+  stats_cmd->callback([&run, figures] { run = [figures] { return stats(*figures); }; });
 }
 
 }  // namespace triaged::cli

@@ -217,6 +217,7 @@ std::expected<void, std::string> Daemon::start() {
   ctx.rules = [&d] { return d.rules.load(); };
   ctx.store = d.store.get();
   ctx.metrics = d.metrics.get();
+  ctx.db_path = d.options.db_path;
   d.email = std::make_unique<EmailIngest>(ctx.rules, *d.store, ctx.clock, d.options.email);
   d.outbox = std::make_unique<OutboxSender>(*d.store, d.options.outbox);
   ctx.email = d.email.get();

@@ -49,7 +49,7 @@ class ApiHarness {
     }
     rules_ = loaded->rules;
     storage::StoreOptions options;
-    options.path = std::move(db_path);
+    options.path = db_path;
     options.create_if_missing = true;
     auto store = storage::TicketStore::open(options);
     if (!store) FAIL("cannot open the store: " << store.error().message);
@@ -63,6 +63,7 @@ class ApiHarness {
     context.email = email_.get();
     context.metrics = metrics_.get();
     context.access = std::make_shared<daemon::AccessControl>(std::move(keys));
+    context.db_path = std::move(db_path);
     api_ = std::make_unique<daemon::Api>(std::move(context));
   }
   ~ApiHarness() { store_->close(); }

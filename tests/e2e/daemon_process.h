@@ -203,6 +203,17 @@ class DaemonProcess {
     return exit_code_;
   }
 
+  // The exit code once the daemon exits after a signal the test sent itself (a second SIGTERM
+  // during the drain would end it at once); a daemon still running after `timeout` is killed (-1).
+  int wait_for_exit(std::chrono::milliseconds timeout = 15s) {
+    if (pid_ < 0) return exit_code_;
+    auto code = wait_exit(pid_, timeout);
+    if (!code) kill_and_reap(pid_);
+    exit_code_ = code.value_or(-1);
+    pid_ = -1;
+    return exit_code_;
+  }
+
   std::string stdout_text() const { return read_file(out_path_); }
   std::string stderr_text() const { return read_file(err_path_); }
 

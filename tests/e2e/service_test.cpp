@@ -134,7 +134,7 @@ TEST_CASE("SIGTERM under load loses no acknowledged ticket", "[e2e]") {
   while (answered < 200) std::this_thread::sleep_for(1ms);
   REQUIRE(::kill(triaged->pid(), SIGTERM) == 0);
   for (auto& t : clients) t.join();
-  CHECK(triaged->stop() == 0);
+  CHECK(triaged->wait_for_exit() == 0);
   triaged.reset();
   REQUIRE(acknowledged.size() >= 200);
   sqlite3* db = nullptr;

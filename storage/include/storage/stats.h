@@ -1,0 +1,55 @@
+// The figures a head of service looks at weekly, per department and per agent, over tickets
+// created in a period: how many, at what status, how many overdue, how fast the first staff
+// action and the resolution came (median and 90th percentile), how often tickets had to be
+// rerouted and how many fell to the default topic. Read on its own read-only connection, so
+// it runs beside a live daemon (and from triagectl) without touching the writer.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/ticket_store.h"
+
+namespace triaged::storage {
+
+struct StatsQuery {
+  Clock::time_point since;  // tickets created in [since, until)
+  Clock::time_point until;
+  Clock::time_point now;    // what "overdue" is measured against
+};
+
+// Seconds from creation to an event, over the tickets that have it.
+struct Durations {
+  std::int64_t count = 0;
+  std::optional<double> median;
+  std::optional<double> p90;
+};
+
+struct GroupStats {
+  std::string name;                            // department id, assignee, or "all"
+  std::int64_t tickets = 0;
+  std::map<std::string, std::int64_t> by_status;
+  std::int64_t overdue = 0;                    // open (not resolved or closed) past due_at
+  Durations first_action;  // first claim, reroute or status change by a person
+  Durations resolution;    // first change to resolved or closed
+  std::int64_t rerouted = 0;                   // tickets rerouted at least once
+  std::int64_t default_topic = 0;  // tickets no rule matched, left at the default topic
+};
+
+struct Stats {
+  GroupStats all;
+  std::vector<GroupStats> departments;  // by name
+  std::vector<GroupStats> agents;       // by assignee; unclaimed tickets are in no agent
+};
+
+Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query);
+
+// The p-quantile (0..1) of `values` by linear interpolation between closest ranks; nullopt
+// for none. Sorts `values`.
+std::optional<double> quantile(std::vector<double>& values, double p);
+
+}  // namespace triaged::storage
