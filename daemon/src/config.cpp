@@ -17,8 +17,11 @@ using yamlread::Entry;
 using yamlread::Mapping;
 using yamlread::Reader;
 
-constexpr std::string_view kTopKeys[] = {"listen", "database", "rules", "watch_rules", "threads", "log",
-                                         "limits", "email",    "smtp",  "api_keys"};
+constexpr std::string_view kTopKeys[] = {"listen", "database", "rules",    "watch_rules", "threads", "log",
+                                         "limits", "email",    "smtp",     "escalation",  "webhooks", "api_keys"};
+constexpr std::string_view kEscalationKeys[] = {"scan_interval_seconds"};
+constexpr std::string_view kWebhookKeys[] = {"default_secret_env", "retry_base_seconds", "retry_max_seconds",
+                                             "max_attempts", "timeout_seconds"};
 constexpr std::string_view kLogKeys[] = {"level", "format"};
 constexpr std::string_view kLimitKeys[] = {"max_body_bytes", "max_email_body_bytes", "max_attachment_bytes",
                                            "read_timeout_seconds", "max_connections"};
@@ -48,6 +51,8 @@ class ConfigReader {
       if (e.key == "limits") limits(e);
       if (e.key == "email") email(e);
       if (e.key == "smtp") smtp(e);
+      if (e.key == "escalation") escalation(e);
+      if (e.key == "webhooks") webhooks(e);
       if (e.key == "api_keys") api_keys(e);
     }
   }
@@ -141,6 +146,31 @@ class ConfigReader {
       if (e.key == "from_name") set(o.from_name, r_.string(e, ctx));
       if (e.key == "retry_base_seconds")
         if (auto s = integer<int>(e, ctx, 1, 86400)) o.retry_base = std::chrono::seconds(*s);
+    }
+  }
+
+  void escalation(const Entry& section_entry) {
+    auto m = section(section_entry, kEscalationKeys);
+    if (!m) return;
+    for (const Entry& e : m->entries)
+      if (auto s = integer<int>(e, "in \"escalation\"", 1, 3600))
+        c_.daemon.escalation.scan_interval = std::chrono::seconds(*s);
+  }
+
+  void webhooks(const Entry& section_entry) {
+    auto m = section(section_entry, kWebhookKeys);
+    if (!m) return;
+    WebhookOptions& w = c_.daemon.webhooks;
+    const std::string_view ctx = "in \"webhooks\"";
+    for (const Entry& e : m->entries) {
+      if (e.key == "default_secret_env") set(w.default_secret_env, r_.non_empty_string(e, ctx));
+      if (e.key == "retry_base_seconds")
+        if (auto s = integer<int>(e, ctx, 1, 86400)) w.retry_base = std::chrono::seconds(*s);
+      if (e.key == "retry_max_seconds")
+        if (auto s = integer<int>(e, ctx, 1, 7 * 86400)) w.retry_max = std::chrono::seconds(*s);
+      if (e.key == "max_attempts") set(w.max_attempts, integer<int>(e, ctx, 1, 1000));
+      if (e.key == "timeout_seconds")
+        if (auto s = integer<int>(e, ctx, 1, 300)) w.timeout = std::chrono::seconds(*s);
     }
   }
 

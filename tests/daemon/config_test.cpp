@@ -48,6 +48,13 @@ smtp:
   from: help@shop.example
   from_name: Shop help
   retry_base_seconds: 60
+escalation: {scan_interval_seconds: 30}
+webhooks:
+  default_secret_env: HOOK_SECRET
+  retry_base_seconds: 5
+  retry_max_seconds: 600
+  max_attempts: 4
+  timeout_seconds: 3
 api_keys:
   - name: call-center
     sha256: )" + kHash + R"(
@@ -78,6 +85,12 @@ api_keys:
   CHECK(d.outbox.from_address == "help@shop.example");
   CHECK(d.outbox.from_name == "Shop help");
   CHECK(d.outbox.retry_base == std::chrono::seconds(60));
+  CHECK(d.escalation.scan_interval == std::chrono::seconds(30));
+  CHECK(d.webhooks.default_secret_env == "HOOK_SECRET");
+  CHECK(d.webhooks.retry_base == std::chrono::seconds(5));
+  CHECK(d.webhooks.retry_max == std::chrono::seconds(600));
+  CHECK(d.webhooks.max_attempts == 4);
+  CHECK(d.webhooks.timeout == std::chrono::seconds(3));
   REQUIRE(d.api_keys.size() == 1);
   const ApiKey& k = d.api_keys[0];
   CHECK(k.name == "call-center");
@@ -98,7 +111,7 @@ TEST_CASE("an empty config file keeps every default") {
 TEST_CASE("unknown and repeated config keys are errors at their line and column") {
   CHECK(errors_of("listen: a:1\nlisen: b\n") ==
         std::vector<std::string>{"triaged.yaml:2:1: unknown key \"lisen\" in the config (expected one of: listen, "
-                                 "database, rules, watch_rules, threads, log, limits, email, smtp, api_keys)"});
+                                 "database, rules, watch_rules, threads, log, limits, email, smtp, escalation, webhooks, api_keys)"});
   CHECK(errors_of("threads: 2\nthreads: 3\n") ==
         std::vector<std::string>{"triaged.yaml:2:1: duplicate key \"threads\" in the config (first at 1:1)"});
 }
