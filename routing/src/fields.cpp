@@ -129,28 +129,37 @@ std::optional<std::string> field_value_problem(const CompiledField& field, const
 namespace {
 
 // The value the ticket gives for `id`, looking at sent fields, then the requester, then the
-// text. An extracted value that would be invalid is ignored: extraction is a guess.
+// text, then (for remembered fields) the requester's history. An extracted value that would
+// be invalid is ignored: extraction is a guess.
 std::optional<ResolvedField> resolve(const RuleSet::Impl& rules, const std::string& id, const Ticket& ticket) {
   if (auto it = ticket.fields.find(id); it != ticket.fields.end() && !trim(it->second).empty())
-    return ResolvedField{std::string(trim(it->second)), "ticket"};
+    return ResolvedField{std::string(trim(it->second)), "ticket", ""};
   const std::string* from_requester = id == "name"    ? &ticket.requester.name
                                       : id == "email" ? &ticket.requester.email
                                       : id == "phone" ? &ticket.requester.phone
                                                       : nullptr;
   if (from_requester && !trim(*from_requester).empty())
-    return ResolvedField{std::string(trim(*from_requester)), "requester"};
+    return ResolvedField{std::string(trim(*from_requester)), "requester", ""};
   auto field = rules.fields.find(id);
-  if (field == rules.fields.end() || !field->second.extract) return std::nullopt;
-  const re2::RE2& re = *field->second.extract;
-  for (const std::string* text : {&ticket.subject, &ticket.body}) {
-    re2::StringPiece input(*text), groups[2];
-    const int n = re.NumberOfCapturingGroups() >= 1 ? 2 : 1;
-    if (!re.Match(input, 0, input.size(), re2::RE2::UNANCHORED, groups, n)) continue;
-    const re2::StringPiece& hit = groups[n - 1];
-    std::string value(trim(std::string_view(hit.data(), hit.size())));
-    if (!value.empty() && !field_value_problem(field->second, value)) return ResolvedField{value, "extracted"};
+  if (field == rules.fields.end()) return std::nullopt;
+  if (const re2::RE2* re = field->second.extract.get()) {
+    for (const std::string* text : {&ticket.subject, &ticket.body}) {
+      re2::StringPiece input(*text), groups[2];
+      const int n = re->NumberOfCapturingGroups() >= 1 ? 2 : 1;
+      if (!re->Match(input, 0, input.size(), re2::RE2::UNANCHORED, groups, n)) continue;
+      const re2::StringPiece& hit = groups[n - 1];
+      std::string value(trim(std::string_view(hit.data(), hit.size())));
+      if (!value.empty() && !field_value_problem(field->second, value)) return ResolvedField{value, "extracted", ""};
+    }
   }
-  return std::nullopt;
+  // Last: what this ticket says, even in passing, is newer than what an earlier one said. A
+  // remembered value the field's rules now reject is ignored, like a bad extraction.
+  if (!from_requester && !field->second.spec->remember) return std::nullopt;
+  auto known = ticket.known.find(id);
+  if (known == ticket.known.end()) return std::nullopt;
+  std::string value(trim(known->second.value));
+  if (value.empty() || field_value_problem(field->second, value)) return std::nullopt;
+  return ResolvedField{std::move(value), "history", known->second.from};
 }
 
 }  // namespace
@@ -163,7 +172,7 @@ void check_template(const RuleSet::Impl& rules, const CompiledTopic& topic, cons
     if (decision.fields.count(id) || invalid_ids.count(id)) return true;
     auto value = resolve(rules, id, ticket);
     if (!value) return false;
-    if (value->source != "extracted") {
+    if (value->source == "ticket" || value->source == "requester") {
       if (auto problem = field_value_problem(rules.fields.at(id), value->value)) {
         invalid.push_back({id, "invalid", "\"" + value->value + "\" " + *problem});
         invalid_ids.insert(id);

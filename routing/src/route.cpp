@@ -26,6 +26,15 @@ const char* to_string(TopicSource s) {
   return "rules";
 }
 
+const char* to_string(DuplicateAction a) {
+  switch (a) {
+    case DuplicateAction::merge: return "merge";
+    case DuplicateAction::link: return "link";
+    case DuplicateAction::off: return "off";
+  }
+  return "off";
+}
+
 const char* to_string(FieldType t) {
   switch (t) {
     case FieldType::string: return "string";
@@ -131,6 +140,12 @@ Decision route(const RuleSet& rules, const Ticket& ticket, std::chrono::system_c
   if (d.sla.count() > 0) d.due_at = impl.calendar.add(now, d.sla);
   if (d.first_response.count() > 0) d.first_response_due_at = impl.calendar.add(now, d.first_response);
   check_template(impl, *chosen, ticket, d);
+  const DuplicateSpec& dup = impl.spec.duplicates;
+  d.duplicates.action = t.duplicates.value_or(dup.action);
+  d.duplicates.window = dup.window;
+  d.duplicates.by_topic = !t.is_default;
+  for (const std::string& id : dup.match_fields)
+    if (auto it = d.fields.find(id); it != d.fields.end()) d.duplicates.values[id] = it->second.value;
   return d;
 }
 

@@ -56,6 +56,14 @@ void check_sla(RuleSet::Impl& impl, const std::set<std::string>& departments, Di
       errors.push_back({d.where, "department " + quoted(d.id) + ": head " + quoted(d.head) +
                                      " is not an email address"});
   check_levels(impl, departments, errors);
+  const DuplicateSpec& dup = impl.spec.duplicates;
+  if (dup.window.count() <= 0)
+    errors.push_back({dup.where, "duplicates: window must be longer than 0s"});
+  std::set<std::string> seen;
+  for (const std::string& id : dup.match_fields) {
+    if (!impl.fields.count(id)) errors.push_back({dup.where, "duplicates: unknown match field " + quoted(id)});
+    else if (!seen.insert(id).second) errors.push_back({dup.where, "duplicates: match field " + quoted(id) + " twice"});
+  }
 }
 
 }  // namespace triaged::routing

@@ -1,5 +1,5 @@
 // build_rule_set()'s checks of the SLA parts of a rule set: the calendar, per-priority
-// defaults, department heads and escalation levels. Compiles the calendar and the priority
+// defaults, department heads, escalation levels, and the `duplicates` setting. Compiles the calendar and the priority
 // table into `impl`.
 #pragma once
 

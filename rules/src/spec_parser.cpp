@@ -10,13 +10,14 @@ using routing::FieldType;
 
 constexpr std::string_view kTopKeys[] = {"version",  "name",   "languages", "departments", "fields",
                                          "templates", "topics", "tests",     "calendar",    "priorities",
-                                         "escalations"};
+                                         "escalations", "duplicates"};
 constexpr std::string_view kDepartmentKeys[] = {"title", "head"};
 constexpr std::string_view kFieldKeys[] = {"title", "type", "pattern", "extract",
-                                           "min",   "max",  "values"};
+                                           "min",   "max",  "values", "remember"};
 constexpr std::string_view kTemplateKeys[] = {"required", "optional", "at_least_one_of"};
 constexpr std::string_view kTopicKeys[] = {"id",       "title", "department", "template",
-                                           "priority", "sla",   "first_response", "when", "default"};
+                                           "priority", "sla",   "first_response", "when", "default",
+                                           "duplicates"};
 
 constexpr std::pair<std::string_view, FieldType> kFieldTypes[] = {
     {"string", FieldType::string}, {"text", FieldType::text},       {"email", FieldType::email},
@@ -101,6 +102,7 @@ void parse_field(const Entry& f, routing::RuleSetSpec& spec, Reader& r) {
   }
   if (const Entry* e = body->find("values"))
     out.values = r.strings(*e, context).value_or(std::vector<std::string>{});
+  if (const Entry* e = body->find("remember")) out.remember = r.boolean(*e, context).value_or(false);
   spec.fields.push_back(std::move(out));
 }
 
@@ -160,6 +162,7 @@ void parse_topic(const YAML::Node& node, std::size_t index, const Entry& topics_
     out.first_response = duration_entry(*e, context, r).value_or(out.first_response);
   if (const Entry* e = body->find("default"))
     out.is_default = r.boolean(*e, context).value_or(false);
+  if (const Entry* e = body->find("duplicates")) out.duplicates = parse_duplicate_action(*e, context, r);
   // Whether `when` and `default` fit together is build_rule_set()'s call; here only shape.
   if (const Entry* e = body->find("when"))
     out.when = parse_condition(*e, context, (out.id.empty() ? number : out.id) + "/when", r);
@@ -251,6 +254,7 @@ ParsedRules parse_rules(const YAML::Node& root, Reader& r) {
   if (const Entry* e = top->find("calendar")) parse_calendar(*e, out.spec, r);
   if (const Entry* e = top->find("priorities")) parse_priority_slas(*e, out.spec, r);
   if (const Entry* e = top->find("escalations")) parse_escalations(*e, out.spec, r);
+  if (const Entry* e = top->find("duplicates")) parse_duplicates(*e, out.spec, r);
   if (const Entry* e = top->find("tests")) out.tests = parse_tests(*e, r);
   return out;
 }

@@ -54,4 +54,10 @@ void parse_calendar(const Entry& entry, routing::RuleSetSpec& spec, Reader& read
 void parse_priority_slas(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
 void parse_escalations(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
 
+// `duplicates:` at top level (window, match, action) and a topic's `duplicates:` action
+// (duplicates_parser.cpp).
+void parse_duplicates(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+std::optional<routing::DuplicateAction> parse_duplicate_action(const Entry& entry, std::string_view context,
+                                                               Reader& reader);
+
 }  // namespace triaged::rules

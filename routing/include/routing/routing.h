@@ -19,6 +19,17 @@ struct Requester {
   std::string phone;
 };
 
+// A value the requester gave in an earlier ticket, as the caller found it on their profile.
+struct KnownValue {
+  std::string value;
+  std::string from;  // the earlier ticket's ref, for the trace
+};
+
+// What happens to a new ticket that repeats an open ticket of the same requester: appended
+// to it as a message, created and linked to it as a duplicate, or left alone.
+enum class DuplicateAction { merge, link, off };
+const char* to_string(DuplicateAction action);
+
 // One request as every channel adapter delivers it: text is UTF-8, already decoded.
 struct Ticket {
   std::string subject;
@@ -28,6 +39,10 @@ struct Ticket {
   std::string channel;                          // "web", "phone", "email", "api", ...
   std::string topic;                            // an operator's explicit choice; empty if none
   std::map<std::string, std::string> headers;   // lower-cased header name -> value (email)
+  // What the requester's profile knows: field id -> value. route() takes a value from here
+  // only for a template field the ticket leaves empty, and only for name, email, phone and
+  // fields declared `remember: true`; then the field's source is "history".
+  std::map<std::string, KnownValue> known;
 };
 
 enum class Priority { low, normal, high, urgent };
@@ -74,10 +89,21 @@ struct FieldProblem {
 };
 
 // A field value routing found for the ticket's template: sent in `fields`, taken from the
-// requester (name, email, phone), or extracted from the text by the field's `extract` regex.
+// requester (name, email, phone), extracted from the text by the field's `extract` regex, or
+// known from the requester's earlier tickets (Ticket::known).
 struct ResolvedField {
   std::string value;
-  std::string source;  // "ticket" | "requester" | "extracted"
+  std::string source;  // "ticket" | "requester" | "extracted" | "history"
+  std::string from;    // history: the ref of the ticket the value came from
+};
+
+// How this ticket is to be matched against the requester's open tickets (DuplicateSpec):
+// the action the topic (or the rule set) chose, the window, and the match fields' values.
+struct DuplicateCheck {
+  DuplicateAction action = DuplicateAction::off;
+  std::chrono::seconds window{0};
+  bool by_topic = true;                        // false at the default topic: "unknown" is no match
+  std::map<std::string, std::string> values;   // match field id -> value, for fields with one
 };
 
 struct Decision {
@@ -95,6 +121,7 @@ struct Decision {
   std::vector<TopicTrace> trace;
   std::chrono::seconds first_response{0};         // 0: no first-response SLA
   std::chrono::system_clock::time_point first_response_due_at;  // as due_at, for first_response
+  DuplicateCheck duplicates;
 
   bool complete() const { return problems.empty(); }
   bool has_due() const { return sla.count() > 0; }

@@ -26,6 +26,16 @@ struct Diagnostic {
 };
 using Diagnostics = std::vector<Diagnostic>;
 
+// The rule set's `duplicates:` setting. A new ticket repeats an open ticket of the same
+// requester created within `window` when one of `match_fields` has the same value in both, or
+// when both have the same (non-default) topic and no match field differs.
+struct DuplicateSpec {
+  std::chrono::seconds window{7 * 24 * 3600};
+  std::vector<std::string> match_fields;  // field ids, e.g. {"order_id"}
+  DuplicateAction action = DuplicateAction::merge;
+  std::string where;
+};
+
 struct DepartmentSpec {
   std::string id;
   std::string title;
@@ -45,6 +55,10 @@ struct FieldSpec {
   std::optional<double> min;            // integer, decimal: value; string/text: length
   std::optional<double> max;
   std::vector<std::string> values;      // enumeration
+  // A value that belongs to the requester rather than to one request (a loyalty card, an
+  // address): kept on the requester's profile and offered to later tickets that lack it.
+  // name, email and phone are always remembered.
+  bool remember = false;
   std::string where;
 };
 
@@ -83,6 +97,7 @@ struct TopicSpec {
   bool is_default = false;
   std::string where;
   std::chrono::seconds first_response{0};  // 0: the priority's default, else no such SLA
+  std::optional<DuplicateAction> duplicates;  // none: the rule set's `duplicates.action`
 };
 
 // --- SLA and escalation (sla.h, calendar.h) ----------------------------------------------
@@ -144,6 +159,7 @@ struct RuleSetSpec {
   std::optional<CalendarSpec> calendar; // none: every second counts
   std::vector<PrioritySlaSpec> priority_slas;
   std::vector<EscalationSpec> escalations;
+  DuplicateSpec duplicates;
 };
 
 // Validates and compiles `spec`. Returns the immutable RuleSet, or every problem found (not
