@@ -157,13 +157,21 @@ Result<MailOutcome> finish(Database& db, const MailWrite& write, const StoredTic
 Result<MailOutcome> create_ticket(Database& db, const MailWrite& write) {
   const Clock::time_point at =
       write.received_at == Clock::time_point{} ? write.ticket.received_at : write.received_at;
-  auto created = create_one(db, write.ticket);
+  // A mail that repeats an open ticket of its requester is stored there as it is.
+  auto store_merged = [&](Database& d, std::int64_t into_id) { return store_inbound(d, write, into_id, at); };
+  auto created = create_one(db, write.ticket, store_merged);
   if (!created) return std::unexpected(std::move(created.error()));
   const StoredTicket& ticket = created->ticket;
+  if (created->merged) {
+    // The write's events and reply were decided for a new ticket; the one it joined has
+    // its own state and questions.
+    MailOutcome merged{.kind = Kind::appended, .message_id = created->message_id, .merged = true};
+    return finish(db, write, ticket, at, std::move(merged), /*follow_ups=*/false);
+  }
   // An idempotency key seen before: the mail already made this ticket.
   if (!created->created) return MailOutcome{.kind = Kind::duplicate, .ticket = ticket};
 
-  MailOutcome outcome{.kind = Kind::created};
+  MailOutcome outcome{.kind = Kind::created, .duplicate_of = created->duplicate_of};
   auto message_id = store_inbound(db, write, ticket.id, at);
   if (!message_id) return std::unexpected(std::move(message_id.error()));
   outcome.message_id = *message_id;

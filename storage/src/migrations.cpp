@@ -192,6 +192,67 @@ CREATE INDEX webhook_outbox_by_ticket ON webhook_outbox(ticket_id, id);
 -- The scheduler reads open tickets every few seconds; closed ones soon outnumber them.
 CREATE INDEX tickets_open ON tickets(id) WHERE status NOT IN ('needs_info', 'resolved', 'closed');
 )sql"},
+    Migration{6, R"sql(
+-- Requester profiles, built from tickets only. A key (normalised email or phone) names one
+-- profile; the first ticket that brings it decides which. Tickets before this migration keep
+-- requester_id NULL: their keys were never normalised, so guessing would merge strangers.
+CREATE TABLE requesters (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE requester_keys (
+  kind          TEXT NOT NULL CHECK (kind IN ('email', 'phone')),
+  value         TEXT NOT NULL,
+  requester_id  INTEGER NOT NULL REFERENCES requesters(id),
+  first_seen_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, value)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX requester_keys_by_requester ON requester_keys(requester_id);
+-- What the requester gave that later tickets may reuse: name, email, phone and fields a rule
+-- set marks `remember: true`. The latest value wins.
+CREATE TABLE requester_values (
+  requester_id INTEGER NOT NULL REFERENCES requesters(id),
+  field        TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  ticket_id    INTEGER NOT NULL REFERENCES tickets(id),
+  at           INTEGER NOT NULL,
+  PRIMARY KEY (requester_id, field)
+) STRICT, WITHOUT ROWID;
+-- A requesters.id. No REFERENCES clause: profiles are never deleted, and a column with one
+-- could not be dropped again (tests rebuild older databases that way).
+ALTER TABLE tickets ADD COLUMN requester_id INTEGER;
+CREATE INDEX tickets_by_requester ON tickets(requester_id, topic, id) WHERE requester_id IS NOT NULL;
+
+-- The values of a rule set's duplicate match fields (order number, ...) per ticket, as
+-- routed: what a later ticket of the same requester is compared with.
+CREATE TABLE ticket_match_keys (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  field     TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, field)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX ticket_match_keys_by_value ON ticket_match_keys(field, value);
+
+-- Links between tickets: (ticket_id, other_id, 'duplicate_of') says ticket_id repeats
+-- other_id; 'related' is set by hand. One link per pair and direction.
+CREATE TABLE ticket_links (
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+  other_id   INTEGER NOT NULL REFERENCES tickets(id),
+  kind       TEXT NOT NULL CHECK (kind IN ('duplicate_of', 'related')),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, other_id),
+  CHECK (ticket_id <> other_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX ticket_links_by_other ON ticket_links(other_id);
+
+-- A ticket merged into another becomes a message there; its Idempotency-Key goes with it, so
+-- a retried request finds the merge instead of merging twice.
+ALTER TABLE messages ADD COLUMN idempotency_key TEXT;
+ALTER TABLE messages ADD COLUMN request_hash TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX messages_by_idempotency_key ON messages(idempotency_key) WHERE idempotency_key IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

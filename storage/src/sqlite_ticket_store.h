@@ -45,6 +45,10 @@ class SqliteTicketStore final : public TicketStore {
   Result<RerouteOutcome> reroute(const Reroute& reroute) override;
   Result<TicketActionOutcome> claim(const Claim& claim) override;
   Result<TicketActionOutcome> change_status(const StatusChange& change) override;
+  Result<std::optional<RequesterProfile>> find_requester(const RequesterKeys& keys) override;
+  Result<std::optional<RequesterProfile>> requester(std::int64_t id) override;
+  Result<std::vector<TicketLink>> links(std::int64_t ticket_id) override;
+  Result<TicketActionOutcome> change_link(const LinkChange& change) override;
   Result<std::int64_t> scan_tickets(const ScanQuery& query,
                                     const std::function<bool(const StoredTicket&)>& visit) override;
   Result<std::int64_t> count_tickets(std::optional<Clock::time_point> since) override;

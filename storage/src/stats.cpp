@@ -71,6 +71,45 @@ std::optional<double> quantile(std::vector<double>& values, double p) {
   return values[below] + (values[above] - values[below]) * (rank - static_cast<double>(below));
 }
 
+namespace {
+
+// Created tickets by channel and topic with how many are linked as duplicates, plus the
+// "merged" events of the period, which keep the channel and topic the repeat was routed to.
+constexpr std::string_view kDuplicatesSql = R"sql(
+SELECT channel, topic, count(*), sum(linked), 0 FROM (
+  SELECT t.channel, t.topic,
+         EXISTS (SELECT 1 FROM ticket_links l WHERE l.ticket_id = t.id AND l.kind = 'duplicate_of') AS linked
+  FROM tickets t WHERE t.created_at >= ?1 AND t.created_at < ?2)
+GROUP BY channel, topic
+UNION ALL
+SELECT json_extract(data_json, '$.channel'), json_extract(data_json, '$.topic'), count(*), 0, count(*)
+FROM ticket_events WHERE kind = 'merged' AND at >= ?1 AND at < ?2
+GROUP BY 1, 2
+)sql";
+
+Result<std::vector<DuplicateFigures>> read_duplicates(Database& db, const StatsQuery& query) {
+  auto rows = db.prepare(kDuplicatesSql);
+  if (!rows) return std::unexpected(std::move(rows.error()));
+  rows->bind(1, to_unix_ms(query.since)).bind(2, to_unix_ms(query.until));
+  std::map<std::pair<std::string, std::string>, DuplicateFigures> by_key;
+  for (;;) {
+    auto row = rows->step();
+    if (!row) return std::unexpected(std::move(row.error()));
+    if (!*row) break;
+    DuplicateFigures& f = by_key[{rows->column_text(0), rows->column_text(1)}];
+    f.channel = rows->column_text(0);
+    f.topic = rows->column_text(1);
+    f.reports += rows->column_int64(2);
+    f.linked += rows->column_int64(3);
+    f.merged += rows->column_int64(4);
+  }
+  std::vector<DuplicateFigures> out;
+  for (auto& [key, f] : by_key) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace
+
 Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query) {
   auto db = Database::open(db_path, SQLITE_OPEN_READONLY);
   if (!db) return std::unexpected(std::move(db.error()));
@@ -99,6 +138,9 @@ Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query) {
     if (!assignee.empty()) agents[assignee].add(status, created, due, acted, resolved, rerouted, at_default, now);
   }
   Stats stats;
+  auto duplicates = read_duplicates(*db, query);
+  if (!duplicates) return std::unexpected(std::move(duplicates.error()));
+  stats.duplicates = std::move(*duplicates);
   all.stats.name = "all";
   stats.all = all.finish();
   stats.departments = finish_all(departments);

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "ticket_admission.h"
 #include "ticket_ref.h"
 
 namespace triaged::storage {
@@ -97,6 +98,7 @@ Result<StoredTicket> read_ticket(const Statement& row) {
     t.decision_json = row.column_text(19);
     t.idempotency_key = row.column_text(20);  // NULL reads as ""
     t.assignee = row.column_text(21);
+    t.requester_id = row.column_optional_int64(22);
     return t;
   } catch (const std::exception& e) {
     return std::unexpected(StoreError{StoreError::Code::io, e.what()});
@@ -104,7 +106,7 @@ Result<StoredTicket> read_ticket(const Statement& row) {
 }
 
 Result<StoredTicket> insert_ticket(Database& db, std::int64_t id, const std::string& ref,
-                                   const NewTicket& ticket) {
+                                   const NewTicket& ticket, std::optional<std::int64_t> requester_id) {
   std::string fields_json, headers_json, event_json;
   try {
     fields_json = to_json(ticket.ticket.fields);
@@ -122,9 +124,9 @@ Result<StoredTicket> insert_ticket(Database& db, std::int64_t id, const std::str
       "INSERT INTO tickets (id, ref, created_at, updated_at, channel, requester_name, "
       "requester_email, requester_phone, subject, body, fields_json, headers_json, "
       "explicit_topic, topic, department, priority, status, due_at, rules_version, "
-      "decision_json, idempotency_key, request_hash) "
+      "decision_json, idempotency_key, request_hash, requester_id) "
       "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "?18, ?19, ?20, ?21)");
+      "?18, ?19, ?20, ?21, ?22)");
   if (!insert) return std::unexpected(std::move(insert.error()));
   insert->bind(1, id).bind(2, ref).bind(3, at).bind(4, t.channel).bind(5, t.requester.name);
   insert->bind(6, t.requester.email).bind(7, t.requester.phone).bind(8, t.subject);
@@ -138,7 +140,7 @@ Result<StoredTicket> insert_ticket(Database& db, std::int64_t id, const std::str
   } else {
     insert->bind(20, ticket.idempotency_key);
   }
-  insert->bind(21, ticket.request_hash);
+  insert->bind(21, ticket.request_hash).bind(22, requester_id);
   if (auto done = insert->run(); !done) return std::unexpected(std::move(done.error()));
 
   auto event = db.prepare(
@@ -161,10 +163,11 @@ Result<StoredTicket> insert_ticket(Database& db, std::int64_t id, const std::str
   stored.rules_version = ticket.rules_version;
   stored.decision_json = ticket.decision_json;
   stored.idempotency_key = ticket.idempotency_key;
+  stored.requester_id = requester_id;
   return stored;
 }
 
-Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket) {
+Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket, const MergedMessageWriter& write_merged) {
   if (!ticket.idempotency_key.empty()) {
     // Runs inside the batch transaction, so it also sees a same-key create committed
     // earlier in this very batch.
@@ -177,22 +180,29 @@ Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket) {
     auto row = existing->step();
     if (!row) return std::unexpected(std::move(row.error()));
     if (*row) {
-      if (existing->column_text(22) != ticket.request_hash) {
+      if (existing->column_text(23) != ticket.request_hash) {
         return std::unexpected(StoreError{
             StoreError::Code::conflict,
             "idempotency key '" + ticket.idempotency_key + "' was used for a different request"});
       }
       auto first = read_ticket(*existing);
       if (!first) return std::unexpected(std::move(first.error()));
-      return CreateOutcome{std::move(*first), false};
+      CreateOutcome replay{std::move(*first), false};
+      replay.replayed = true;
+      return replay;
     }
   }
+  return admit_ticket(db, ticket, write_merged);
+}
+
+Result<CreateOutcome> insert_new_ticket(Database& db, const NewTicket& ticket,
+                                        std::optional<std::int64_t> requester_id) {
   // Safe without AUTOINCREMENT: this connection holds the write lock and rows are never
   // deleted, so max(id) + 1 is the id SQLite would pick, known before the insert so the
   // ref can go into the same row.
   auto next_id = db.query_int64("SELECT coalesce(max(id), 0) + 1 FROM tickets");
   if (!next_id) return std::unexpected(std::move(next_id.error()));
-  auto stored = insert_ticket(db, *next_id, encode_ref(*next_id), ticket);
+  auto stored = insert_ticket(db, *next_id, encode_ref(*next_id), ticket, requester_id);
   if (!stored) return std::unexpected(std::move(stored.error()));
   return CreateOutcome{std::move(*stored), true};
 }

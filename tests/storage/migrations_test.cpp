@@ -71,7 +71,8 @@ TEST_CASE("a version 1 database with tickets migrates to the latest version and 
     RawConnection raw(file.path());
     fresh_schema = raw.query("SELECT group_concat(sql, ';') FROM sqlite_master");
     fresh_version = raw.query("PRAGMA user_version");
-    REQUIRE(raw.exec("DROP TABLE attachments; DROP TABLE messages; DROP TABLE quarantine; "
+    REQUIRE(raw.exec(std::string(kDropRequesterSchema) +
+                     "DROP TABLE attachments; DROP TABLE messages; DROP TABLE quarantine; "
                      "DROP TABLE outbox; DROP INDEX tickets_by_created_at; "
                      "DROP INDEX ticket_events_by_kind; ALTER TABLE tickets DROP COLUMN assignee; "
                      "DROP TABLE IF EXISTS webhook_outbox; DROP TABLE IF EXISTS escalations; "

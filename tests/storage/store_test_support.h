@@ -87,6 +87,17 @@ inline NewTicket make_ticket(const std::string& subject,
   return t;
 }
 
+// What migration 6 (requesters) added, dropped again, for tests that rebuild an older
+// database: its tables and the tickets column, then its columns on messages.
+inline constexpr const char kDropRequesterSchema[] =
+    "DROP TABLE IF EXISTS ticket_links; DROP TABLE IF EXISTS ticket_match_keys; "
+    "DROP TABLE IF EXISTS requester_values; DROP TABLE IF EXISTS requester_keys; "
+    "DROP INDEX IF EXISTS tickets_by_requester; ALTER TABLE tickets DROP COLUMN requester_id; "
+    "DROP TABLE IF EXISTS requesters; ";
+inline constexpr const char kDropMessageIdempotency[] =
+    "DROP INDEX IF EXISTS messages_by_idempotency_key; ALTER TABLE messages DROP COLUMN idempotency_key; "
+    "ALTER TABLE messages DROP COLUMN request_hash; ";
+
 inline CreateOutcome create_ok(TicketStore& store, NewTicket ticket) {
   auto outcome = store.create_and_wait(std::move(ticket));
   if (!outcome) FAIL("create failed: " << outcome.error().message);

@@ -1,7 +1,7 @@
 // The figures a head of service looks at weekly, per department and per agent, over tickets
 // created in a period: how many, at what status, how many overdue, how fast the first staff
 // action and the resolution came (median and 90th percentile), how often tickets had to be
-// rerouted and how many fell to the default topic. Read on its own read-only connection, so
+// rerouted, how many fell to the default topic, and how many were repeats of an open ticket. Read on its own read-only connection, so
 // it runs beside a live daemon (and from triagectl) without touching the writer.
 #pragma once
 
@@ -40,7 +40,19 @@ struct GroupStats {
   std::int64_t default_topic = 0;  // tickets no rule matched, left at the default topic
 };
 
+// Repeats per channel and routed topic: of the reports that came in (tickets created plus
+// reports merged into an open ticket), how many were merged and how many created but linked
+// as a duplicate.
+struct DuplicateFigures {
+  std::string channel;
+  std::string topic;
+  std::int64_t reports = 0;
+  std::int64_t merged = 0;
+  std::int64_t linked = 0;
+};
+
 struct Stats {
+  std::vector<DuplicateFigures> duplicates;  // by channel, then topic
   GroupStats all;
   std::vector<GroupStats> departments;  // by name
   std::vector<GroupStats> agents;       // by assignee; unclaimed tickets are in no agent

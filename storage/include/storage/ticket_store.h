@@ -18,6 +18,7 @@
 
 #include "routing/routing.h"
 #include "storage/mail.h"
+#include "storage/requesters.h"
 #include "storage/ticket_actions.h"
 #include "storage/traffic.h"
 
@@ -62,6 +63,10 @@ struct NewTicket {
   std::string decision_json;        // the full decision with trace, stored verbatim
   std::string idempotency_key;      // empty: none
   std::string request_hash;         // fingerprint of the request body, for the key's conflict check
+  // Who asks (requesters.h): the profile is found or made by these keys; none, no profile.
+  RequesterKeys requester_keys;
+  std::map<std::string, std::string> remember;  // field id -> value to keep on the profile
+  std::optional<DuplicatePolicy> duplicates;     // none: never merged or linked
 };
 
 struct StoredTicket {
@@ -79,13 +84,21 @@ struct StoredTicket {
   std::string decision_json;
   std::string idempotency_key;
   std::string assignee;             // who claimed it; "" while nobody has
+  std::optional<std::int64_t> requester_id;  // its requester's profile; none without keys
 };
 
 // The outcome of create(): the ticket, and whether this call created it (false when an
-// Idempotency-Key replay returned the ticket created by the first call).
+// Idempotency-Key replay returned the ticket created by the first call, and when the new
+// ticket was merged into `ticket`, an open ticket it repeats: then merged is set, also on a
+// replay of that request).
 struct CreateOutcome {
   StoredTicket ticket;
   bool created = true;
+  bool merged = false;
+  bool replayed = false;                       // an Idempotency-Key replay (created is false)
+  std::int64_t message_id = 0;                 // merged: the message it became
+  std::optional<std::int64_t> duplicate_of;    // created and linked as a duplicate of this ticket
+  std::string matched_by;                      // merged or duplicate_of: "order_id", "topic", ...
 };
 
 // One inbound mail's effect, written in one transaction by the writer thread.
@@ -128,6 +141,10 @@ struct MailOutcome {
   std::int64_t quarantine_id = 0;        // quarantined, or duplicate of a quarantined mail
   std::int64_t outbox_id = 0;            // the queued reply, 0 if none
   bool update_applied = false;           // append_to_ticket: the TicketUpdate took effect
+  // created: the mail repeated an open ticket of its requester and was appended to it
+  // (`ticket`) instead; the write's events and reply, decided for a new ticket, were dropped.
+  bool merged = false;
+  std::optional<std::int64_t> duplicate_of;  // created and linked as a duplicate of this ticket
 };
 
 // The outcome of reroute(): the ticket as it is now, and whether this call changed it (false
@@ -293,6 +310,20 @@ class TicketStore {
   // (changed=false) and nothing is recorded. A missing ticket or an empty status fails with
   // Code::bad_request.
   virtual Result<TicketActionOutcome> change_status(const StatusChange& change) = 0;
+
+  // --- Requesters and links (see requesters.h) -------------------------------------------
+
+  // The profile owning the email key, else the one owning the phone key; nullopt if neither
+  // is known or both keys are empty.
+  virtual Result<std::optional<RequesterProfile>> find_requester(const RequesterKeys& keys) = 0;
+  virtual Result<std::optional<RequesterProfile>> requester(std::int64_t id) = 0;
+  // The ticket's links, oldest first.
+  virtual Result<std::vector<TicketLink>> links(std::int64_t ticket_id) = 0;
+  // Links or unlinks two tickets in one transaction, with a "linked"/"unlinked" event
+  // {ticket_id, ref, kind, reason, actor} on each. Linking a linked pair again, or
+  // unlinking an unlinked one, changes nothing (changed=false). A missing ticket, a ticket
+  // linked to itself or an unknown kind fails with Code::bad_request.
+  virtual Result<TicketActionOutcome> change_link(const LinkChange& change) = 0;
 
   // Calls `visit` with each ticket matching `query` in order, as stored: the ticket as
   // received in .ticket (an explicit topic in .ticket.topic; fields as last updated, which
