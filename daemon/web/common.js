@@ -20,8 +20,10 @@ let lang = LANGUAGES.includes(localStorage.getItem(LANG_STORAGE))
 
 export function currentLanguage() { return lang; }
 
+// A message that is an object has plural forms: vars.n picks one (Intl.PluralRules).
 export function t(key, vars = {}) {
-  const text = MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
+  let text = MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
+  if (typeof text === 'object') text = text[new Intl.PluralRules(lang).select(Number(vars.n) || 0)] ?? text.other;
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? ''));
 }
 

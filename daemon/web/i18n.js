@@ -1,5 +1,7 @@
 // The pages' words in Russian and English. Keys are grouped by page; {name} is filled in by t().
 // Plural forms (Intl.PluralRules categories) are objects: {one, few, many, other}.
+import { CUSTOMER_MESSAGES } from './i18n_customer.js';
+
 export const MESSAGES = {
   ru: {
     'lang.label': 'Язык',
@@ -308,3 +310,5 @@ export const MESSAGES = {
     'unit.min': 'min',
   },
 };
+
+for (const lang of Object.keys(MESSAGES)) Object.assign(MESSAGES[lang], CUSTOMER_MESSAGES[lang]);

@@ -1,8 +1,10 @@
 // The intake form: an operator describes the call, the rules suggest a topic (debounced
 // POST /api/v1/classify), the topic's template decides the fields, and Ctrl+Enter files the
-// ticket (POST /api/v1/tickets) and clears the form for the next call.
+// ticket (POST /api/v1/tickets) and clears the form for the next call. The customer's profile
+// and what it fills in are intake_requester.js's.
 import { api, el, fill, formatDuration, formatTime, hideBanner, loadSchema, priorityLabel, problemText, setUpHeader, showBanner, t } from './common.js';
 import { fieldRow, REQUESTER_FIELDS, setFieldError, valueProblem } from './intake_fields.js';
+import { describeResult, historyRef, renderRequester, resetRequester, setUpRequester } from './intake_requester.js';
 
 const CLASSIFY_DELAY_MS = 350;
 
@@ -146,7 +148,8 @@ function renderFields() {
   const tp = topic();
   if (!tp || !state.schema) return box.replaceChildren(el('p', { class: 'hint' }, t('intake.fields_empty')));
   const { required, groups, optional } = layout(tp);
-  const row = (field, req) => fieldRow(field, { required: req, value: state.values[field.id], extracted: extractedValue(field.id) });
+  const row = (field, req) => fieldRow(field, { required: req, value: state.values[field.id], extracted: extractedValue(field.id),
+                                               history: historyRef(field.id) });
   box.replaceChildren(
     ...required.map((f) => row(f, true)),
     ...groups.map((g, i) => el('fieldset', { class: 'group', 'data-group': g.map((f) => f.id).join('|') },
@@ -280,11 +283,15 @@ function showCreated(ticket) {
   $('result-topic').textContent = tp?.title || ticket.topic;
   $('result-department').textContent = departmentTitle(ticket.department);
   $('result-due').textContent = ticket.due_at ? formatTime(ticket.due_at) : t('intake.no_sla');
+  describeResult(ticket);
   box.hidden = false;
   resetForm();
 }
 
 function resetForm() {
+  // Leave the field first: its change event, fired as it goes, must not carry this call's value
+  // into the next one's state.
+  description.focus();
   clearErrors();
   description.value = '';
   topicSearch.value = '';
@@ -293,11 +300,11 @@ function resetForm() {
   state.suggestion = state.decision = null;
   state.pinned = false;
   state.classifySeq++;
+  resetRequester();
   renderTopicOptions();
   renderTopicInfo();
   renderSuggestion();
   renderFields();
-  description.focus();
 }
 
 // --- Wiring ----------------------------------------------------------------------------
@@ -331,6 +338,7 @@ function rerender() {
   renderTopicInfo();
   renderSuggestion();
   renderFields();
+  renderRequester();
 }
 
 // Loads the rule set's schema; without it (no server, or a key is needed) the form waits for
@@ -349,4 +357,5 @@ async function load() {
 
 setUpHeader(rerender, load);
 wire();
+setUpRequester({ state, form, topicTitle: (id) => state.schema?.topicById.get(id)?.title || id });
 load();

@@ -106,13 +106,15 @@ function control(field, id, describedBy, required) {
   return el('input', { ...common, type: types[field.type] || 'text', inputmode });
 }
 
-// One labelled field: label (with required/optional), input, hint, extracted value, error.
-export function fieldRow(field, { required, value, extracted }) {
+// One labelled field: label (with required/optional), input, hint, extracted value, the ref of
+// the earlier ticket a value was filled in from (`history`), error.
+export function fieldRow(field, { required, value, extracted, history }) {
   const id = `f-${field.id}`;
   const hint = hintFor(field);
-  const describedBy = [hint && `${id}-hint`, `${id}-found`, `${id}-error`].filter(Boolean).join(' ');
+  const describedBy = [hint && `${id}-hint`, `${id}-found`, `${id}-history`, `${id}-error`].filter(Boolean).join(' ');
   const input = control(field, id, describedBy, required);
   input.value = value || '';
+  if (history) input.classList.add('from-history');
   const marker = required === 'group' ? null
     : el('span', { class: required ? 'req' : 'opt' }, required ? ` * ${t('intake.required')}` : ` (${t('intake.optional')})`);
   return el('div', { class: 'field', 'data-field': field.id },
@@ -120,7 +122,19 @@ export function fieldRow(field, { required, value, extracted }) {
     input,
     hint ? el('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
     el('p', { class: 'found', id: `${id}-found`, hidden: !extracted }, extracted ? t('intake.extracted', { value: extracted }) : ''),
+    el('p', { class: 'history-mark', id: `${id}-history`, hidden: !history }, history ? t('intake.from_history', { ref: history }) : ''),
     el('p', { class: 'error', id: `${id}-error`, hidden: true }));
+}
+
+// Shows or hides a shown field's "from history (REF)" mark in place; false when not shown.
+export function setHistoryMark(form, id, ref) {
+  const row = form.querySelector(`[data-field="${CSS.escape(id)}"]`);
+  if (!row) return false;
+  const mark = row.querySelector('.history-mark');
+  mark.textContent = ref ? t('intake.from_history', { ref }) : '';
+  mark.hidden = !ref;
+  row.querySelector('input, select, textarea').classList.toggle('from-history', Boolean(ref));
+  return true;
 }
 
 export function setFieldError(form, id, message) {

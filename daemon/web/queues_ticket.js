@@ -1,7 +1,9 @@
-// The ticket view of the queue board: text, requester, fields, messages, why the ticket is
-// here (its decision and trace), its history, and the actions claim, status and reroute.
+// The ticket view of the queue board: text, requester (and their other open tickets), links,
+// fields, messages, why the ticket is here (its decision and trace), its history, and the
+// actions claim, status, reroute and link (the last with queues_links.js).
 import { api, el, formatTime, problemText, showBanner, statusLabel, t } from './common.js';
 import { agentName, departmentTitle, notice, refresh, schema, topicTitle } from './queues.js';
+import { linkEventText, linkForm, linksList, requesterDetails } from './queues_links.js';
 
 const STAFF_STATUSES = ['new', 'in_progress', 'waiting', 'resolved', 'closed'];
 const $ = (id) => document.getElementById(id);
@@ -37,7 +39,7 @@ function eventText(e) {
   if (e.kind === 'claimed') return t(d.previous_assignee ? 'event.claimed_from' : 'event.claimed', { ...vars, previous: d.previous_assignee });
   if (e.kind === 'status_changed') return t('event.status_changed', vars);
   if (e.kind === 'rerouted') return t('event.rerouted', vars);
-  return `${e.kind} ${JSON.stringify(d)}`;
+  return linkEventText(e) ?? `${e.kind} ${JSON.stringify(d)}`;
 }
 
 // A claim's automatic status change carries "claimed" as its reason: no news to a reader.
@@ -95,19 +97,19 @@ function actions(ticket) {
     : el('button', { type: 'button', class: 'primary', id: 'dialog-claim', onclick: () => claim(ticket.ref, Boolean(ticket.assignee)) },
       ticket.assignee ? t('queues.take_over', { assignee: ticket.assignee }) : t('queues.claim'));
   return section(t('queues.actions'), claimButton, errorSlot('claim-error'), statusForm,
-    el('h4', {}, t('queues.reroute')), rerouteForm);
+    el('h4', {}, t('queues.reroute')), rerouteForm, el('h4', {}, t('queues.link')), linkForm(ticket, load));
 }
 
 function render(ticket) {
   $('ticket-title').textContent = `${t('queues.ticket', { ref: ticket.ref })} · ${topicTitle(ticket.topic)}`;
-  const r = ticket.requester;
   $('ticket-body').replaceChildren(
     el('div', { class: 'dialog-main' },
       el('p', { class: 'meta' }, `${statusLabel(ticket.status)} · ${departmentTitle(ticket.department)} · `,
         ticket.assignee ? t('queues.claimed_by', { assignee: ticket.assignee }) : t('queues.unassigned'),
         ticket.due_at ? ` · ${t('queues.col_due')}: ${formatTime(ticket.due_at)}` : ''),
       section(t('queues.text'), ticket.subject ? el('p', { class: 'subject' }, ticket.subject) : null, el('pre', {}, ticket.body)),
-      section(t('queues.requester'), el('p', {}, [r.name, r.email, r.phone].filter(Boolean).join(' · '))),
+      section(t('queues.requester'), ...requesterDetails(ticket, show)),
+      section(t('queues.links'), linksList(ticket, show, load)),
       section(t('queues.fields'), fieldsList(ticket)),
       section(t('queues.why'), ...whyHere(ticket)),
       section(t('queues.history'), history(ticket)),
@@ -120,6 +122,12 @@ async function load(ref) {
   if (!result.ok) { if (result.status !== 401 && result.status !== 403) showBanner(problemText(result)); return null; }
   render(result.body);
   return result.body;
+}
+
+// Another ticket in the same view (a link's, the requester's other one); the focus goes back to
+// where the dialog was opened from when it closes.
+async function show(ref) {
+  if (await load(ref)) $('dialog-close').focus();
 }
 
 export async function openTicket(ref) {

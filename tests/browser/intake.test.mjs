@@ -1,5 +1,6 @@
 // The intake form in a real browser, against the real daemon and its built-in example rules
-// (an online pharmacy, in Russian).
+// (an online pharmacy, in Russian). The tests share one daemon: each customer has a phone and
+// order numbers of their own, or their calls would join each other's tickets.
 import assert from 'node:assert/strict';
 import { activeId, tabTo, until } from './harness.mjs';
 
@@ -11,6 +12,11 @@ async function openForm(page, daemon) {
 }
 
 const topicValue = (page) => page.$eval('#topic', (s) => s.value);
+const refPattern = /^[0-9A-Z]{3}-[0-9A-Z]{3}$/;
+const resultRef = (page) => until('the reference', async () => {
+  const text = await page.textContent('#result-ref');
+  return refPattern.test(text) && text;
+});
 const requiredIds = (page) => page.$$eval('[data-field] .req', (marks) => marks.map((m) => m.closest('[data-field]').dataset.field));
 
 export const tests = [
@@ -162,6 +168,127 @@ export const tests = [
       await page.fill('#description', 'Курьер не приехал');
       await until('the 401 banner', async () => /API-ключ/.test(await page.textContent('#banner')) && await page.isVisible('#banner'));
       assert.ok(seen.length > 0 && seen.every((h) => h === 'Bearer k-intake-1'), `authorization headers: ${seen}`);
+    },
+  },
+  {
+    name: 'a returning customer typed in another spelling of their phone is recognised: the ticket shown, the email filled in from history',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не привёз заказ 12345678, жду с утра');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await page.fill('#f-phone', '8 916 123-45-67');
+      await page.fill('#f-email', 'anna.k@example.ru');
+      await page.fill('#f-name', 'Анна Кузнецова');
+      await page.keyboard.press('Control+Enter');
+      const first = await resultRef(page);
+      assert.ok(await page.isHidden('#customer'), 'a first call knows nobody');
+
+      // The second call: the operator has the name already, then types the phone as the customer says it.
+      await page.keyboard.type('Курьер опять не приехал, заказ 12345679');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await page.fill('#f-name', 'Аня');
+      await page.focus('#f-phone');
+      await page.keyboard.type('+7 (916) 123-45-67');
+      await until('the known-customer panel', () => page.isVisible('#customer'));
+      const panel = await page.textContent('#customer');
+      assert.match(panel, /Клиент уже обращался: Анна Кузнецова/);
+      assert.match(panel, new RegExp(`1 открытое обращение: ${first} Доставка.*\\(новое\\)`));
+      assert.equal(await page.inputValue('#f-email'), 'anna.k@example.ru', 'the email the profile knows');
+      assert.ok(await page.isVisible('#f-email-history'));
+      assert.match(await page.textContent('#f-email-history'), new RegExp(`Из истории \\(${first}\\)`));
+      assert.equal(await page.inputValue('#f-name'), 'Аня', 'what the operator typed stays');
+      assert.ok(await page.isHidden('#f-name-history'));
+      assert.equal(await page.inputValue('#f-phone'), '+7 (916) 123-45-67');
+      assert.equal(await activeId(page), 'f-phone', 'the panel does not take the focus');
+      await page.keyboard.press('Tab');
+      assert.equal(await activeId(page), 'f-email', 'Tab goes on to the next field');
+
+      // Changing a filled-in value makes it the operator's: the mark goes.
+      await page.keyboard.type('anna@example.ru');
+      assert.equal(await page.inputValue('#f-email'), 'anna@example.ru', 'typing replaces the filled-in value');
+      assert.ok(await page.isHidden('#f-email-history'));
+    },
+  },
+  {
+    name: 'a second report about the same order is added to the customer\'s open ticket, not filed as a new one',
+    async run({ page, daemon }) {
+      const first = await daemon.post('/api/v1/tickets', { body: 'Курьер не привёз заказ 23456789', channel: 'phone',
+        requester: { name: 'Пётр', phone: '8 926 555-12-34' } });
+      assert.equal(first.status, 201);
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не привёз заказ 23456789, звоню второй раз');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await tabTo(page, '#f-phone');
+      await page.keyboard.type('+7 926 555 12 34');
+      await until('the known-customer panel', async () => (await page.textContent('#customer')).includes(first.body.ref));
+      await page.keyboard.press('Control+Enter');
+      await until('the merge said', async () => /Добавлено к существующему обращению/.test(await page.textContent('#result-title')));
+      assert.equal(await resultRef(page), first.body.ref, 'the existing ticket\'s reference, large');
+      const note = await page.textContent('#result-note');
+      assert.match(note, new RegExp(`Новое обращение не создано: звонок добавлен в открытое обращение ${first.body.ref}`));
+      assert.match(note, /совпадает: номер заказа/);
+      assert.equal(await page.getAttribute('#result', 'data-kind'), 'merged');
+      assert.equal(await page.inputValue('#description'), '', 'the form is empty for the next call');
+      assert.ok(await page.isHidden('#customer'));
+      const stored = await daemon.get(`/api/v1/tickets/${first.body.ref}`);
+      const merged = stored.body.events.find((e) => e.kind === 'merged');
+      assert.equal(merged?.data.matched_by, 'order_id');
+      const list = await daemon.get('/api/v1/tickets?topic=delivery');
+      assert.equal(list.body.tickets.filter((tk) => tk.requester.name === 'Пётр').length, 1);
+
+      // The next call is a new ticket again, and says so; nothing of the last caller stays.
+      await page.keyboard.type('Курьер не приехал, заказ 40718299');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      assert.equal(await page.inputValue('#f-phone'), '', 'the field that had the focus at Ctrl+Enter is empty too');
+      assert.equal(await page.inputValue('#f-name'), '');
+      await page.keyboard.press('Control+Enter');
+      await until('a new ticket said', async () => /Обращение создано/.test(await page.textContent('#result-title')));
+      assert.notEqual(await resultRef(page), first.body.ref);
+      assert.ok(await page.isHidden('#result-note'));
+    },
+  },
+  {
+    name: 'a repeated quality complaint is created and linked to the first one, and says so',
+    async run({ page, daemon }) {
+      const first = await daemon.post('/api/v1/tickets', { body: 'Прислали просроченный препарат, заказ 34567890', channel: 'phone',
+        requester: { phone: '8 903 777-66-55' }, fields: { product: 'Нурофен' } });
+      assert.equal(first.status, 201);
+      assert.equal(first.body.topic, 'product_quality');
+      await openForm(page, daemon);
+      await page.keyboard.type('Ещё одна упаковка просроченная, заказ 34567890');
+      await until('the suggestion of quality', async () => (await topicValue(page)) === 'product_quality');
+      await page.fill('#f-product', 'Нурофен');
+      await page.fill('#f-phone', '89037776655');
+      await until('the known-customer panel', () => page.isVisible('#customer'));
+      await page.keyboard.press('Control+Enter');
+      await until('the link said', async () => new RegExp(`связано с обращением ${first.body.ref}`).test(await page.textContent('#result-note')));
+      assert.match(await page.textContent('#result-title'), /Обращение создано/);
+      const ref = await resultRef(page);
+      assert.notEqual(ref, first.body.ref);
+      const stored = await daemon.get(`/api/v1/tickets/${ref}`);
+      assert.deepEqual(stored.body.links.map((l) => [l.ref, l.kind]), [[first.body.ref, 'duplicate_of']]);
+    },
+  },
+  {
+    name: 'the known-customer panel and the merge are worded in English too',
+    locale: 'en-US',
+    async run({ page, daemon }) {
+      const first = await daemon.post('/api/v1/tickets', { body: 'Курьер не привёз заказ 45678901', channel: 'phone',
+        requester: { name: 'Ivan', email: 'ivan@example.com' } });
+      assert.equal(first.status, 201);
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не привёз заказ 45678901');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await page.fill('#f-email', 'Ivan@Example.com');
+      await page.press('#f-email', 'Tab');  // leaving the field asks at once
+      await until('the known-customer panel', async () => /Known customer: Ivan/.test(await page.textContent('#customer')));
+      assert.match(await page.textContent('#customer'), new RegExp(`1 open ticket: ${first.body.ref}`));
+      assert.match(await page.textContent('#f-name-history'), new RegExp(`From history \\(${first.body.ref}\\)`));
+      await page.keyboard.press('Control+Enter');
+      await until('the merge said', async () => /Added to an existing ticket/.test(await page.textContent('#result-title')));
+      await page.selectOption('#lang', 'ru');
+      assert.match(await page.textContent('#result-title'), /Добавлено к существующему обращению/, 'the language switch rewords it');
+      assert.match(await page.textContent('#result-note'), /звонок добавлен/);
     },
   },
 ];

@@ -5,6 +5,9 @@ import { activeId, tabTo, until } from './harness.mjs';
 
 const DELIVERY = { body: 'Курьер не приехал, заказ 40718263 так и не привезли', channel: 'phone',
                    requester: { name: 'Анна Петрова', phone: '+7 916 204-37-81' } };
+// The tests share one daemon: a repeat of an open ticket by the same customer about the same
+// order would join it (200, merged), so each test's customer has a phone of their own.
+const deliveryFor = (phone) => ({ ...DELIVERY, requester: { ...DELIVERY.requester, phone } });
 
 async function openBoard(page, daemon, hash = '') {
   await page.goto(`${daemon.base}/queues${hash}`);
@@ -42,7 +45,7 @@ export const tests = [
   {
     name: 'a ticket is found on the board, claimed and rerouted with the keyboard',
     async run({ page, daemon }) {
-      const created = await daemon.post('/api/v1/tickets', DELIVERY);
+      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-82'));
       assert.equal(created.status, 201);
       const ref = created.body.ref;
       await openBoard(page, daemon, '#logistics');
@@ -92,7 +95,7 @@ export const tests = [
   {
     name: 'a reroute without a reason is refused on its field and a resolved ticket leaves the queue',
     async run({ page, daemon }) {
-      const created = await daemon.post('/api/v1/tickets', DELIVERY);
+      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-83'));
       const ref = created.body.ref;
       await openBoard(page, daemon, '#logistics');
       await page.click(`${row(ref)} [data-action="open"]`);
@@ -116,7 +119,7 @@ export const tests = [
   {
     name: 'claiming a ticket someone else holds names them and offers to take it over',
     async run({ page, daemon }) {
-      const created = await daemon.post('/api/v1/tickets', DELIVERY);
+      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-84'));
       const ref = created.body.ref;
       await openBoard(page, daemon, '#logistics');
       await page.fill('#agent', 'Ольга');
@@ -126,6 +129,72 @@ export const tests = [
       await until('the holder named', async () => /уже взял\(а\) Иван/.test(await page.textContent('#claim-error')));
       await page.click('#dialog-claim');
       await until('taken over', async () => /Забрал\(а\) Ольга у Иван/.test(await page.textContent('#ticket-body')));
+    },
+  },
+  {
+    name: 'the ticket view shows the requester\'s other open tickets, and two tickets linked by hand are unlinked again',
+    async run({ page, daemon }) {
+      const phone = '8 916 123-45-67';
+      const late = await daemon.post('/api/v1/tickets', { ...deliveryFor(phone), body: 'Курьер не приехал, заказ 51820937' });
+      // Another order of the same customer: a ticket of its own, not a repeat.
+      const other = await daemon.post('/api/v1/tickets', { ...deliveryFor('+7 (916) 123-45-67'), body: 'Курьер опоздал, заказ 62931048' });
+      assert.equal(late.status, 201);
+      assert.equal(other.status, 201);
+      assert.equal(other.body.merged, false);
+      const [a, b] = [late.body.ref, other.body.ref];
+      await openBoard(page, daemon, '#logistics');
+      await page.fill('#agent', 'Ольга');
+      await page.click(`${row(a)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.match(await page.textContent('#other-open'), new RegExp(`${b} Доставка.* · новое`));
+      assert.match(await page.textContent('#links'), /Связей нет/);
+
+      await page.focus('#link-ref');
+      await page.keyboard.type(b.toLowerCase().replace('-', ''));
+      await page.selectOption('#link-kind', 'related');
+      await page.fill('#link-reason', 'один адрес доставки');
+      await page.click('#link-form button[type="submit"]');
+      await until('the link shown', async () => (await page.$(`#links li[data-ref="${b}"]`)) !== null);
+      assert.match(await page.textContent(`#links li[data-ref="${b}"]`), new RegExp(`Связано с ${b} · новое`));
+      assert.match(await page.textContent('#notice'), new RegExp(`${a} связано с ${b}`));
+      assert.equal(await activeId(page), 'link-ref', 'the focus stays in the form');
+      const history = await page.textContent('#ticket-body .history');
+      assert.match(history, new RegExp(`Связано с обращением ${b}`));
+      assert.match(history, /Причина: один адрес доставки/);
+      assert.match(history, /Ольга/);
+      const there = await daemon.get(`/api/v1/tickets/${b}`);
+      assert.deepEqual(there.body.links.map((l) => [l.ref, l.kind]), [[a, 'related']]);
+
+      // The other ticket opens in the same view from its link.
+      await page.click(`#links li[data-ref="${b}"] [data-action="open-other"]`);
+      await until('the other ticket', async () => (await page.textContent('#ticket-title')).includes(b));
+      assert.match(await page.textContent(`#links li[data-ref="${a}"]`), new RegExp(`Связано с ${a}`));
+      await page.click(`#links li[data-ref="${a}"] [data-action="unlink"]`);
+      await until('the link gone', async () => /Связей нет/.test(await page.textContent('#links')));
+      assert.match(await page.textContent('#ticket-body .history'), new RegExp(`Снята связь с обращением ${a}`));
+      assert.deepEqual((await daemon.get(`/api/v1/tickets/${a}`)).body.links, []);
+    },
+  },
+  {
+    name: 'a repeat report merged into a ticket reads as such in its history, and a wrong ref is refused on the link field',
+    async run({ page, daemon }) {
+      const phone = '+7 903 118-22-90';
+      const first = await daemon.post('/api/v1/tickets', { ...deliveryFor(phone), body: 'Курьер не привёз заказ 73042159' });
+      const again = await daemon.post('/api/v1/tickets', { ...deliveryFor('89031182290'), body: 'Курьер так и не привёз заказ 73042159' });
+      assert.equal(again.status, 200);
+      assert.equal(again.body.merged, true);
+      assert.equal(again.body.ref, first.body.ref);
+      await openBoard(page, daemon, '#logistics');
+      await page.click(`${row(first.body.ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.match(await page.textContent('#ticket-body .history'),
+        /Присоединено повторное обращение \(канал: phone; совпадает: номер заказа\)/);
+      assert.match(await page.textContent('#ticket-body .messages'), /Курьер так и не привёз заказ 73042159/);
+      await page.fill('#link-ref', 'ZZZ-ZZZ');
+      await page.click('#link-form button[type="submit"]');
+      await until('the error on the field', async () => /ZZZ-ZZZ/.test(await page.textContent('#link-error')));
+      assert.equal(await activeId(page), 'link-ref');
+      assert.equal(await page.getAttribute('#link-ref', 'aria-invalid'), 'true');
     },
   },
 ];

@@ -1,6 +1,7 @@
 // node tests/browser/screenshots.mjs --binary build/bin/triaged [--out docs]
-// Writes the README's pictures of the pages at 1366×768: the intake form mid-call, the queue
-// board, and a ticket's view, against a daemon with a few tickets from the example rules.
+// Writes the README's pictures of the pages at 1366×768: the intake form mid-call (a returning
+// customer), the queue board, and a ticket's view, against a daemon with a few tickets from
+// the example rules.
 import { join, resolve } from 'node:path';
 import { launchBrowser, startDaemon, until } from './harness.mjs';
 
@@ -32,15 +33,18 @@ try {
   const page = await context.newPage();
   await page.goto(`${daemon.base}/`);
   await page.waitForSelector('body[data-ready="true"]');
-  await page.keyboard.type('Клиентка говорит, что курьер так и не приехал, заказ 40718263 ждала весь день');
+  // Anna calls again, about another order: the form knows her (the first seed ticket).
+  await page.keyboard.type('Клиентка говорит, что курьер так и не приехал, заказ 40718270 ждала весь день');
   await until('the suggestion', () => page.$eval('#topic', (s) => s.value === 'delivery'));
-  await page.fill('#f-phone', '+7 916 204-37-81');
-  await page.fill('#f-name', 'Анна Петрова');
-  await page.focus('#f-name');
+  await page.focus('#f-phone');
+  await page.keyboard.type('8 916 204-37-81');
+  await until('the known customer', () => page.isVisible('#f-name-history'));
   await page.screenshot({ path: join(out, 'web-intake.png') });
   await page.keyboard.press('Control+Enter');
   await until('the reference', async () => /-/.test(await page.textContent('#result-ref')));
   await page.screenshot({ path: join(out, 'web-intake-created.png') });
+  const again = await page.textContent('#result-ref');
+  await daemon.post(`/api/v1/tickets/${again}/link`, { ticket: refs.at(-1), kind: 'related', reason: 'один адрес, один курьер', actor: 'Ольга' });
 
   // Three hours on, so ages and deadlines read like a working day's.
   await page.clock.install({ time: Date.now() + 3 * 3600e3 });
