@@ -65,7 +65,10 @@ storage::Escalation plan_escalation(const routing::RuleSet& rules, const storage
 }
 
 EscalationScheduler::EscalationScheduler(storage::EscalationStore& store, Hooks hooks, EscalationOptions options)
-    : store_(store), hooks_(std::move(hooks)), options_(std::move(options)) {}
+    : store_(store),
+      hooks_(std::move(hooks)),
+      options_(std::move(options)),
+      worker_(options_.scan_interval, [this] { (void)scan(); }) {}
 
 EscalationScheduler::~EscalationScheduler() { stop(); }
 
@@ -110,25 +113,8 @@ ScanReport EscalationScheduler::scan() {
   return report;
 }
 
-void EscalationScheduler::start() { thread_ = std::thread([this] { run(); }); }
+void EscalationScheduler::start() { worker_.start(); }
 
-void EscalationScheduler::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
-
-void EscalationScheduler::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    (void)scan();
-    lock.lock();
-    wake_.wait_for(lock, options_.scan_interval, [this] { return stopping_; });
-  }
-}
+void EscalationScheduler::stop() { worker_.stop(); }
 
 }  // namespace triaged::daemon

@@ -7,13 +7,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "polling_worker.h"
 #include "routing/sla.h"
 #include "storage/escalations.h"
 
@@ -55,17 +53,12 @@ class EscalationScheduler {
   void stop();
 
  private:
-  void run();
-
   // Fixed at construction.
   storage::EscalationStore& store_;
   const Hooks hooks_;
   const EscalationOptions options_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
-  std::thread thread_;
+  PollingWorker worker_;  // last: its thread uses the members above
 };
 
 // What recording `due` for `ticket` means under `rules` at `now`: the mail, webhook call or

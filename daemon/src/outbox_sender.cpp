@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 #include "mail/message.h"
 
@@ -30,12 +32,6 @@ struct CurlDeleter {
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
-
-std::chrono::system_clock::duration backoff(const OutboxOptions& o, int attempts) {
-  auto wait = o.retry_base;
-  for (int i = 1; i < attempts && wait < o.retry_max; ++i) wait *= 2;
-  return std::min(wait, o.retry_max);
-}
 
 }  // namespace
 
@@ -71,7 +67,7 @@ std::string send_smtp(const OutboxOptions& options, const std::string& to, const
 }
 
 OutboxSender::OutboxSender(storage::TicketStore& store, OutboxOptions options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store), options_(std::move(options)), worker_(options_.poll_interval, [this] { deliver_due(); }) {}
 
 OutboxSender::~OutboxSender() { stop(); }
 
@@ -80,41 +76,12 @@ void OutboxSender::start() {
     spdlog::warn("outbox: no SMTP relay configured (--smtp-url); automatic replies wait in the outbox");
     return;
   }
-  thread_ = std::thread([this] { run(); });
+  worker_.start();
 }
 
-void OutboxSender::poke() {
-  {
-    std::lock_guard lock(mutex_);
-    poked_ = true;
-  }
-  wake_.notify_one();
-}
+void OutboxSender::poke() { worker_.poke(); }
 
-void OutboxSender::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool OutboxSender::stopping() {
-  std::lock_guard lock(mutex_);
-  return stopping_;
-}
-
-void OutboxSender::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    deliver_due();
-    lock.lock();
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || poked_; });
-    poked_ = false;
-  }
-}
+void OutboxSender::stop() { worker_.stop(); }
 
 void OutboxSender::deliver_due() {
   const auto now = std::chrono::system_clock::now();
@@ -126,7 +93,7 @@ void OutboxSender::deliver_due() {
   for (const auto& item : *due) {
     // An unreachable relay costs up to the timeout per mail: never make shutdown wait for
     // the rest of the batch. What is not sent stays due for the next start.
-    if (stopping()) return;
+    if (worker_.stopping()) return;
     mail::OutgoingMessage out;
     out.from = {options_.from_name, options_.from_address};
     out.to = {item.mail.to_name, item.mail.to_address};
@@ -151,7 +118,8 @@ void OutboxSender::deliver_due() {
     }
     const int attempts = item.attempts + 1;
     std::optional<std::chrono::system_clock::time_point> next;
-    if (attempts < options_.max_attempts) next = std::chrono::system_clock::now() + backoff(options_, attempts);
+    if (attempts < options_.max_attempts)
+      next = std::chrono::system_clock::now() + retry_delay(options_.retry_base, options_.retry_max, attempts);
     spdlog::warn("outbox {}: attempt {} to {} failed: {}{}", item.id, attempts, item.mail.to_address, error,
                  next ? "" : " (giving up)");
     if (auto r = store_.mark_attempt_failed(item.id, error, next); !r)

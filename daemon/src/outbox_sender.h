@@ -5,12 +5,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "polling_worker.h"
 #include "storage/ticket_store.h"
 
 namespace triaged::daemon {
@@ -44,17 +41,11 @@ class OutboxSender {
   void stop();
 
  private:
-  void run();
   void deliver_due();
-  bool stopping();
 
   storage::TicketStore& store_;
   const OutboxOptions options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool poked_ = false;
-  std::thread thread_;
+  PollingWorker worker_;  // last: its thread uses the members above
 };
 
 }  // namespace triaged::daemon

@@ -5,8 +5,9 @@
 #include <openssl/hmac.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 
 namespace triaged::daemon {
 namespace {
@@ -20,12 +21,6 @@ struct SlistDeleter {
 
 // The receiver's answer body is of no interest; reading it keeps the connection orderly.
 std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
-
-std::chrono::system_clock::duration backoff(const WebhookOptions& o, int attempts) {
-  auto wait = o.retry_base;
-  for (int i = 1; i < attempts && wait < o.retry_max; ++i) wait *= 2;
-  return std::min(wait, o.retry_max);
-}
 
 }  // namespace
 
@@ -75,44 +70,15 @@ std::string post_webhook(const std::string& url, const std::string& body, const 
 }
 
 WebhookSender::WebhookSender(storage::EscalationStore& store, WebhookOptions options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store), options_(std::move(options)), worker_(options_.poll_interval, [this] { deliver_due(); }) {}
 
 WebhookSender::~WebhookSender() { stop(); }
 
-void WebhookSender::start() { thread_ = std::thread([this] { run(); }); }
+void WebhookSender::start() { worker_.start(); }
 
-void WebhookSender::poke() {
-  {
-    std::lock_guard lock(mutex_);
-    poked_ = true;
-  }
-  wake_.notify_one();
-}
+void WebhookSender::poke() { worker_.poke(); }
 
-void WebhookSender::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool WebhookSender::stopping() {
-  std::lock_guard lock(mutex_);
-  return stopping_;
-}
-
-void WebhookSender::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    deliver_due();
-    lock.lock();
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || poked_; });
-    poked_ = false;
-  }
-}
+void WebhookSender::stop() { worker_.stop(); }
 
 void WebhookSender::deliver_due() {
   auto due = store_.due_webhooks(std::chrono::system_clock::now(), 50);
@@ -121,7 +87,7 @@ void WebhookSender::deliver_due() {
     return;
   }
   for (const auto& item : *due) {
-    if (stopping()) return;  // what is not sent stays due for the next start
+    if (worker_.stopping()) return;  // what is not sent stays due for the next start
     const std::string& env = item.call.secret_env.empty() ? options_.default_secret_env : item.call.secret_env;
     const char* secret = std::getenv(env.c_str());
     std::string error;
@@ -139,7 +105,7 @@ void WebhookSender::deliver_due() {
     }
     const int attempts = item.attempts + 1;
     std::optional<std::chrono::system_clock::time_point> next;
-    if (attempts < options_.max_attempts) next = now + backoff(options_, attempts);
+    if (attempts < options_.max_attempts) next = now + retry_delay(options_.retry_base, options_.retry_max, attempts);
     spdlog::warn("webhook {}: attempt {} to {} failed: {}{}", item.id, attempts, item.call.url, error,
                  next ? "" : " (giving up)");
     if (auto r = store_.mark_webhook_failed(item.id, error, next, now); !r)

@@ -6,12 +6,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "polling_worker.h"
 #include "storage/escalations.h"
 
 namespace triaged::daemon {
@@ -48,16 +45,9 @@ class WebhookSender {
   void deliver_due();
 
  private:
-  void run();
-  bool stopping();
-
   storage::EscalationStore& store_;
   const WebhookOptions options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool poked_ = false;
-  std::thread thread_;
+  PollingWorker worker_;  // last: its thread uses the members above
 };
 
 }  // namespace triaged::daemon
