@@ -37,6 +37,8 @@ Roles roles_for(std::string_view route, std::string_view method, std::string_vie
   // (and may classify and read the schema to reroute); the rest is administration.
   if (route == "/api/v1/tickets") return get ? kAgent : kIntake;
   if (route == "/api/v1/classify" || route == "/api/v1/schema") return kIntake | kAgent;
+  // Operators look the caller up to fill the form; agents see who else the requester is.
+  if (route == "/api/v1/requesters") return kIntake | kAgent;
   if (route == "/api/v1/ingest/email") return kIntake;
   if (route == "/api/v1/queues" || route == "/api/v1/stats" || route.starts_with("/api/v1/tickets/") ||
       route.starts_with("/api/v1/messages/") || route.starts_with("/api/v1/attachments/"))

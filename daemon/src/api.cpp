@@ -11,12 +11,14 @@
 #include "mail_api.h"
 #include "metrics.h"
 #include "ticket_actions.h"
+#include "ticket_action_support.h"
 #include "server_limits.h"
 #include "stats_output.h"
 #include "storage/stats.h"
 #include "web_assets.h"
 #include "problem.h"
 #include "request_gate.h"
+#include "requester_history.h"
 #include "routing/rule_spec.h"
 #include "ticket_input.h"
 
@@ -77,12 +79,14 @@ std::string route_template(std::string_view path) {
   static const char* const kExact[] = {"/healthz", "/readyz", "/metrics", "/api/v1/tickets", "/api/v1/classify",
                                        "/api/v1/schema", "/api/v1/queues", "/api/v1/stats", "/api/v1/admin/rules",
                                        "/api/v1/admin/rules/reload", "/api/v1/admin/rules/validate",
-                                       "/api/v1/admin/rules/simulate", "/api/v1/ingest/email", "/api/v1/quarantine"};
+                                       "/api/v1/admin/rules/simulate", "/api/v1/ingest/email", "/api/v1/quarantine",
+                                       "/api/v1/requesters"};
   for (const char* e : kExact)
     if (path == e) return e;
   // Each pattern's "{id}" matches one non-empty segment.
   static const char* const kPatterns[] = {"/api/v1/tickets/{id}", "/api/v1/tickets/{id}/reroute",
                                           "/api/v1/tickets/{id}/claim", "/api/v1/tickets/{id}/status",
+                                          "/api/v1/tickets/{id}/link",
                                           "/api/v1/quarantine/{id}", "/api/v1/quarantine/{id}/raw",
                                           "/api/v1/quarantine/{id}/reprocess", "/api/v1/messages/{id}/raw",
                                           "/api/v1/attachments/{id}"};
@@ -133,6 +137,7 @@ class Handler {
     if (handle_admin_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
     if (handle_ticket_action(ctx_, req_, p, respond_)) return;
+    if (p == "/api/v1/requesters") return only(m, http::verb::get, "GET", [&] { requesters(target.query); });
     if (handle_web_request(req_, p, respond_)) return;
     fail(not_found("no resource at " + p));
   }
@@ -169,7 +174,7 @@ class Handler {
     rules = ctx_.rules();
     if (auto p = check_topic(*rules, *ticket)) return fail(*p), std::nullopt;
     const auto started = std::chrono::steady_clock::now();
-    routing::Decision d = routing::route(*rules, *ticket, now);
+    routing::Decision d = route_with_history(*ctx_.store, *rules, *ticket, now).decision;
     if (ctx_.metrics)
       ctx_.metrics->routing_duration.observe(
           {}, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -212,6 +217,7 @@ class Handler {
     nt.idempotency_key = key;
     nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body());
     nt.ticket = std::move(ticket);
+    add_requester_parts(nt, *rules, decision);
     // The writer thread answers; it owns copies of everything it needs, never this Handler.
     const std::string channel = nt.ticket.channel;
     // The writer thread calls back; building the 201 (the ticket as JSON) is left to an HTTP
@@ -231,12 +237,23 @@ class Handler {
         }
         return respond(store_write_failed(e, req, "the ticket was not stored"));
       }
+      // A merge counts under the ticket it joined; its "merged" event keeps the topic the
+      // new report was routed to, for the stats.
       if (metrics)
         metrics->tickets.inc({channel, result->ticket.topic, result->ticket.department,
-                              result->created ? "created" : "duplicate"});
-      Response res = json_response(http::status::created, ticket_to_json(result->ticket), req);
+                              result->merged    ? "merged"
+                              : result->replayed ? "duplicate"
+                              : result->duplicate_of ? "linked"
+                                                     : "created"});
+      json::object body = ticket_to_json(result->ticket);
+      body["merged"] = result->merged;
+      if (!result->matched_by.empty()) body["matched_by"] = result->matched_by;
+      if (result->duplicate_of) body["duplicate_of"] = *result->duplicate_of;
+      // A merge adds to a ticket that exists: 200, as for any update; the client reads the
+      // ref it already has or learns it here.
+      Response res = json_response(result->merged ? http::status::ok : http::status::created, body, req);
       res.set(http::field::location, "/api/v1/tickets/" + std::to_string(result->ticket.id));
-      if (!result->created) res.set("Idempotent-Replayed", "true");
+      if (result->replayed) res.set("Idempotent-Replayed", "true");
       respond(std::move(res));
     };
     ctx_.store->create(std::move(nt), [answer = std::move(answer), defer = ctx_.defer](auto result) mutable {
@@ -246,12 +263,7 @@ class Handler {
   }
 
   void get(const std::string& id_or_ref) {
-    storage::Result<std::optional<storage::StoredTicket>> found;
-    // All digits is an id; but a ref typed without its dash can be all digits too ("123456"
-    // for "123-456"), so a numeric miss is tried as a ref.
-    if (!id_or_ref.empty() && id_or_ref.find_first_not_of("0123456789") == std::string::npos && id_or_ref.size() < 19)
-      found = ctx_.store->get(std::stoll(id_or_ref));
-    if (!found || !*found) found = ctx_.store->get_by_ref(id_or_ref);
+    auto found = find_ticket(*ctx_.store, id_or_ref);
     if (!found) return store_failed(found.error());
     if (!*found) return fail(not_found("no ticket " + id_or_ref));
     auto events = ctx_.store->events((*found)->id);
@@ -260,6 +272,15 @@ class Handler {
     if (!messages) return store_failed(messages.error());
     json::object body = ticket_to_json(**found, &*events);
     body["messages"] = messages_to_json(*messages);
+    auto links = ctx_.store->links((*found)->id);
+    if (!links) return store_failed(links.error());
+    body["links"] = links_to_json(*links);
+    body["requester_profile"] = nullptr;
+    if (const auto requester_id = (*found)->requester_id) {
+      auto profile = ctx_.store->requester(*requester_id);
+      if (!profile) return store_failed(profile.error());
+      if (*profile) body["requester_profile"] = requester_to_json(**profile, (*found)->id);
+    }
     ok(body);
   }
 
@@ -294,6 +315,29 @@ class Handler {
   }
 
   void schema() { ok(schema_to_json(*ctx_.rules())); }
+
+  // GET /api/v1/requesters?phone=&email=: the profile either key names, as the intake form
+  // asks while the operator types.
+  void requesters(const std::map<std::string, std::string>& q) {
+    routing::Ticket probe;
+    std::vector<FieldError> errors;
+    for (const auto& [k, v] : q) {
+      if (k == "phone") probe.requester.phone = v;
+      else if (k == "email") probe.requester.email = v;
+      else errors.push_back({k, "unknown", "unknown query parameter (expected phone, email)"});
+    }
+    const storage::RequesterKeys keys = requester_keys(probe);
+    if (!probe.requester.phone.empty() && keys.phone.empty())
+      errors.push_back({"phone", "invalid", "is not a phone number triaged can recognise"});
+    if (!probe.requester.email.empty() && keys.email.empty())
+      errors.push_back({"email", "invalid", "is not an email address"});
+    if (errors.empty() && keys.empty()) errors.push_back({"phone|email", "missing", "give a phone, an email, or both"});
+    if (!errors.empty()) return fail(bad_request("invalid requester lookup", std::move(errors)));
+    auto profile = ctx_.store->find_requester(keys);
+    if (!profile) return store_failed(profile.error());
+    if (!*profile) return fail(not_found("no requester with that phone or email"));
+    ok(requester_to_json(**profile, 0));
+  }
 
   void queues() {
     const Clock::time_point now = ctx_.clock();

@@ -23,6 +23,7 @@ json::object field_to_json(const routing::FieldSpec& f) {
   if (f.max) o["max"] = *f.max;
   if (!f.values.empty()) o["values"] = strings(f.values);
   o["extracted_from_text"] = f.extract.has_value();
+  o["remembered"] = f.remember || f.id == "name" || f.id == "email" || f.id == "phone";
   return o;
 }
 

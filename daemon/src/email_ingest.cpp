@@ -9,6 +9,7 @@
 #include "json_output.h"
 #include "mail_ticket.h"
 #include "needs_info_mail.h"
+#include "requester_history.h"
 #include "server_limits.h"
 
 namespace triaged::daemon {
@@ -150,8 +151,14 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
         case MailOutcome::Kind::created:
           r.outcome = r.ticket && r.ticket->status == "needs_info" ? "needs_info" : "created";
           if (r.outcome == "needs_info") r.missing = missing;
+          r.duplicate_of = outcome->duplicate_of;
           break;
         case MailOutcome::Kind::appended:
+          if (outcome->merged) {
+            r.outcome = "merged";
+            r.reason = "repeats open ticket " + r.ticket->ref + " of the same requester";
+            break;
+          }
           r.outcome = "appended";
           r.released = released && outcome->update_applied;
           break;
@@ -296,7 +303,7 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
 
   // A new ticket, routed and checked exactly like one from the form.
   routing::Ticket t = ticket_from_mail(m);
-  routing::Decision d = routing::route(*rules, t, now);
+  routing::Decision d = route_with_history(store_, *rules, t, now).decision;
   storage::NewTicket nt;
   nt.topic = d.topic;
   nt.department = d.department;
@@ -308,6 +315,7 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
   nt.decision_json = json::serialize(decision_to_json(d, TraceDetail::held));
   nt.status = d.complete() ? "new" : "needs_info";
   nt.ticket = std::move(t);
+  add_requester_parts(nt, *rules, d);
   w.kind = MailWrite::Kind::create_ticket;
   if (!d.complete()) {
     missing = missing_of(d);

@@ -29,7 +29,8 @@ struct EmailOptions {
 
 struct IngestResult {
   // "created" (routed into its queue), "needs_info" (stored, fields asked for), "appended"
-  // (a reply, or automatic mail kept as a note, on its ticket), "duplicate", "quarantined".
+  // (a reply, or automatic mail kept as a note, on its ticket), "merged" (a new report that
+  // repeats an open ticket of its requester, appended there), "duplicate", "quarantined".
   std::string outcome;
   std::optional<storage::StoredTicket> ticket;
   std::int64_t quarantine_id = 0;
@@ -37,6 +38,7 @@ struct IngestResult {
   std::vector<std::string> missing;    // needs_info: the fields asked for
   bool reply_queued = false;
   bool released = false;               // appended: the reply completed a needs_info ticket
+  std::optional<std::int64_t> duplicate_of;  // created, and linked as a duplicate of this ticket
 };
 
 class EmailIngest {

@@ -28,7 +28,11 @@ json::object decision_to_json(const routing::Decision& d, TraceDetail detail) {
   o["sla_seconds"] = d.sla.count();
   o["due_at"] = d.has_due() ? json::value(format_time(d.due_at)) : json::value(nullptr);
   json::object fields;
-  for (const auto& [id, f] : d.fields) fields[id] = {{"value", f.value}, {"source", f.source}};
+  for (const auto& [id, f] : d.fields) {
+    json::object field{{"value", f.value}, {"source", f.source}};
+    if (!f.from.empty()) field["from"] = f.from;
+    fields[id] = std::move(field);
+  }
   o["fields"] = std::move(fields);
   json::array problems;
   for (const auto& p : d.problems) problems.push_back({{"field", p.field}, {"code", p.code}, {"message", p.message}});

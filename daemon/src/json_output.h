@@ -39,6 +39,14 @@ boost::json::array messages_to_json(const std::vector<storage::StoredMessage>& m
 
 namespace triaged::daemon {
 
+// A requester profile: {id, name, emails, phones, known: {field: {value, from_ref, at}},
+// tickets: [...], open_tickets: [...]}; `except_ticket` (the ticket being shown) is left out
+// of both lists.
+boost::json::object requester_to_json(const storage::RequesterProfile& p, std::int64_t except_ticket);
+
+// A ticket's links: [{ticket_id, ref, kind, status, at}].
+boost::json::array links_to_json(const std::vector<storage::TicketLink>& links);
+
 // GET /api/v1/schema: what a form needs to build itself from the live rules.
 boost::json::object schema_to_json(const routing::RuleSet& rules);
 

@@ -140,7 +140,8 @@ class MailHandler {
       }
       const IngestResult& r = *result;
       if (metrics)
-        metrics->tickets.inc({"email", r.ticket ? r.ticket->topic : "", r.ticket ? r.ticket->department : "", r.outcome});
+        metrics->tickets.inc({"email", r.ticket ? r.ticket->topic : "", r.ticket ? r.ticket->department : "",
+                              r.duplicate_of ? "linked" : r.outcome});
       json::object body{{"outcome", r.outcome},
                         {"ticket", r.ticket ? json::value(ticket_to_json(*r.ticket)) : json::value(nullptr)},
                         {"reply_queued", r.reply_queued}};
@@ -148,6 +149,7 @@ class MailHandler {
       if (!r.reason.empty()) body["reason"] = r.reason;
       if (!r.missing.empty()) body["missing"] = json::value_from(r.missing);
       if (r.outcome == "appended") body["released"] = r.released;
+      if (r.duplicate_of) body["duplicate_of"] = *r.duplicate_of;
       http::status status = http::status::ok;
       if (r.outcome == "created" || r.outcome == "needs_info") status = http::status::created;
       if (r.outcome == "quarantined") status = http::status::accepted;

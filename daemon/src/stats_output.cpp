@@ -133,14 +133,24 @@ std::expected<StatsPeriod, PeriodError> stats_period(const std::map<std::string,
 }
 
 json::object stats_to_json(const storage::Stats& stats, const StatsPeriod& period) {
-  json::array departments, agents;
+  json::array departments, agents, duplicates;
   for (const auto& g : stats.departments) departments.push_back(group_to_json(g));
   for (const auto& g : stats.agents) agents.push_back(group_to_json(g));
+  for (const auto& d : stats.duplicates) {
+    const auto share = [&](std::int64_t part) {
+      return d.reports > 0 ? json::value(std::round(1000.0 * static_cast<double>(part) / static_cast<double>(d.reports)) / 1000)
+                           : json::value(nullptr);
+    };
+    duplicates.push_back({{"channel", d.channel}, {"topic", d.topic},          {"reports", d.reports},
+                          {"merged", d.merged},   {"merged_share", share(d.merged)}, {"linked", d.linked},
+                          {"linked_share", share(d.linked)}});
+  }
   return {{"since", format_time(period.since)},
           {"until", format_time(period.until)},
           {"all", group_to_json(stats.all)},
           {"departments", std::move(departments)},
-          {"agents", std::move(agents)}};
+          {"agents", std::move(agents)},
+          {"duplicates", std::move(duplicates)}};
 }
 
 std::string stats_to_text(const storage::Stats& stats, const StatsPeriod& period) {
@@ -151,6 +161,12 @@ std::string stats_to_text(const storage::Stats& stats, const StatsPeriod& period
   out += render_table(table("department", departments));
   out += "\nBy agent (claimed tickets)\n";
   out += stats.agents.empty() ? "  none claimed\n" : render_table(table("agent", stats.agents));
+  out += "\nRepeats by channel and topic (merged into an open ticket, or linked as a duplicate)\n";
+  std::vector<std::vector<std::string>> rows{{"channel", "topic", "reports", "merged", "linked"}};
+  for (const auto& d : stats.duplicates)
+    rows.push_back({d.channel, d.topic, std::to_string(d.reports), percent(d.merged, d.reports),
+                    percent(d.linked, d.reports)});
+  out += stats.duplicates.empty() ? "  no reports\n" : render_table(rows);
   return out;
 }
 

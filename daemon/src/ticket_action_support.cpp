@@ -61,16 +61,23 @@ bool has_error_for(const std::vector<FieldError>& errors, std::string_view field
   return std::any_of(errors.begin(), errors.end(), [&](const FieldError& e) { return e.field == field; });
 }
 
+storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::TicketStore& store,
+                                                                 const std::string& id_or_ref) {
+  // All digits is an id; but a ref typed without its dash can be all digits too ("123456"
+  // for "123-456"), so a numeric miss is tried as a ref.
+  storage::Result<std::optional<storage::StoredTicket>> found;
+  if (!id_or_ref.empty() && id_or_ref.size() < 19 && id_or_ref.find_first_not_of("0123456789") == std::string::npos)
+    found = store.get(std::stoll(id_or_ref));
+  if (!found || !*found) found = store.get_by_ref(id_or_ref);
+  return found;
+}
+
 std::optional<storage::StoredTicket> TicketActionRequest::ticket(const std::string& id_or_ref) {
   if (req_.method() != http::verb::post) return respond_(not_allowed_response("POST", req_)), std::nullopt;
   const std::string type = media_type(req_);
   if (!is_json_media_type(type))
     return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/json")), std::nullopt;
-  // As GET /api/v1/tickets/{id}: digits are an id, and a numeric miss is tried as a ref.
-  storage::Result<std::optional<storage::StoredTicket>> found;
-  if (!id_or_ref.empty() && id_or_ref.size() < 19 && id_or_ref.find_first_not_of("0123456789") == std::string::npos)
-    found = ctx_.store->get(std::stoll(id_or_ref));
-  if (!found || !*found) found = ctx_.store->get_by_ref(id_or_ref);
+  auto found = find_ticket(*ctx_.store, id_or_ref);
   if (!found) return respond_(store_read_failed(found.error(), req_)), std::nullopt;
   if (!*found) return fail(not_found("no ticket " + id_or_ref)), std::nullopt;
   return std::move(**found);
@@ -79,7 +86,10 @@ std::optional<storage::StoredTicket> TicketActionRequest::ticket(const std::stri
 void TicketActionRequest::answer(const storage::StoredTicket& ticket, const char* flag, bool value) {
   auto events = ctx_.store->events(ticket.id);
   if (!events) return respond_(store_read_failed(events.error(), req_));
+  auto links = ctx_.store->links(ticket.id);
+  if (!links) return respond_(store_read_failed(links.error(), req_));
   json::object body = ticket_to_json(ticket, &*events);
+  body["links"] = links_to_json(*links);
   body[flag] = value;
   respond_(json_response(http::status::ok, body, req_));
 }

@@ -37,6 +37,10 @@ void read_string(const boost::json::object& o, const char* key, std::string& out
 void read_bool(const boost::json::object& o, const char* key, bool& out, std::vector<FieldError>& errors);
 bool has_error_for(const std::vector<FieldError>& errors, std::string_view field);
 
+// The ticket an API path names by id ("12") or ref ("K7M-3QX", as people type it).
+storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::TicketStore& store,
+                                                                 const std::string& id_or_ref);
+
 // One staff action's request: answers the checks every action shares, then hands the found
 // ticket to the action. Lives for one call of handle_ticket_action.
 class TicketActionRequest {
@@ -66,5 +70,6 @@ class TicketActionRequest {
 void run_reroute(TicketActionRequest& request, const std::string& id_or_ref);  // ticket_actions.cpp
 void run_claim(TicketActionRequest& request, const std::string& id_or_ref);    // ticket_claim.cpp
 void run_status_change(TicketActionRequest& request, const std::string& id_or_ref);  // ticket_claim.cpp
+void run_link(TicketActionRequest& request, const std::string& id_or_ref);     // ticket_link.cpp
 
 }  // namespace triaged::daemon

@@ -113,6 +113,7 @@ bool handle_ticket_action(const ApiContext& ctx, const Request& req, const std::
   if (action == "reroute") run = run_reroute;
   else if (action == "claim") run = run_claim;
   else if (action == "status") run = run_status_change;
+  else if (action == "link") run = run_link;
   else return false;
   TicketActionRequest request(ctx, req, respond);
   run(request, target->first);

@@ -34,6 +34,8 @@ const std::vector<Endpoint> kEndpoints = {
     {http::verb::post, "/api/v1/tickets/1/reroute", daemon::kAgent},
     {http::verb::post, "/api/v1/tickets/1/claim", daemon::kAgent},
     {http::verb::post, "/api/v1/tickets/1/status", daemon::kAgent},
+    {http::verb::post, "/api/v1/tickets/1/link", daemon::kAgent},
+    {http::verb::get, "/api/v1/requesters?phone=89161234567", daemon::kIntake | daemon::kAgent},
     {http::verb::post, "/api/v1/classify", daemon::kIntake | daemon::kAgent},
     {http::verb::get, "/api/v1/schema", daemon::kIntake | daemon::kAgent},
     {http::verb::get, "/api/v1/queues", daemon::kAgent},

@@ -44,6 +44,9 @@ topics:
     title: "Other"
     default: true
     department: support
+# Tests post one requester's tickets again and again; repeats are merged only where a test
+# turns this on (kRepeatRules).
+duplicates: { action: off }
 tests:
   - name: "a late courier is a delivery problem"
     ticket: { subject: "The courier is late", fields: { order_id: "12345678" } }

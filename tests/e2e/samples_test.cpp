@@ -73,13 +73,16 @@ TEST_CASE("every public sample posted with its required fields is created in its
   TempDir dir;
   DaemonProcess triaged(dir, "");
   std::set<std::int64_t> ids;
+  int caller = 0;
   for (const auto& sample : read_samples()) {
     const std::string topic(sample.at("topic").as_string());
     INFO("sample " << sample.at("id").as_string() << " labeled " << topic);
+    // A caller each: one requester's second ticket on a topic would be merged into the first.
+    const std::string phone = "+7 900 " + std::to_string(1000000 + ++caller);
     json::object ticket{{"subject", sample.at("subject")},
                         {"body", sample.at("body")},
                         {"channel", sample.at("channel")},
-                        {"requester", {{"name", "Тест"}, {"phone", "+7 900 000-00-00"}}},
+                        {"requester", {{"name", "Тест"}, {"phone", phone}}},
                         {"fields", {{"order_id", "12345678"}, {"product", "Тестовый товар"}}}};
     Reply reply = http_post_json(triaged.port(), "/api/v1/tickets", json::serialize(ticket));
     INFO(reply.body);

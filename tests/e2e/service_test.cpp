@@ -22,8 +22,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// No email or phone: the tests post it hundreds of times, and one requester's repeats would
+// be merged into the first ticket instead of each creating one.
 const std::string kTicket = R"({"subject": "Курьер не приехал", "body": "Заказ 12345678 так и не доставили",
-  "requester": {"name": "Анна", "email": "anna@example.com", "phone": "+79161234567"}, "channel": "web"})";
+  "requester": {"name": "Анна"}, "channel": "web"})";
 
 // `triagectl key new` for `role`: the key and the config lines it printed.
 std::pair<std::string, std::string> new_key(const TempDir& dir, const std::string& role, const std::string& name) {
