@@ -108,7 +108,7 @@ TEST_CASE("the duplicate check carries the rule set's window and the match field
   CHECK(d.duplicates.values == std::map<std::string, std::string>{{"order_id", "12345678"}});
 }
 
-TEST_CASE("a topic's own duplicate action overrides the rule set's, and the default topic never matches by topic", "[routing][history]") {
+TEST_CASE("a topic's own duplicate action overrides the rule set's and the default topic never matches by topic", "[routing][history]") {
   RuleSetSpec s = spec_requiring({}, {});
   s.topics[0].duplicates = DuplicateAction::link;
   auto rules = build(s);

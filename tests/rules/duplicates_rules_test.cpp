@@ -32,7 +32,7 @@ topics:
 
 }  // namespace
 
-TEST_CASE("remember, duplicates and a topic's duplicate action are read into the spec", "[rules][duplicates]") {
+TEST_CASE("remember and duplicates and a topic's duplicate action are read into the spec", "[rules][duplicates]") {
   const auto spec = parse_ok(rules_with("    duplicates: link\n", R"(duplicates:
   window: 3d
   match: [order_id]

@@ -188,7 +188,7 @@ TEST_CASE("repeats outside the window or of closed tickets are new tickets", "[s
   CHECK(again->ticket.id != first.id);
 }
 
-TEST_CASE("a repeat routed to another department is created and linked, never merged", "[storage][requesters]") {
+TEST_CASE("a repeat routed to another department is created and linked and never merged", "[storage][requesters]") {
   auto store = open_store(options_for(Backing::memory, TempDatabase()));
   const auto first = create_ok(*store, from_ivan("late order", kStartMs)).ticket;
   auto refund = store->create_and_wait(from_ivan("refund please", kStartMs + kHourMs, "12345678", "refund", "finance"));
@@ -248,7 +248,7 @@ TEST_CASE("a replayed merged request finds its merge instead of merging twice", 
   CHECK(conflict.error().code == StoreError::Code::conflict);
 }
 
-TEST_CASE("two repeats in one batch merge into the first ticket, not into each other", "[storage][requesters]") {
+TEST_CASE("two repeats in one batch merge into the first ticket and not into each other", "[storage][requesters]") {
   auto store = open_store(options_for(Backing::file, TempDatabase()));
   Outcomes collector;
   for (int i = 0; i < 3; ++i) store->create(from_ivan("report " + std::to_string(i), kStartMs + i), collector.callback());
