@@ -6,6 +6,13 @@
 
 namespace triaged::storage {
 
+Result<void> touch_ticket(Database& db, std::int64_t ticket_id, Clock::time_point at) {
+  auto touch = db.prepare("UPDATE tickets SET updated_at = max(updated_at, ?2) WHERE id = ?1");
+  if (!touch) return std::unexpected(std::move(touch.error()));
+  touch->bind(1, ticket_id).bind(2, to_unix_ms(at));
+  return touch->run();
+}
+
 Result<void> insert_event(Database& db, std::int64_t ticket_id, Clock::time_point at,
                           std::string_view kind, std::string_view data_json) {
   auto event = db.prepare(

@@ -16,6 +16,10 @@ namespace triaged::storage {
 Result<void> insert_event(Database& db, std::int64_t ticket_id, Clock::time_point at,
                           std::string_view kind, std::string_view data_json);
 
+// Moves the ticket's updated_at to `at`, never back: a write stamped earlier than the last
+// change (a mail delivered late) must not make the ticket look older.
+Result<void> touch_ticket(Database& db, std::int64_t ticket_id, Clock::time_point at);
+
 // Inserts `message` and its attachments on `ticket_id` under `mailbox` and `message_id`
 // (which replace the message's own); returns the messages.id.
 Result<std::int64_t> insert_message(Database& db, std::int64_t ticket_id, Clock::time_point at,

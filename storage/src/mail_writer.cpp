@@ -231,11 +231,7 @@ Result<MailOutcome> append_to_ticket(Database& db, const MailWrite& write) {
     if (!applied) return std::unexpected(std::move(applied.error()));
     outcome.update_applied = *applied;
   }
-  // max(): a message stamped earlier than the last change must not move the ticket back.
-  auto touch = db.prepare("UPDATE tickets SET updated_at = max(updated_at, ?2) WHERE id = ?1");
-  if (!touch) return std::unexpected(std::move(touch.error()));
-  touch->bind(1, ticket.id).bind(2, to_unix_ms(at));
-  if (auto done = touch->run(); !done) return std::unexpected(std::move(done.error()));
+  if (auto touched = touch_ticket(db, ticket.id, at); !touched) return std::unexpected(std::move(touched.error()));
   const bool follow_ups = !write.update || outcome.update_applied;
   return finish(db, write, ticket, at, std::move(outcome), follow_ups);
 }

@@ -69,16 +69,9 @@ Result<std::optional<RequesterProfile>> read_profile(Database& db, std::int64_t 
 }
 
 Result<std::optional<std::int64_t>> owner_of(Database& db, const RequesterKeys& keys) {
-  for (const auto& [kind, value] : {std::pair{"email", &keys.email}, std::pair{"phone", &keys.phone}}) {
-    if (value->empty()) continue;
-    auto find = db.prepare("SELECT requester_id FROM requester_keys WHERE kind = ?1 AND value = ?2");
-    if (!find) return fail(find);
-    find->bind(1, kind).bind(2, *value);
-    auto row = find->step();
-    if (!row) return fail(row);
-    if (*row) return std::optional<std::int64_t>(find->column_int64(0));
-  }
-  return std::optional<std::int64_t>();
+  auto by_email = key_owner(db, "email", keys.email);
+  if (!by_email || *by_email) return by_email;
+  return key_owner(db, "phone", keys.phone);
 }
 
 Result<std::vector<TicketLink>> read_links(Database& db, std::int64_t ticket_id) {
@@ -112,10 +105,8 @@ Result<TicketActionOutcome> link_tickets(Database& db, const LinkChange& change)
                                : insert_link(db, **ticket, **other, change.kind, change.reason, change.actor, change.at);
   if (!changed) return fail(changed);
   if (*changed) {
-    auto touch = db.prepare("UPDATE tickets SET updated_at = max(updated_at, ?2) WHERE id IN (?1, ?3)");
-    if (!touch) return fail(touch);
-    touch->bind(1, change.ticket_id).bind(2, to_unix_ms(change.at)).bind(3, change.other_id);
-    if (auto done = touch->run(); !done) return fail(done);
+    for (std::int64_t id : {change.ticket_id, change.other_id})
+      if (auto touched = touch_ticket(db, id, change.at); !touched) return fail(touched);
   }
   auto current = select_ticket(db, change.ticket_id);
   if (!current) return fail(current);

@@ -19,17 +19,6 @@ std::unexpected<StoreError> fail(Result<T>& r) {
   return std::unexpected(std::move(r.error()));
 }
 
-Result<std::optional<std::int64_t>> key_owner(Database& db, std::string_view kind, const std::string& value) {
-  if (value.empty()) return std::optional<std::int64_t>();
-  auto find = db.prepare("SELECT requester_id FROM requester_keys WHERE kind = ?1 AND value = ?2");
-  if (!find) return fail(find);
-  find->bind(1, kind).bind(2, value);
-  auto row = find->step();
-  if (!row) return fail(row);
-  if (!*row) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(find->column_int64(0));
-}
-
 // The profile the ticket's keys name, made or extended. The email decides when the two keys
 // name different profiles (the email is typed by the requester, a phone often by an
 // operator); the phone then stays with its own profile rather than merging two people on
@@ -217,10 +206,7 @@ Result<CreateOutcome> merge(Database& db, const NewTicket& t, const Duplicate& i
                           {"fields", std::move(fields)}};
   if (auto added = insert_event(db, into.ticket.id, t.received_at, "merged", json::serialize(data)); !added)
     return fail(added);
-  auto touch = db.prepare("UPDATE tickets SET updated_at = max(updated_at, ?2) WHERE id = ?1");
-  if (!touch) return fail(touch);
-  touch->bind(1, into.ticket.id).bind(2, to_unix_ms(t.received_at));
-  if (auto done = touch->run(); !done) return fail(done);
+  if (auto touched = touch_ticket(db, into.ticket.id, t.received_at); !touched) return fail(touched);
   if (auto kept = remember_values(db, requester_id, into.ticket.id, t.remember, t.received_at); !kept)
     return fail(kept);
   auto current = select_ticket(db, into.ticket.id);
@@ -248,6 +234,17 @@ std::string link_reason(const Duplicate& d) {
 }
 
 }  // namespace
+
+Result<std::optional<std::int64_t>> key_owner(Database& db, std::string_view kind, const std::string& value) {
+  if (value.empty()) return std::optional<std::int64_t>();
+  auto find = db.prepare("SELECT requester_id FROM requester_keys WHERE kind = ?1 AND value = ?2");
+  if (!find) return fail(find);
+  find->bind(1, kind).bind(2, value);
+  auto row = find->step();
+  if (!row) return fail(row);
+  if (!*row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(find->column_int64(0));
+}
 
 Result<CreateOutcome> admit_ticket(Database& db, const NewTicket& t, const MergedMessageWriter& write_merged) {
   auto replay = merged_replay(db, t);

@@ -17,6 +17,9 @@ namespace triaged::storage {
 // merge, or a new ticket (linked as a duplicate when the policy says so).
 Result<CreateOutcome> admit_ticket(Database& db, const NewTicket& ticket, const MergedMessageWriter& write_merged);
 
+// The profile that owns the key (kind "email" or "phone"); nullopt for none or an empty value.
+Result<std::optional<std::int64_t>> key_owner(Database& db, std::string_view kind, const std::string& value);
+
 // Records a link and its two events ("linked" on both tickets). `kind` is "duplicate_of" or
 // "related"; false when the pair was linked already (nothing written).
 Result<bool> insert_link(Database& db, const StoredTicket& ticket, const StoredTicket& other, const std::string& kind,
