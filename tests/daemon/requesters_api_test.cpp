@@ -54,6 +54,32 @@ TEST_CASE("a repeat is answered 200 with the ticket it joined and merged true", 
   CHECK(profile.at("open_tickets").as_array().empty());
 }
 
+TEST_CASE("a repeat routed to another department is answered 201 with duplicate_of and counted as linked",
+          "[api][requesters]") {
+  ApiHarness api(repeat_rules());
+  auto first = api.create(std::string(kFirst));
+  auto refund = api.create(R"({"subject": "Refund please", "body": "I want a refund",
+      "requester": {"name": "Ivan", "email": "ivan@example.com"}, "fields": {"order_id": "12345678"}})");
+  CHECK(refund.at("merged") == false);
+  CHECK(str(refund.at("department")) == "billing");
+  CHECK(refund.at("duplicate_of") == first.at("id"));
+  CHECK(str(refund.at("matched_by")) == "order_id");
+  CHECK_THAT(api.get("/metrics").body(),
+             Catch::Contains(R"(triaged_tickets_total{channel="api",topic="refund",department="billing",)"
+                             R"(outcome="linked"} 1)"));
+}
+
+TEST_CASE("the schema says which fields are remembered", "[api][requesters]") {
+  std::string rules = replace_once(repeat_rules(), "    pattern: '^\\d{8}$'\n",
+                                   "    pattern: '^\\d{8}$'\n  card:\n    type: string\n    remember: true\n");
+  ApiHarness api(rules);
+  auto schema = body_json(api.get("/api/v1/schema"));
+  std::map<std::string, bool> remembered;
+  for (const auto& f : schema.at("fields").as_array()) remembered[str(f.at("id"))] = f.at("remembered").as_bool();
+  CHECK(remembered == std::map<std::string, bool>{
+                          {"card", true}, {"email", true}, {"name", true}, {"order_id", false}, {"phone", true}});
+}
+
 TEST_CASE("a replayed merged request answers the same merge and adds nothing", "[api][requesters]") {
   ApiHarness api(repeat_rules());
   auto first = api.create(std::string(kFirst));

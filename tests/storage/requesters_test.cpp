@@ -3,6 +3,7 @@
 // writer's transaction.
 #include <boost/json.hpp>
 
+#include "storage/stats.h"
 #include "store_test_support.h"
 
 namespace triaged::storage::test {
@@ -296,6 +297,34 @@ TEST_CASE("staff link and unlink tickets by hand with events on both", "[storage
   auto refused = store->change_link(self);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == StoreError::Code::bad_request);
+}
+
+}  // namespace
+}  // namespace triaged::storage::test
+
+namespace triaged::storage::test {
+namespace {
+
+TEST_CASE("stats count repeats per channel and routed topic as merged or linked", "[storage][requesters]") {
+  TempDatabase file;
+  auto store = open_store(options_for(Backing::file, file));
+  create_ok(*store, from_ivan("late order", kStartMs));  // web delivery: created
+  NewTicket repeat = from_ivan("where is it", kStartMs + kHourMs);
+  repeat.ticket.channel = "phone";
+  auto merged = store->create_and_wait(repeat);  // phone delivery: merged
+  REQUIRE(merged);
+  REQUIRE(merged->merged);
+  auto linked = store->create_and_wait(from_ivan("refund", kStartMs + 2 * kHourMs, "12345678", "refund", "finance"));
+  REQUIRE(linked);  // web refund: linked
+  REQUIRE(linked->duplicate_of);
+  store->close();
+
+  auto stats = read_stats(file.path(), {at_ms(kStartMs), at_ms(kStartMs + 24 * kHourMs), at_ms(kStartMs)});
+  REQUIRE(stats);
+  std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::int64_t>> by;
+  for (const auto& d : stats->duplicates) by[d.channel + "/" + d.topic] = {d.reports, d.merged, d.linked};
+  CHECK(by == std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::int64_t>>{
+                  {"phone/delivery", {1, 1, 0}}, {"web/delivery", {1, 0, 0}}, {"web/refund", {1, 0, 1}}});
 }
 
 }  // namespace
