@@ -14,5 +14,6 @@ void add_rules_commands(CLI::App& app, Run& run);  // check, test, explain (ctl_
 void add_db_commands(CLI::App& app, Run& run);     // replay, coverage, stats (ctl_db.cpp)
 void add_mail_commands(CLI::App& app, Run& run);   // mailgate, parse-mail, quarantine (ctl_mail.cpp)
 void add_admin_commands(CLI::App& app, Run& run);  // key new, key hash, backup (ctl_admin.cpp)
+void add_learn_commands(CLI::App& app, Run& run);  // eval, train (ctl_learn.cpp)
 
 }  // namespace triaged::cli

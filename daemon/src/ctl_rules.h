@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "routing/routing.h"
+#include "rules/cases.h"
 
 namespace triaged::cli {
 
@@ -29,6 +30,11 @@ int explain_ticket(const std::string& rules_path, const std::string& ticket_path
 std::expected<std::string, std::string> read_whole_file(const std::string& path);
 
 bool is_eml_path(const std::string& path);
+
+// An .eml case: the message becomes a ticket as the email ingest makes it; its
+// X-Triaged-Expect-* headers are the expectation and are removed from the ticket, so no
+// header.NAME condition can see them.
+std::expected<rules::TestCase, std::string> eml_case(const std::string& path);
 
 // A ticket from an .eml file (as the email ingest builds it) or a JSON file (as
 // POST /api/v1/tickets reads it), or the reason it cannot be read, naming the file.

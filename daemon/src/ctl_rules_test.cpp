@@ -38,9 +38,8 @@ std::optional<routing::Priority> priority_named(const std::string& name) {
   return std::nullopt;
 }
 
-// An .eml case: the message becomes a ticket as the email ingest makes it; its
-// X-Triaged-Expect-* headers are the expectation and are removed from the ticket, so no
-// header.NAME condition can see them.
+}  // namespace
+
 std::expected<rules::TestCase, std::string> eml_case(const std::string& path) {
   auto ticket = read_ticket_file(path);
   if (!ticket) return std::unexpected(ticket.error());
@@ -76,6 +75,8 @@ std::expected<rules::TestCase, std::string> eml_case(const std::string& path) {
     return std::unexpected(path + ": no X-Triaged-Expect-Topic (or -Department, -Priority, -Missing, -Invalid) header");
   return test;
 }
+
+namespace {
 
 void run_cases(const routing::RuleSet& rules, const std::vector<rules::TestCase>& cases, SuiteReport& suite) {
   for (const auto& test : cases) suite.cases.push_back(report_case(rules, test, rules::run_case(rules, test)));

@@ -1,6 +1,9 @@
 // build_rule_set(): every semantic check of a rule set, then compilation. After this, route()
 // has no error path: references are resolved to pointers and patterns are compiled.
+#include <algorithm>
 #include <set>
+
+#include "routing/model.h"
 
 #include "compiled.h"
 #include "match_index.h"
@@ -54,12 +57,23 @@ class Builder {
 
   Diagnostics run() {
     check_languages();
+    impl_.negation = negation_words(impl_.spec.languages, stemmers_, impl_.spec.negation.before,
+                                    impl_.spec.negation.after);
     check_departments();
     compile_fields();
     check_templates();
+    index_named_conditions();
     compile_topics();
     check_sla(impl_, departments_, errors_);
-    return std::move(errors_);
+    // A named condition used by several topics reports its own problems once.
+    Diagnostics unique;
+    for (auto& e : errors_) {
+      const bool seen = std::any_of(unique.begin(), unique.end(), [&](const Diagnostic& u) {
+        return u.where == e.where && u.message == e.message;
+      });
+      if (!seen) unique.push_back(std::move(e));
+    }
+    return unique;
   }
 
  private:
@@ -156,6 +170,13 @@ class Builder {
     }
   }
 
+  void index_named_conditions() {
+    for (const auto& n : impl_.spec.conditions) {
+      if (n.id.empty()) error(n.where, "named condition with an empty id");
+      if (!named_.emplace(n.id, &n).second) error(n.where, "duplicate named condition " + quoted(n.id));
+    }
+  }
+
   void compile_topics() {
     std::set<std::string> seen;
     impl_.topics.reserve(impl_.spec.topics.size());
@@ -180,6 +201,13 @@ class Builder {
       } else {
         ct.when = compile_condition(*t.when, t.id + "/when");
       }
+      if (t.is_default && (t.unless || !t.signals.empty() || t.decisive))
+        error(t.where, owner + ": the default topic is never scored; remove `unless`, `signals` and `decisive`");
+      if (t.unless && !t.is_default) ct.unless = compile_condition(*t.unless, t.id + "/unless");
+      for (std::size_t i = 0; i < t.signals.size() && !t.is_default; ++i)
+        ct.signals.push_back({t.signals[i].weight, compile_condition(t.signals[i].condition,
+                                                                     t.id + "/signals[" + std::to_string(i) + "]")});
+      if (!(t.weight > 0)) error(t.where, owner + ": weight must be greater than 0");
       impl_.topics.push_back(std::move(ct));
     }
     if (!has_default_) error("", "no default topic: mark one topic with default: true");
@@ -235,6 +263,7 @@ class Builder {
     out.path = path;
     using Kind = ConditionSpec::Kind;
     using Op = ConditionSpec::Op;
+    if (c.kind == Kind::use) return compile_use(c, path);
     if (c.kind != Kind::match) {
       const char* name = c.kind == Kind::all ? "all" : c.kind == Kind::any ? "any" : "not";
       if (c.kind == Kind::not_ && c.children.size() != 1)
@@ -250,7 +279,13 @@ class Builder {
     out.selector = parse_selector(c);
     out.op = c.op;
     out.exists = c.exists;
+    out.negation = c.negation;
     const std::string what = c.selector + " " + to_string(c.op);
+    if (c.negation != Negation::any) {
+      if (c.op != Op::words && c.op != Op::all_words && c.op != Op::near)
+        error(c.where, what + ": `negated` applies to words, all_words and near only");
+      impl_.reads_negation = true;
+    }
     switch (c.op) {
       case Op::words:
       case Op::all_words:
@@ -277,7 +312,38 @@ class Builder {
       case Op::exists:
         out.description = c.selector + (c.exists ? " exists" : " is absent");
         break;
+      case Op::near:
+        if (c.values.empty() || c.near_values.empty())
+          error(c.where, what + ": needs words on both sides (`words` and `with`)");
+        if (c.within < 0) error(c.where, what + ": `within` must be 0 (same sentence) or more words");
+        for (const auto& v : c.values) out.phrases.push_back(compile_phrase(v, c.where));
+        out.near_split = out.phrases.size();
+        for (const auto& v : c.near_values) out.phrases.push_back(compile_phrase(v, c.where));
+        out.within = c.within;
+        out.first_phrase = impl_.phrase_count;
+        impl_.phrase_count += static_cast<std::uint32_t>(out.phrases.size());
+        out.description = what + " [" + join_capped(c.values) + "] with [" + join_capped(c.near_values) + "] " +
+                          (c.within > 0 ? "within " + std::to_string(c.within) + " words" : "in one sentence");
+        break;
     }
+    if (c.negation != Negation::any) out.description += std::string(", ") + to_string(c.negation);
+    return out;
+  }
+
+  // `use: NAME` compiles the named condition in place; its trace paths say where it came from.
+  CompiledCondition compile_use(const ConditionSpec& c, const std::string& path) {
+    auto it = named_.find(c.ref);
+    if (it == named_.end()) {
+      error(c.where, "unknown named condition " + quoted(c.ref));
+      return {};
+    }
+    if (std::find(using_.begin(), using_.end(), c.ref) != using_.end()) {
+      error(c.where, "named condition " + quoted(c.ref) + " uses itself (" + join(using_, " -> ") + " -> " + c.ref + ")");
+      return {};
+    }
+    using_.push_back(c.ref);
+    CompiledCondition out = compile_condition(it->second->condition, path + "(" + c.ref + ")");
+    using_.pop_back();
     return out;
   }
 
@@ -286,17 +352,26 @@ class Builder {
   Diagnostics errors_;
   std::set<std::string> departments_;
   std::map<std::string, const TemplateSpec*> templates_;
+  std::map<std::string, const NamedConditionSpec*> named_;
+  std::vector<std::string> using_;  // named conditions being compiled, outermost first
   bool has_default_ = false;
 };
 
 }  // namespace
 
-std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec) {
+std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec, ModelInput model) {
   auto impl = std::make_unique<RuleSet::Impl>();
   impl->spec = std::move(spec);
   Diagnostics errors = Builder(*impl).run();
   if (!errors.empty()) return std::unexpected(std::move(errors));
   build_match_index(*impl);
+  impl->model_problem = std::move(model.problem);
+  if (model.model) {
+    if (std::string why = model_mismatch(*model.model, impl->spec); !why.empty()) impl->model_problem = why;
+    else impl->model = std::move(model.model);
+  }
+  // The model reads negated words as features of their own, so it needs them marked too.
+  if (impl->model && model_data(*impl->model).features.negation) impl->reads_negation = true;
   return std::make_shared<const RuleSet>(std::move(impl));
 }
 

@@ -16,6 +16,7 @@
 #include "routing/rule_spec.h"
 #include "routing/routing.h"
 #include "routing/sla.h"
+#include "text.h"
 
 namespace triaged::routing {
 
@@ -44,7 +45,10 @@ struct CompiledCondition {
   std::vector<CompiledCondition> children;
   Selector selector;
   ConditionSpec::Op op = ConditionSpec::Op::words;
-  std::vector<Phrase> phrases;             // words, all_words
+  std::vector<Phrase> phrases;             // words, all_words, near (its first list, then `near_values`)
+  std::size_t near_split = 0;              // near: phrases[near_split..] are the second list
+  int within = 0;                          // near: most words between the two; 0: same sentence
+  Negation negation = Negation::any;       // words, all_words, near
   std::shared_ptr<const re2::RE2> regex;   // regex
   std::vector<std::string> folded_values;  // equals, in
   bool exists = true;
@@ -60,10 +64,17 @@ struct CompiledField {
   std::shared_ptr<const re2::RE2> extract;
 };
 
+struct CompiledSignal {
+  double weight = 1.0;
+  CompiledCondition condition;
+};
+
 struct CompiledTopic {
   const TopicSpec* spec = nullptr;
   std::optional<CompiledCondition> when;
   const TemplateSpec* template_spec = nullptr;  // null: no template
+  std::optional<CompiledCondition> unless;
+  std::vector<CompiledSignal> signals;
 };
 
 struct MatchIndex;
@@ -80,6 +91,10 @@ struct RuleSet::Impl {
   std::shared_ptr<const MatchIndex> index;       // every keyword and regex, see match_index.h
   BusinessCalendar calendar;                     // counts every second unless spec.calendar
   std::array<SlaTargets, 4> priority_slas{};     // by Priority, from spec.priority_slas
+  NegationWords negation;                        // built-in and the rule set's own
+  bool reads_negation = false;                   // some leaf counts only (un)negated words
+  std::shared_ptr<const TopicModel> model;       // null: none, or model_problem says why
+  std::string model_problem;
 };
 
 }  // namespace triaged::routing

@@ -42,6 +42,8 @@ class IndexBuilder {
       const CompiledTopic& topic = impl_.topics[t];
       if (!topic.when) continue;
       add_leaves(*topic.when);
+      if (topic.unless) add_leaves(*topic.unless);
+      for (const auto& signal : topic.signals) add_leaves(signal.condition);
       std::vector<Atom> atoms;
       if (!trigger(*topic.when, atoms)) {
         index_.untriggered_topics.push_back(t);
@@ -77,7 +79,7 @@ class IndexBuilder {
     for (const auto& child : c.children) add_leaves(child);
     if (c.kind != ConditionSpec::Kind::match) return;
     using Op = ConditionSpec::Op;
-    if (c.op == Op::words || c.op == Op::all_words) {
+    if (c.op == Op::words || c.op == Op::all_words || c.op == Op::near) {
       for (const Selector& s : piece_selectors(c.selector)) {
         PieceIndex& piece = index_.pieces[piece_for(s)];
         for (std::uint32_t i = 0; i < c.phrases.size(); ++i) {
@@ -104,6 +106,10 @@ class IndexBuilder {
           for (std::uint32_t i = 0; i < c.phrases.size(); ++i) out.push_back({false, c.first_phrase + i});
           return true;
         }
+        if (c.op == Op::near) {  // one of the first list must occur
+          for (std::uint32_t i = 0; i < c.near_split; ++i) out.push_back({false, c.first_phrase + i});
+          return true;
+        }
         if (c.op == Op::all_words) {  // every phrase must occur, so the first one alone is a trigger
           out.push_back({false, c.first_phrase});
           return true;
@@ -114,6 +120,7 @@ class IndexBuilder {
         }
         return false;
       case Kind::not_:
+      case Kind::use:  // compiled in place; never in a compiled tree
         return false;
       case Kind::any:
         for (const auto& child : c.children)
@@ -201,18 +208,26 @@ void build_match_index(RuleSet::Impl& impl) { impl.index = IndexBuilder(impl).ru
 void scan_tokens(const MatchIndex& index, std::uint32_t piece_no, const std::vector<Token>& tokens,
                  std::vector<PhraseHit>& out) {
   const PieceIndex& piece = index.pieces[piece_no];
+  std::uint32_t sentence = 0;
   const auto record = [&](const std::vector<std::uint32_t>& ids, std::size_t i) {
     for (std::uint32_t id : ids) {
       const Phrase& phrase = *index.phrases[id];
       if (!rest_matches(phrase, tokens, i)) continue;
       const Token& last = tokens[i + phrase.terms.size() - 1];
       const std::size_t begin = tokens[i].offset;
-      out.push_back({id, piece_no, static_cast<std::uint32_t>(begin),
-                     static_cast<std::uint32_t>(last.offset + last.length - begin)});
+      PhraseHit hit{id, piece_no, static_cast<std::uint32_t>(begin),
+                    static_cast<std::uint32_t>(last.offset + last.length - begin)};
+      hit.token = static_cast<std::uint32_t>(i);
+      hit.words = static_cast<std::uint32_t>(phrase.terms.size());
+      hit.sentence = sentence;
+      // A phrase's own words do not negate it ("не положили"): only what stands outside does.
+      hit.negated = tokens[i].negated_from_before || last.negated_from_after;
+      out.push_back(hit);
     }
   };
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& token = tokens[i];
+    if (i > 0 && token.sentence_start) ++sentence;
     if (auto it = piece.by_first_stem.find(token.stem); it != piece.by_first_stem.end()) record(it->second, i);
     piece.by_first_prefix.walk(token.folded, [&](const std::vector<std::uint32_t>& ids) { record(ids, i); });
   }

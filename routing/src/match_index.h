@@ -91,6 +91,10 @@ struct PhraseHit {
   std::uint32_t piece = 0;
   std::uint32_t offset = 0;
   std::uint32_t length = 0;
+  std::uint32_t token = 0;     // index of its first word in the piece's tokens
+  std::uint32_t words = 0;     // how many words it spans
+  std::uint32_t sentence = 0;  // the sentence it is in, counted from 0 in its piece
+  bool negated = false;        // a negation governs it (mark_negations); false if none were marked
   friend bool operator<(const PhraseHit& a, const PhraseHit& b) {
     if (a.phrase != b.phrase) return a.phrase < b.phrase;
     if (a.piece != b.piece) return a.piece < b.piece;

@@ -9,32 +9,81 @@ namespace {
 // Enough to show an admin why a leaf matched without letting a long text bloat the trace.
 constexpr std::size_t kMaxMatchesPerLeaf = 8;
 
+bool counts(const CompiledCondition& c, const PhraseHit& hit) {
+  switch (c.negation) {
+    case Negation::any: return true;
+    case Negation::exclude: return !hit.negated;
+    case Negation::only: return hit.negated;
+  }
+  return true;
+}
+
+// The hits of phrases [first, end) of this leaf that count under its negation setting. A
+// leaf's phrases have consecutive ids, so their hits are one run of the sorted list.
+template <typename Visit>
+void for_each_hit(const CompiledCondition& c, const TicketView& view, std::uint32_t first, std::uint32_t end,
+                  Visit&& visit) {
+  const auto& hits = view.hits().phrases;
+  auto it = std::lower_bound(hits.begin(), hits.end(), first,
+                             [](const PhraseHit& h, std::uint32_t id) { return h.phrase < id; });
+  for (; it != hits.end() && it->phrase < end; ++it)
+    if (counts(c, *it)) visit(*it);
+}
+
+void add_match(const CompiledCondition& c, const TicketView& view, const PhraseHit& hit,
+               std::vector<TextMatch>& matches) {
+  if (matches.size() >= kMaxMatchesPerLeaf) return;
+  const bool named_piece = c.selector.kind == SelectorKind::field || c.selector.kind == SelectorKind::header;
+  const std::string& field = named_piece ? c.selector.label : view.index().pieces[hit.piece].key;
+  // Two keywords of one condition can share a stem ("теплым", "теплый"): one span, one match.
+  const bool seen = std::any_of(matches.begin(), matches.end(), [&](const TextMatch& m) {
+    return m.field == field && m.offset == hit.offset && m.length == hit.length;
+  });
+  if (!seen)
+    matches.push_back({field, hit.offset, hit.length,
+                       std::string(view.piece_text(hit.piece).substr(hit.offset, hit.length))});
+}
+
+// Words between two hits of one piece, 0 when they touch or overlap.
+std::uint32_t gap(const PhraseHit& a, const PhraseHit& b) {
+  const PhraseHit& first = a.token <= b.token ? a : b;
+  const PhraseHit& second = a.token <= b.token ? b : a;
+  const std::uint32_t first_end = first.token + first.words;
+  return second.token > first_end ? second.token - first_end : 0;
+}
+
 bool evaluate_leaf(const CompiledCondition& c, TicketView& view, std::vector<TextMatch>& matches) {
   using Op = ConditionSpec::Op;
   switch (c.op) {
     case Op::words:
     case Op::all_words: {
-      // This leaf's phrases have consecutive ids, so their hits are one run of the sorted list.
-      const auto& hits = view.hits().phrases;
       const std::uint32_t end = c.first_phrase + static_cast<std::uint32_t>(c.phrases.size());
-      auto it = std::lower_bound(hits.begin(), hits.end(), c.first_phrase,
-                                 [](const PhraseHit& h, std::uint32_t id) { return h.phrase < id; });
-      const bool named_piece = c.selector.kind == SelectorKind::field || c.selector.kind == SelectorKind::header;
       std::size_t phrases_found = 0;
-      for (std::uint32_t last = UINT32_MAX; it != hits.end() && it->phrase < end; ++it) {
-        if (it->phrase != last) ++phrases_found;
-        last = it->phrase;
-        if (matches.size() >= kMaxMatchesPerLeaf) continue;
-        const std::string& field = named_piece ? c.selector.label : view.index().pieces[it->piece].key;
-        // Two keywords of one condition can share a stem ("теплым", "теплый"): one span, one match.
-        const bool seen = std::any_of(matches.begin(), matches.end(), [&](const TextMatch& m) {
-          return m.field == field && m.offset == it->offset && m.length == it->length;
-        });
-        if (!seen)
-          matches.push_back({field, it->offset, it->length,
-                             std::string(view.piece_text(it->piece).substr(it->offset, it->length))});
-      }
+      std::uint32_t last = UINT32_MAX;
+      for_each_hit(c, view, c.first_phrase, end, [&](const PhraseHit& hit) {
+        if (hit.phrase != last) ++phrases_found;
+        last = hit.phrase;
+        add_match(c, view, hit, matches);
+      });
       return c.op == Op::all_words ? phrases_found == c.phrases.size() : phrases_found > 0;
+    }
+    case Op::near: {
+      const std::uint32_t split = c.first_phrase + static_cast<std::uint32_t>(c.near_split);
+      const std::uint32_t end = c.first_phrase + static_cast<std::uint32_t>(c.phrases.size());
+      std::vector<PhraseHit> firsts;
+      for_each_hit(c, view, c.first_phrase, split, [&](const PhraseHit& hit) { firsts.push_back(hit); });
+      if (firsts.empty()) return false;
+      bool found = false;
+      for_each_hit(c, view, split, end, [&](const PhraseHit& hit) {
+        for (const PhraseHit& a : firsts) {
+          if (a.piece != hit.piece || a.sentence != hit.sentence) continue;
+          if (c.within > 0 && gap(a, hit) > static_cast<std::uint32_t>(c.within)) continue;
+          found = true;
+          add_match(c, view, a, matches);
+          add_match(c, view, hit, matches);
+        }
+      });
+      return found;
     }
     case Op::regex:
       if (!view.regex_may_match(c.regex_id)) return false;
@@ -80,9 +129,14 @@ TicketView::TicketView(const Ticket& ticket, const RuleSet::Impl& rules)
     const auto found = pieces(piece.selector);
     if (found.empty()) continue;
     piece_text_[p] = found.front().value;
-    if (!piece.by_first_stem.empty() || !piece.by_first_prefix.empty()) {
+    // Subject and body are pieces 0 and 1; the model reads their words too.
+    const bool for_model = p < 2 && rules.model != nullptr;
+    if (!piece.by_first_stem.empty() || !piece.by_first_prefix.empty() || for_model) {
       if (!stemmers) stemmers.emplace(rules.spec.languages);
-      scan_tokens(index_, p, analyze(piece_text_[p], *stemmers), hits_.phrases);
+      std::vector<Token> tokens = analyze(piece_text_[p], *stemmers);
+      if (rules.reads_negation) mark_negations(tokens, rules.negation);
+      scan_tokens(index_, p, tokens, hits_.phrases);
+      if (for_model) tokens_[p] = std::move(tokens);
     }
     scan_regexes(piece, piece_text_[p], hits_.regexes);
   }
@@ -126,6 +180,8 @@ bool evaluate(const CompiledCondition& c, TicketView& view, std::vector<Conditio
       return false;
     case Kind::not_:
       return !evaluate(c.children.front(), view, trace);
+    case Kind::use:  // compiled in place by build_rule_set(); never reaches a compiled tree
+      return false;
     case Kind::match: {
       ConditionTrace leaf{c.path, c.description, false, {}};
       leaf.matched = evaluate_leaf(c, view, leaf.matches);

@@ -27,6 +27,8 @@ class TicketView {
   const MatchIndex& index() const { return index_; }
   const TextHits& hits() const { return hits_; }
   std::string_view piece_text(std::uint32_t piece) const { return piece_text_[piece]; }
+  // The words of the subject (0) and body (1), negations marked, when a model reads them.
+  const std::vector<Token>& tokens(std::size_t piece) const { return tokens_[piece]; }
   bool regex_may_match(std::uint32_t regex_id) const {
     return !index_.regex_in_sets[regex_id] || std::binary_search(hits_.regexes.begin(), hits_.regexes.end(), regex_id);
   }
@@ -37,6 +39,7 @@ class TicketView {
   std::string from_domain_;
   std::vector<std::string_view> piece_text_;  // by MatchIndex piece; empty when absent
   TextHits hits_;
+  std::vector<Token> tokens_[2];
 };
 
 // True when `c` holds for the ticket. Appends one ConditionTrace per evaluated leaf.

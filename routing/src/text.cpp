@@ -180,12 +180,15 @@ std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
   std::vector<Token> tokens;
   std::size_t i = 0;
   bool sentence_break = true;
+  bool clause_break = true;
   while (i < text.size()) {
     std::size_t len = 0;
     utf8proc_int32_t c = decode(text, i, &len);
     if (c < 0 || !is_word_char(c)) {
       // A phrase must not match across sentences: "не. Привезли" is not "не привезли".
       if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == 0x2026 /* … */) sentence_break = true;
+      // Nor does a negation reach past a comma: "не ждала, курьер приехал" negates nothing of the courier.
+      if (c == ',' || c == ':' || c == '(' || c == ')' || c == 0x2013 || c == 0x2014) clause_break = true;
       i += len;
       continue;
     }
@@ -201,7 +204,9 @@ std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
     t.folded = fold(text.substr(start, t.length));
     t.stem = stemmers.stem(t.folded);
     t.sentence_start = sentence_break;
+    t.clause_start = sentence_break || clause_break;
     sentence_break = false;
+    clause_break = false;
     tokens.push_back(std::move(t));
   }
   return tokens;

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct sb_stemmer;
@@ -21,6 +23,12 @@ struct Token {
   std::string folded;
   std::string stem;
   bool sentence_start = false;  // . ! ? ; or a line break since the previous word
+  bool clause_start = false;    // sentence_start, or , : ( ) and dashes since the previous word
+  // Set by mark_negations(): a negation word governs this token from before ("не привезли") or
+  // from after ("претензий нет").
+  bool negated_from_before = false;
+  bool negated_from_after = false;
+  bool negated() const { return negated_from_before || negated_from_after; }
 };
 
 // Snowball stemmers for a rule set's languages. Not thread-safe (Snowball keeps state per
@@ -49,6 +57,29 @@ std::string fold(std::string_view text);
 
 // Splits `text` into words (runs of letters, marks and digits) and stems each.
 std::vector<Token> analyze(std::string_view text, Stemmers& stemmers);
+
+// The words that negate a keyword near them (negation.cpp): built-in ones of a rule set's
+// languages plus the rule set's own, each a sequence of term stems (as a Phrase would be).
+struct NegationWords {
+  struct Negator {
+    std::vector<std::string> stems;
+    bool after = false;  // "нет", "не нужно": negates the words before it; else the words after
+  };
+  std::vector<Negator> negators;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_first_stem;  // into negators
+  std::vector<std::string> clause_breaks;  // sorted stems that start a new clause: "но", "а", "but"
+  bool empty() const { return negators.empty(); }
+};
+
+// The built-in negation words of `languages`, plus `extra_before`/`extra_after`, stemmed.
+NegationWords negation_words(const std::vector<std::string>& languages, Stemmers& stemmers,
+                             const std::vector<std::string>& extra_before,
+                             const std::vector<std::string>& extra_after);
+
+// Marks each token that a negation word governs: one of `before` up to three words ahead of it,
+// or one of `after` starting up to three words behind it, within the same clause. Tokens that
+// are themselves negation words are not marked.
+void mark_negations(std::vector<Token>& tokens, const NegationWords& words);
 
 // Trims ASCII and Unicode whitespace at both ends.
 std::string_view trim(std::string_view s);

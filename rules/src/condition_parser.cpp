@@ -15,8 +15,9 @@ constexpr std::string_view kPlainSelectors[] = {"subject", "body",        "text"
                                                 "from",    "from_domain", "channel"};
 constexpr std::string_view kNamedSelectors[] = {"field.", "header."};
 constexpr std::string_view kConditionKeys =
-    "any, all, not, subject, body, text, from, from_domain, channel, field.NAME, header.NAME";
-constexpr std::string_view kOperators = "words, all_words, regex, equals, in, exists";
+    "any, all, not, use, subject, body, text, from, from_domain, channel, field.NAME, header.NAME";
+constexpr std::string_view kOperators = "words, all_words, near, regex, equals, in, exists, negated";
+constexpr std::string_view kNearKeys[] = {"words", "with", "within"};
 
 bool is_selector(std::string_view key) {
   for (auto s : kPlainSelectors)
@@ -58,6 +59,25 @@ std::optional<ConditionSpec> parse_operator(const Entry& op, const std::string& 
   } else if (op.key == "in") {
     c.op = Op::in;
     values = r.strings(op, context);
+  } else if (op.key == "near") {
+    // near: { words: [...], with: [...], within: 4 }
+    c.op = Op::near;
+    const std::string near_context(context);
+    auto body = r.mapping(op, context);
+    if (!body) return std::nullopt;
+    r.check_keys(*body, near_context, kNearKeys);
+    for (std::string_view required : {"words", "with"})
+      if (!body->find(required)) r.missing_key(*body, required, near_context);
+    if (const Entry* e = body->find("words")) values = r.strings(*e, near_context, /*single_ok=*/true);
+    if (const Entry* e = body->find("with"))
+      c.near_values = r.strings(*e, near_context, /*single_ok=*/true).value_or(std::vector<std::string>{});
+    if (const Entry* e = body->find("within")) {
+      auto n = r.number(*e, near_context);
+      if (n && (*n < 0 || *n > 50 || *n != static_cast<int>(*n)))
+        r.error(r.where(*e), "within must be a whole number of words from 0 (same sentence) to 50");
+      else if (n)
+        c.within = static_cast<int>(*n);
+    }
   } else if (op.key == "exists") {
     c.op = Op::exists;
     auto b = r.boolean(op, context);
@@ -84,10 +104,28 @@ std::optional<ConditionSpec> parse_selector(const Entry& e, const std::string& p
     return std::nullopt;
   }
   r.check_duplicates(*ops, op_context);
+  // `negated: false` counts only keywords no negation governs; `negated: true` only negated ones.
+  std::optional<routing::Negation> negation;
+  if (const Entry* n = ops->find("negated")) {
+    if (auto b = r.boolean(*n, op_context)) negation = *b ? routing::Negation::only : routing::Negation::exclude;
+    else return std::nullopt;
+  }
   std::vector<ConditionSpec> leaves;
   bool ok = true;
   for (const Entry& op : ops->entries) {
+    if (op.key == "negated") {
+      if (ops->entries.size() == 1)
+        r.error(r.where(op), "`negated` " + op_context + " needs words, all_words or near beside it");
+      continue;
+    }
     auto leaf = parse_operator(op, e.key, op_context, r);
+    if (leaf && negation) {
+      using Op = ConditionSpec::Op;
+      if (leaf->op == Op::words || leaf->op == Op::all_words || leaf->op == Op::near)
+        leaf->negation = *negation;
+      else
+        r.error(r.where(op), "`negated` " + op_context + " applies to words, all_words and near, not " + op.key);
+    }
     if (leaf)
       leaves.push_back(std::move(*leaf));
     else
@@ -131,6 +169,15 @@ std::optional<ConditionSpec> parse_key(const Entry& e, const std::string& path,
     c.kind = ConditionSpec::Kind::not_;
     c.where = r.where(e.key_node);
     c.children.push_back(std::move(*child));
+    return c;
+  }
+  if (e.key == "use") {
+    auto name = r.non_empty_string(e, context);
+    if (!name) return std::nullopt;
+    ConditionSpec c;
+    c.kind = ConditionSpec::Kind::use;
+    c.ref = *name;
+    c.where = r.where(e);
     return c;
   }
   if (is_selector(e.key)) return parse_selector(e, path, context, r);

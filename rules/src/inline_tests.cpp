@@ -76,6 +76,9 @@ std::string decided_by(const routing::Decision& d) {
       return "decided by the ticket's explicit topic " + quote(d.topic);
     case routing::TopicSource::default_topic:
       return "decided by default: no topic's conditions matched";
+    case routing::TopicSource::model:
+      return "decided by the model (" + std::to_string(static_cast<int>(d.confidence * 100 + 0.5)) +
+             "% sure" + (d.runner_up.empty() ? std::string() : "; the rules said " + quote(d.runner_up)) + ")";
     case routing::TopicSource::rules:
       break;
   }

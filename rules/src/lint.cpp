@@ -50,6 +50,7 @@ void walk_keywords(const ConditionSpec& c, bool alone, const Visit& visit) {
         visit(c, alone && (c.op == ConditionSpec::Op::words || c.values.size() == 1));
       return;
     case ConditionSpec::Kind::not_:
+    case ConditionSpec::Kind::use:  // the named condition is linted where it is defined
       return;  // a keyword under `not` keeps tickets out; sharing it is no conflict
     case ConditionSpec::Kind::any:
       for (const auto& child : c.children) walk_keywords(child, alone, visit);

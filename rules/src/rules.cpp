@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "inline_tests.h"
+#include "routing/model.h"
 #include "spec_parser.h"
 #include "yaml_reader.h"
 
@@ -69,14 +70,50 @@ std::optional<ParsedRules> parse_document(std::string_view text, const std::stri
 
 namespace {
 
+std::expected<std::string, std::string> read_file(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return std::unexpected(path + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[1 << 14];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  std::fclose(file);
+  if (failed) return std::unexpected(path + ": " + std::strerror(error));
+  return text;
+}
+
+// The model file beside the rule set: `file` relative to the folder of `source`.
+std::expected<std::string, std::string> read_beside(const std::string& source, const std::string& file) {
+  if (file.starts_with("/")) return read_file(file);
+  const auto slash = source.rfind('/');
+  return read_file(slash == std::string::npos ? file : source.substr(0, slash + 1) + file);
+}
+
+// The model the spec names, read and compiled; or the reason there is none.
+routing::ModelInput load_model(const routing::RuleSetSpec& spec, const std::string& source,
+                               const ModelReader& read_model, std::string& version) {
+  if (!spec.model || spec.model->use == routing::ModelUse::off) return {};
+  const std::string& file = spec.model->file;
+  auto text = read_model ? read_model(file) : read_beside(source, file);
+  if (!text) return {nullptr, "model " + file + " cannot be read (" + text.error() + "); routing by rules alone"};
+  auto data = routing::parse_model(*text);
+  if (!data) return {nullptr, "model " + file + " is not a valid model (" + data.error() + "); routing by rules alone"};
+  version = content_version(*text);
+  return {routing::compile_model(std::move(*data), version), ""};
+}
+
 std::expected<LoadedRules, routing::Diagnostics> load(std::string_view text,
-                                                      const std::string& source) {
+                                                      const std::string& source, const ModelReader& read_model) {
   routing::Diagnostics diagnostics;
   std::optional<ParsedRules> parsed = parse_document(text, source, diagnostics);
   if (!parsed) return std::unexpected(std::move(diagnostics));
   const std::string version = content_version(text);
   parsed->spec.version = version;
-  auto built = routing::build_rule_set(std::move(parsed->spec));
+  std::string model_version;
+  routing::ModelInput model = load_model(parsed->spec, source, read_model, model_version);
+  auto built = routing::build_rule_set(std::move(parsed->spec), std::move(model));
   if (!built) {
     // Rule-set-wide problems (no default topic, unknown language) have no element to point
     // at; the file is still worth naming.
@@ -85,8 +122,13 @@ std::expected<LoadedRules, routing::Diagnostics> load(std::string_view text,
     return std::unexpected(std::move(built.error()));
   }
   InlineTestResults results = run_inline_tests(**built, parsed->tests);
-  if (!results.failures.empty()) return std::unexpected(std::move(results.failures));
-  return LoadedRules{std::move(*built), source, std::string(text), version, results.passed};
+  const bool model_missing = (*built)->spec().model && (*built)->spec().model->use != routing::ModelUse::off &&
+                             (*built)->model() == nullptr;
+  if (!results.failures.empty() && !model_missing) return std::unexpected(std::move(results.failures));
+  LoadedRules out{std::move(*built), source, std::string(text), version, results.passed};
+  if (out.rules->model() != nullptr) out.model_version = model_version;
+  out.tests_failed_without_model = results.failures.size();
+  return out;
 }
 
 }  // namespace
@@ -106,11 +148,12 @@ std::expected<routing::RuleSetSpec, routing::Diagnostics> parse_rules_text(
 }
 
 std::expected<LoadedRules, routing::Diagnostics> load_rules_text(std::string_view text,
-                                                                 const std::string& source) {
+                                                                 const std::string& source,
+                                                                 const ModelReader& read_model) {
   // Nothing may escape the public API; yaml-cpp's exceptions are handled in parse(), this
   // is for the unexpected (allocation failure and the like).
   try {
-    return load(text, source);
+    return load(text, source, read_model);
   } catch (const std::exception& e) {
     return std::unexpected(
         routing::Diagnostics{{source, std::string("internal error: ") + e.what()}});
@@ -118,21 +161,14 @@ std::expected<LoadedRules, routing::Diagnostics> load_rules_text(std::string_vie
 }
 
 std::expected<LoadedRules, routing::Diagnostics> load_rules_file(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr)
+  std::FILE* probe = std::fopen(path.c_str(), "rb");
+  if (probe == nullptr)
     return std::unexpected(
         routing::Diagnostics{{path, std::string("cannot open rule set: ") + std::strerror(errno)}});
-  std::string text;
-  char buffer[1 << 14];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
-  const bool failed = std::ferror(file) != 0;
-  const int error = errno;
-  std::fclose(file);
-  if (failed)
-    return std::unexpected(
-        routing::Diagnostics{{path, std::string("cannot read rule set: ") + std::strerror(error)}});
-  return load_rules_text(text, path);
+  std::fclose(probe);
+  auto text = read_file(path);
+  if (!text) return std::unexpected(routing::Diagnostics{{path, "cannot read rule set: " + text.error().substr(path.size() + 2)}});
+  return load_rules_text(*text, path);
 }
 
 }  // namespace triaged::rules

@@ -10,14 +10,15 @@ using routing::FieldType;
 
 constexpr std::string_view kTopKeys[] = {"version",  "name",   "languages", "departments", "fields",
                                          "templates", "topics", "tests",     "calendar",    "priorities",
-                                         "escalations", "duplicates"};
+                                         "escalations", "duplicates", "conditions", "decide", "model",
+                                         "negation"};
 constexpr std::string_view kDepartmentKeys[] = {"title", "head"};
 constexpr std::string_view kFieldKeys[] = {"title", "type", "pattern", "extract",
                                            "min",   "max",  "values", "remember"};
 constexpr std::string_view kTemplateKeys[] = {"required", "optional", "at_least_one_of"};
 constexpr std::string_view kTopicKeys[] = {"id",       "title", "department", "template",
                                            "priority", "sla",   "first_response", "when", "default",
-                                           "duplicates"};
+                                           "duplicates", "unless", "weight", "signals", "decisive"};
 
 constexpr std::pair<std::string_view, FieldType> kFieldTypes[] = {
     {"string", FieldType::string}, {"text", FieldType::text},       {"email", FieldType::email},
@@ -164,8 +165,9 @@ void parse_topic(const YAML::Node& node, std::size_t index, const Entry& topics_
     out.is_default = r.boolean(*e, context).value_or(false);
   if (const Entry* e = body->find("duplicates")) out.duplicates = parse_duplicate_action(*e, context, r);
   // Whether `when` and `default` fit together is build_rule_set()'s call; here only shape.
-  if (const Entry* e = body->find("when"))
-    out.when = parse_condition(*e, context, (out.id.empty() ? number : out.id) + "/when", r);
+  const std::string path = out.id.empty() ? number : out.id;
+  if (const Entry* e = body->find("when")) out.when = parse_condition(*e, context, path + "/when", r);
+  parse_topic_scoring(*body, context, path, out, r);
   spec.topics.push_back(std::move(out));
 }
 
@@ -255,6 +257,10 @@ ParsedRules parse_rules(const YAML::Node& root, Reader& r) {
   if (const Entry* e = top->find("priorities")) parse_priority_slas(*e, out.spec, r);
   if (const Entry* e = top->find("escalations")) parse_escalations(*e, out.spec, r);
   if (const Entry* e = top->find("duplicates")) parse_duplicates(*e, out.spec, r);
+  if (const Entry* e = top->find("conditions")) parse_named_conditions(*e, out.spec, r);
+  if (const Entry* e = top->find("decide")) parse_decide(*e, out.spec, r);
+  if (const Entry* e = top->find("model")) parse_model(*e, out.spec, r);
+  if (const Entry* e = top->find("negation")) parse_negation(*e, out.spec, r);
   if (const Entry* e = top->find("tests")) out.tests = parse_tests(*e, r);
   return out;
 }

@@ -60,4 +60,14 @@ void parse_duplicates(const Entry& entry, routing::RuleSetSpec& spec, Reader& re
 std::optional<routing::DuplicateAction> parse_duplicate_action(const Entry& entry, std::string_view context,
                                                                Reader& reader);
 
+// Scoring, named conditions, negation words and the model (scoring_parser.cpp): the top-level
+// `conditions`, `decide`, `model` and `negation`, and a topic's `unless`, `weight`, `signals`
+// and `decisive`.
+void parse_named_conditions(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+void parse_decide(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+void parse_model(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+void parse_negation(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+void parse_topic_scoring(const Mapping& body, const std::string& context, const std::string& path,
+                         routing::TopicSpec& topic, Reader& reader);
+
 }  // namespace triaged::rules

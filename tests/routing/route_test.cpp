@@ -73,18 +73,27 @@ TEST_CASE("all_words needs every phrase somewhere in the text", "[routing]") {
   CHECK(topic_of(*rules, ticket("Списали деньги")) == "other");
 }
 
-TEST_CASE("topics are tried top to bottom and the first match wins", "[routing]") {
+TEST_CASE("topics are tried top to bottom and the first match wins with the next match as runner-up", "[routing]") {
   RuleSetSpec s = base_spec();
   s.topics.push_back(topic("refund", "finance", words("text", {"вернуть деньги"})));
   s.topics.push_back(topic("delivery", "logistics", words("text", {"курьер"})));
+  s.topics.push_back(topic("courier_again", "logistics", words("text", {"курьер"})));
   auto rules = build(s);
   Decision d = route(*rules, ticket("Курьер не приехал, хочу вернуть деньги"), kNow);
   CHECK(d.topic == "refund");
   CHECK(d.department == "finance");
   CHECK(d.source == TopicSource::rules);
-  REQUIRE(d.trace.size() == 1);
+  CHECK(d.runner_up == "delivery");
+  // Order decided between two matching topics: no margin.
+  CHECK(d.confidence == 0);
+  // The search stops at the runner-up.
+  REQUIRE(d.trace.size() == 2);
   CHECK(d.trace[0].topic == "refund");
   CHECK(d.trace[0].matched);
+  CHECK(d.trace[1].topic == "delivery");
+  const Decision alone = route(*rules, ticket("Хочу вернуть деньги"), kNow);
+  CHECK(alone.runner_up.empty());
+  CHECK(alone.confidence == 1);
 }
 
 TEST_CASE("a ticket nothing matches goes to the default topic and the full trace lists every topic tried", "[routing]") {

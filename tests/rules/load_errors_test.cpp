@@ -30,27 +30,27 @@ TEST_CASE("an unknown key in a topic is named with the keys a topic may have", "
   CHECK(load_errors("unknown-key.yaml") ==
         Messages{"unknown-key.yaml:20:5: unknown key \"priorty\" in topic \"delivery\" (expected "
                  "one of: id, title, department, template, priority, sla, first_response, when, "
-                 "default, duplicates)"});
+                 "default, duplicates, unless, weight, signals, decisive)"});
 }
 
 TEST_CASE("an unknown top-level key is rejected", "[rules]") {
   CHECK(load_errors("unknown-top-level-key.yaml") ==
         Messages{"unknown-top-level-key.yaml:13:1: unknown key \"tempaltes\" at top level "
                  "(expected one of: version, name, languages, departments, fields, templates, "
-                 "topics, tests, calendar, priorities, escalations, duplicates)"});
+                 "topics, tests, calendar, priorities, escalations, duplicates, conditions, decide, model, negation)"});
 }
 
 TEST_CASE("a condition key that is neither combinator nor selector is rejected", "[rules]") {
   CHECK(load_errors("unknown-condition-key.yaml") ==
         Messages{"unknown-condition-key.yaml:23:7: unknown key \"txt\" in condition at "
-                 "delivery/when (expected one of: any, all, not, subject, body, text, from, "
+                 "delivery/when (expected one of: any, all, not, use, subject, body, text, from, "
                  "from_domain, channel, field.NAME, header.NAME)"});
 }
 
 TEST_CASE("an unknown operator in a selector is rejected", "[rules]") {
   CHECK(load_errors("unknown-operator.yaml") ==
         Messages{"unknown-operator.yaml:23:15: unknown key \"word\" in \"text\" condition at "
-                 "delivery/when (expected one of: words, all_words, regex, equals, in, exists)"});
+                 "delivery/when (expected one of: words, all_words, near, regex, equals, in, exists, negated)"});
 }
 
 TEST_CASE("a key given twice in one mapping is rejected - pointing at both", "[rules]") {
@@ -141,7 +141,7 @@ TEST_CASE("an id containing a path separator is rejected", "[rules]") {
 TEST_CASE("an empty condition is rejected", "[rules]") {
   CHECK(load_errors("empty-condition.yaml") ==
         Messages{"empty-condition.yaml:22:11: empty condition at delivery/when (expected one of: "
-                 "any, all, not, subject, body, text, from, from_domain, channel, field.NAME, "
+                 "any, all, not, use, subject, body, text, from, from_domain, channel, field.NAME, "
                  "header.NAME)"});
 }
 
@@ -174,12 +174,12 @@ TEST_CASE("every structural error in a file is reported at once - in file order"
   CHECK(load_errors("several-errors.yaml") ==
         Messages{"several-errors.yaml:3:1: unknown key \"owner\" at top level (expected one of: "
                  "version, name, languages, departments, fields, templates, topics, tests, "
-                 "calendar, priorities, escalations, duplicates)",
+                 "calendar, priorities, escalations, duplicates, conditions, decide, model, negation)",
                  "several-errors.yaml:22:10: invalid duration \"1 day\" for \"sla\" in topic "
                  "\"delivery\" (expected whole numbers with units d, h, m, s, largest first, like "
                  "\"24h\", \"90m\" or \"1d12h\")",
                  "several-errors.yaml:24:15: unknown key \"wrds\" in \"text\" condition at "
-                 "delivery/when (expected one of: words, all_words, regex, equals, in, exists)"});
+                 "delivery/when (expected one of: words, all_words, near, regex, equals, in, exists, negated)"});
 }
 
 // --- semantics: routing::build_rule_set()'s checks, passed through with their locations ---

@@ -51,10 +51,11 @@ topics:
     department: support
 )";
 
+// The leaves that made the chosen topic hold (the trace also lists the runner-up's).
 std::string matched_paths(const routing::Decision& d) {
   std::string out;
   for (const auto& topic : d.trace)
-    if (topic.matched)
+    if (topic.matched && topic.topic == d.topic)
       for (const auto& leaf : topic.conditions)
         if (leaf.matched) out += (out.empty() ? "" : " ") + leaf.path;
   return out;

@@ -260,7 +260,7 @@ TEST_CASE("a byte order mark does not shift locations", "[rules]") {
   CHECK(parse_errors("\xEF\xBB\xBFversion: 1\nname: n\ndepartments: {}\ntopics: []\nbogus: 1\n") ==
         Messages{"rules.yaml:5:1: unknown key \"bogus\" at top level (expected one of: version, "
                  "name, languages, departments, fields, templates, topics, tests, calendar, "
-                 "priorities, escalations, duplicates)"});
+                 "priorities, escalations, duplicates, conditions, decide, model, negation)"});
 }
 
 TEST_CASE("an empty section is reported at its key - not where the next token happens to be",
@@ -286,7 +286,7 @@ TEST_CASE("a topic without an id is named by its position", "[rules]") {
             "version: 1\nname: n\ndepartments: {}\ntopics:\n  - department: d\n    when: {}\n") ==
         Messages{"rules.yaml:5:5: missing required key \"id\" in topic #1",
                  "rules.yaml:6:11: empty condition at topic #1/when (expected one of: any, all, "
-                 "not, subject, body, text, from, from_domain, channel, field.NAME, header.NAME)"});
+                 "not, use, subject, body, text, from, from_domain, channel, field.NAME, header.NAME)"});
 }
 
 TEST_CASE("inline test tickets accept every ticket key", "[rules]") {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,9 +49,10 @@ struct Ticket {
 enum class Priority { low, normal, high, urgent };
 const char* to_string(Priority p);
 
-// Where a topic came from: the operator picked it, a topic's conditions matched, or nothing
-// matched and the default topic took the ticket.
-enum class TopicSource { operator_choice, rules, default_topic };
+// Where a topic came from: the operator picked it, a topic's conditions matched, the learned
+// model decided (no rule matched, or the rules were unsure, and the rule set lets it), or
+// nothing matched and the default topic took the ticket.
+enum class TopicSource { operator_choice, rules, model, default_topic };
 const char* to_string(TopicSource s);
 
 // A span of ticket text that made a condition true. offset/length are UTF-8 byte positions in
@@ -75,8 +77,28 @@ struct ConditionTrace {
 // short-circuiting are not listed.
 struct TopicTrace {
   std::string topic;
-  bool matched = false;
-  std::vector<ConditionTrace> conditions;
+  bool matched = false;                    // `when` held and `unless` did not
+  std::vector<ConditionTrace> conditions;  // `when`, then `unless`, then signals
+  double score = 0;                        // matched: the topic's weight plus its signals that held
+  bool ruled_out = false;                  // `when` held but `unless` held too
+};
+
+// A word the model weighed, with its weight for the topic it chose (positive: for it).
+struct WeightedWord {
+  std::string feature;                     // "w:достав" (a stem), "~w:оплат" (negated), "c:<кур"
+  double weight = 0;
+};
+
+// What the learned model (model.h) thought of the ticket, whether or not it decided.
+struct ModelOpinion {
+  std::string version;                     // the model's content hash
+  std::string topic;                       // its most probable topic
+  double confidence = 0;                   // that topic's probability, 0..1
+  std::string runner_up;
+  double runner_up_confidence = 0;
+  std::vector<WeightedWord> top_words;     // what weighed most for `topic`, strongest first
+  bool decided = false;                    // the decision's topic is the model's (source model)
+  bool agrees = false;                     // topic equals the rules' choice (or default)
 };
 
 // A required field that is absent (code "missing") or a present field that fails its type,
@@ -122,12 +144,19 @@ struct Decision {
   std::chrono::seconds first_response{0};         // 0: no first-response SLA
   std::chrono::system_clock::time_point first_response_due_at;  // as due_at, for first_response
   DuplicateCheck duplicates;
+  // How sure the decision is, 0..1: for rules the best score's margin over the runner-up's, as
+  // a share of the best (1 when no other topic matched; 0 on a tie); for the model its
+  // probability; 1 for an operator's choice; 0 for the default topic.
+  double confidence = 0;
+  std::string runner_up;                          // the next-best topic; "" if none
+  std::optional<ModelOpinion> model;              // none: no model, or the rule set turns it off
 
   bool complete() const { return problems.empty(); }
   bool has_due() const { return sla.count() > 0; }
 };
 
 class RuleSet;
+class TopicModel;
 struct RuleSetSpec;
 
 // Which topics Decision::trace lists. `candidates`: only topics that could match the ticket
@@ -160,6 +189,10 @@ class RuleSet {
   // Content hash of the rule text it was built from, as the loader set it.
   const std::string& version() const;
   bool has_topic(const std::string& id) const;
+  // The learned model route() consults, or null: none configured, or it could not serve this
+  // rule set, and then model_problem() says why (the rules work alone meanwhile).
+  const TopicModel* model() const;
+  const std::string& model_problem() const;
 
   struct Impl;
   explicit RuleSet(std::unique_ptr<Impl> impl);

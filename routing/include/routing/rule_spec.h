@@ -70,18 +70,46 @@ struct TemplateSpec {
   std::string where;
 };
 
-// A condition tree. A `match` node tests one selector with one operator; all/any/not combine.
+// Which occurrences of a `words`/`all_words`/`near` keyword count: every one, only those not
+// negated in their clause ("не", "нет", "без", "not", "no", "never", "n't" just before the
+// keyword, or "нет", "не нужно", "not needed" just after it), or only negated ones.
+enum class Negation { any, exclude, only };
+const char* to_string(Negation n);
+
+// A condition tree. A `match` node tests one selector with one operator; all/any/not combine;
+// `use` stands for the named condition `ref` (RuleSetSpec::conditions).
 struct ConditionSpec {
-  enum class Kind { all, any, not_, match };
-  enum class Op { words, all_words, regex, equals, in, exists };
+  enum class Kind { all, any, not_, match, use };
+  enum class Op { words, all_words, regex, equals, in, exists, near };
 
   Kind kind = Kind::match;
   std::vector<ConditionSpec> children;  // all, any: one or more; not: exactly one
   // Selectors: subject, body, text, from, from_domain, channel, field.NAME, header.NAME.
   std::string selector;
   Op op = Op::words;
-  std::vector<std::string> values;      // words/all_words phrases, regex (one), equals (one), in
+  std::vector<std::string> values;      // words/all_words/near phrases, regex (one), equals (one), in
   bool exists = true;                   // for Op::exists
+  Negation negation = Negation::any;    // words, all_words, near
+  // near: one of `values` and one of `near_values` occur with at most `within` words between
+  // them, in the same sentence; within 0: anywhere in the same sentence.
+  std::vector<std::string> near_values;
+  int within = 0;
+  std::string ref;                      // Kind::use: the named condition
+  std::string where;
+};
+
+// A condition defined once under `conditions:` and used by name (`use: NAME`) in any topic.
+struct NamedConditionSpec {
+  std::string id;
+  ConditionSpec condition;
+  std::string where;
+};
+
+// A weighted condition of a topic: adds `weight` (which may be negative) to the topic's score
+// when it holds, once the topic's `when` holds.
+struct SignalSpec {
+  double weight = 1.0;
+  ConditionSpec condition;
   std::string where;
 };
 const char* to_string(ConditionSpec::Op op);
@@ -98,6 +126,44 @@ struct TopicSpec {
   std::string where;
   std::chrono::seconds first_response{0};  // 0: the priority's default, else no such SLA
   std::optional<DuplicateAction> duplicates;  // none: the rule set's `duplicates.action`
+  // Scoring (DecideBy::score): a topic whose `when` holds and `unless` does not scores
+  // `weight` plus the weights of its signals that hold; the best score wins. A decisive topic
+  // that holds wins before any score is compared (the first such in rule order).
+  std::optional<ConditionSpec> unless;  // rules the topic out when it holds
+  double weight = 1.0;
+  std::vector<SignalSpec> signals;
+  bool decisive = false;
+};
+
+// How the topic is chosen among those whose conditions hold: the first in rule order, or the
+// best score (rule order breaking ties). Either way every such topic is a candidate, and the
+// decision names the runner-up.
+enum class DecideBy { first_match, score };
+const char* to_string(DecideBy d);
+
+// Where the learned model (model.h) may decide: never (off), only to be recorded beside the
+// rules' decision (shadow), or when no rule matched or the rules are unsure (fallback).
+enum class ModelUse { off, shadow, fallback };
+const char* to_string(ModelUse u);
+
+struct ModelSpec {
+  std::string file;                     // as written in the rule set, relative to it
+  ModelUse use = ModelUse::fallback;
+  double min_confidence = 0.5;          // the model's probability it needs to decide
+  // The rules are unsure when their margin (Decision::confidence) is below this; the model then
+  // picks among the rules' candidates. 0: the model never overrides a matched rule.
+  double unsure_below = 0.0;
+  // The model overrides a matched (non-decisive) rule when it is at least this sure of another
+  // topic. 0: never.
+  double override_above = 0.0;
+  std::string where;
+};
+
+// Extra negation words of a rule set, added to the built-in ones of its languages.
+struct NegationSpec {
+  std::vector<std::string> before;      // negate a keyword up to 3 words after them: "не", "no"
+  std::vector<std::string> after;       // negate a keyword up to 3 words before them: "нет", "не нужно"
+  std::string where;
 };
 
 // --- SLA and escalation (sla.h, calendar.h) ----------------------------------------------
@@ -160,11 +226,27 @@ struct RuleSetSpec {
   std::vector<PrioritySlaSpec> priority_slas;
   std::vector<EscalationSpec> escalations;
   DuplicateSpec duplicates;
+  std::vector<NamedConditionSpec> conditions;
+  DecideBy decide = DecideBy::first_match;
+  std::optional<ModelSpec> model;
+  NegationSpec negation;
+};
+
+// The model a rule set's `model:` names, as its loader found it: compiled, or the reason it
+// could not be read ("missing", "line 3: ..."). Either way the rules are built.
+struct ModelInput {
+  std::shared_ptr<const TopicModel> model;
+  std::string problem;
 };
 
 // Validates and compiles `spec`. Returns the immutable RuleSet, or every problem found (not
-// just the first), each located by the offending element's `where`.
-std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec);
+// just the first), each located by the offending element's `where`. A model that cannot serve
+// the rule set (model_mismatch()) is not an error: the set is built without it and says why
+// in RuleSet::model_problem().
+std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec, ModelInput model = {});
+
+// Why `model` cannot serve a rule set with `spec`'s topics, or "" when it can.
+std::string model_mismatch(const TopicModel& model, const RuleSetSpec& spec);
 
 // Every field `rules` knows: the declared ones in order, then the implicit name, email and
 // phone that the rule set did not declare itself.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,7 +23,17 @@ struct LoadedRules {
   std::string text;          // the YAML as read, for storage's rule_sets history
   std::string version;       // "sha256:<first 16 hex digits>" of text; equals rules->version()
   std::size_t tests_passed = 0;
+  // The learned model the rule set's `model:` names (routing/model.h). A model that cannot be
+  // read or does not fit leaves the rules working alone: model_version is then empty and
+  // rules->model_problem() says why. Inline tests that fail only for want of the model are
+  // counted here rather than refusing the rule set, so a lost model file never stops intake.
+  std::string model_version; // "sha256:..." of the model file; empty without a model
+  std::size_t tests_failed_without_model = 0;
 };
+
+// Reads the file a rule set's `model: {file: ...}` names, or says why it cannot. The default
+// reads it from disk, relative to the folder of the rule set's `source`.
+using ModelReader = std::function<std::expected<std::string, std::string>(const std::string& file)>;
 
 // Parses, validates, compiles and runs the inline `tests` of the YAML in `text`. `source`
 // names it in diagnostics ("rules.yaml:12:5: ...", line and column 1-based, the column in
@@ -31,7 +42,8 @@ struct LoadedRules {
 // inline tests (one diagnostic per failing test, located at it). Later stages are skipped
 // when an earlier one fails, so every error reported is a cause rather than a consequence.
 std::expected<LoadedRules, routing::Diagnostics> load_rules_text(std::string_view text,
-                                                                 const std::string& source);
+                                                                 const std::string& source,
+                                                                 const ModelReader& read_model = {});
 
 // Reads `path` and calls load_rules_text(). An unreadable file is one diagnostic naming it.
 std::expected<LoadedRules, routing::Diagnostics> load_rules_file(const std::string& path);
