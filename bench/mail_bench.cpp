@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "bench_support.h"
-#include "daemon.h"
-#include "email_ingest.h"
+#include "app/daemon.h"
+#include "intake/email_ingest.h"
 #include "mail/message.h"
-#include "mail_ticket.h"
+#include "intake/mail_ticket.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
 

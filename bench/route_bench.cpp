@@ -60,9 +60,14 @@ std::vector<routing::Ticket> sample_tickets() {
   return out;
 }
 
-std::shared_ptr<const routing::RuleSet> example_rules() {
+// The example rules as shipped, with their learned model (model.txt beside them); with
+// `with_model` false, as if the rule set had no `model:` setting.
+std::shared_ptr<const routing::RuleSet> example_rules(bool with_model = true) {
   const std::string path = std::string(TRIAGED_SOURCE_DIR) + "/examples/eshop-ru/rules.yaml";
-  auto loaded = rules::load_rules_text(read_text(path), path);
+  const rules::ModelReader none = [](const std::string&) -> std::expected<std::string, std::string> {
+    return std::unexpected("left out of this benchmark");
+  };
+  auto loaded = with_model ? rules::load_rules_text(read_text(path), path) : rules::load_rules_text(read_text(path), path, none);
   if (!loaded) {
     std::fprintf(stderr, "cannot load %s\n", path.c_str());
     std::exit(1);
@@ -171,6 +176,19 @@ void BM_RouteExample(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RouteExample)->Unit(benchmark::kMicrosecond);
+
+// The example rules without their model: what the model adds to BM_RouteExample.
+void BM_RouteExampleRulesAlone(benchmark::State& state) {
+  static const auto rules = example_rules(false);
+  static const auto tickets = sample_tickets();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto decision = routing::route(*rules, tickets[i++ % tickets.size()], kNow);
+    benchmark::DoNotOptimize(decision);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RouteExampleRulesAlone)->Unit(benchmark::kMicrosecond);
 
 // The same tickets with their labeled topic chosen by the operator: no classification, only
 // the template check and field extraction, so the two numbers split route()'s time.

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "bench_support.h"
-#include "daemon.h"
-#include "digest.h"
-#include "json_output.h"
+#include "app/daemon.h"
+#include "common/digest.h"
+#include "common/json_output.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
 

@@ -5,7 +5,7 @@ file(GLOB files RELATIVE "${WEB_DIR}" "${WEB_DIR}/*")
 list(SORT files)
 set(delimiter ")triaged_web\"")
 file(WRITE "${OUTPUT}.tmp" "// Generated from daemon/web by daemon/embed_web.cmake; do not edit.\n"
-  "#include \"web_assets.h\"\nnamespace triaged::daemon {\nconst WebAsset kWebAssets[] = {\n")
+  "#include \"http/web_assets.h\"\nnamespace triaged::daemon {\nconst WebAsset kWebAssets[] = {\n")
 set(count 0)
 foreach(name IN LISTS files)
   if(IS_DIRECTORY "${WEB_DIR}/${name}")

@@ -20,7 +20,7 @@ inline void check(bool ok, const char* what, std::string_view detail = {}) {
 }
 
 // Well-formed UTF-8 (RFC 3629): no overlongs, no surrogates, nothing above U+10FFFF. Written
-// apart from daemon/src/utf8.h on purpose: an oracle sharing the checked code cannot catch its bugs.
+// apart from daemon/src/common/utf8.h on purpose: an oracle sharing the checked code cannot catch its bugs.
 inline bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {

@@ -14,11 +14,11 @@
 #include <string>
 #include <string_view>
 
-#include "api.h"
-#include "daemon.h"
-#include "email_ingest.h"
+#include "http/api.h"
+#include "app/daemon.h"
+#include "intake/email_ingest.h"
 #include "fuzz_check.h"
-#include "metrics.h"
+#include "common/metrics.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
 

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "daemon.h"
+#include "app/daemon.h"
 #include "fuzz_check.h"
-#include "json_output.h"
+#include "common/json_output.h"
 #include "routing/routing.h"
 #include "rules/rules.h"
 

@@ -8,8 +8,8 @@
 
 #include "fuzz_check.h"
 #include "route_check.h"
-#include "server_limits.h"
-#include "ticket_input.h"
+#include "common/server_limits.h"
+#include "intake/ticket_input.h"
 
 namespace {
 

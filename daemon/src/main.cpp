@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "config.h"
-#include "daemon.h"
+#include "app/config.h"
+#include "app/daemon.h"
 #include "rules/rules.h"
 
 namespace {

@@ -38,6 +38,7 @@ std::vector<Outcome> evaluate(const routing::RuleSet& rules, const std::vector<E
     const routing::Decision combined = routing::route(rules, t, kEpoch);
     Outcome o;
     o.expected = e.topic;
+    o.origin = e.origin;
     o.combined = combined.topic;
     o.source = routing::to_string(combined.source);
     o.rules = alone ? routing::route(**alone, t, kEpoch).topic : combined.topic;
@@ -76,6 +77,7 @@ std::expected<std::vector<Outcome>, std::string> cross_validate(const routing::R
       const routing::Decision combined = routing::route(**with_model, t, kEpoch);
       Outcome& o = out[i];
       o.expected = examples[i].topic;
+      o.origin = examples[i].origin;
       o.combined = combined.topic;
       o.source = routing::to_string(combined.source);
       o.rules = routing::route(**alone, t, kEpoch).topic;

@@ -16,7 +16,7 @@ void quiet(const char*) {}
 
 // Weights this small change no probability by a visible amount; dropping them keeps the file
 // to the features that matter.
-constexpr double kNegligible = 1e-4;
+constexpr double kNegligible = 0.01;
 
 }  // namespace
 

@@ -1,8 +1,8 @@
 // The pieces of the access check that need no request: credentials, origins, the role table.
 #include <catch2/catch.hpp>
 
-#include "access.h"
-#include "digest.h"
+#include "http/access.h"
+#include "common/digest.h"
 
 using namespace triaged::daemon;
 

@@ -16,10 +16,10 @@
 #include <utility>
 #include <vector>
 
-#include "access.h"
-#include "api.h"
-#include "email_ingest.h"
-#include "metrics.h"
+#include "http/access.h"
+#include "http/api.h"
+#include "intake/email_ingest.h"
+#include "common/metrics.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
 #include "test_rules.h"

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "api_harness.h"
-#include "digest.h"
+#include "common/digest.h"
 
 using namespace triaged;
 using namespace triaged::testing;

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "config.h"
+#include "app/config.h"
 
 using namespace triaged;
 using namespace triaged::daemon;

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <random>
 
-#include "daemon.h"
+#include "app/daemon.h"
 #include "rules/rules.h"
 #include "test_rules.h"
 

@@ -8,12 +8,12 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "escalation_scheduler.h"
-#include "metrics.h"
+#include "jobs/escalation_scheduler.h"
+#include "common/metrics.h"
 #include "rules/rules.h"
 #include "storage/escalations.h"
 #include "storage/ticket_store.h"
-#include "webhook_sender.h"
+#include "jobs/webhook_sender.h"
 #include "../e2e/webhook_receiver.h"
 
 namespace {

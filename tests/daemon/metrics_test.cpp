@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "api_harness.h"
-#include "metrics.h"
+#include "common/metrics.h"
 
 namespace triaged::testing {
 namespace {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "polling_worker.h"
+#include "jobs/polling_worker.h"
 
 namespace triaged::testing {
 namespace {

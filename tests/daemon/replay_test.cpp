@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "api_harness.h"
-#include "replay.h"
+#include "common/replay.h"
 
 namespace triaged::testing {
 namespace {
@@ -55,7 +55,6 @@ TEST_CASE("replay counts tickets a stricter template would newly hold for data",
   CHECK(report.newly_incomplete_examples[0].problems == std::vector<std::string>{"phone missing"});
   // Newest first: the second ticket is the example.
   CHECK(report.newly_incomplete_examples[0].ref != str(first.at("ref")));
-  CHECK_THAT(daemon::report_to_text(report), Catch::Contains("phone missing"));
 }
 
 TEST_CASE("replay counts a ticket waiting for data that the candidate finds complete", "[replay]") {

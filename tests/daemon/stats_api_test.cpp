@@ -2,8 +2,8 @@
 #include <filesystem>
 
 #include "api_harness.h"
-#include "json_output.h"
-#include "stats_output.h"
+#include "common/json_output.h"
+#include "http/stats_output.h"
 
 using namespace triaged;
 using namespace triaged::testing;

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "ticket_input.h"
+#include "intake/ticket_input.h"
 
 namespace triaged::daemon {
 namespace {

@@ -13,7 +13,7 @@
 #include "../daemon/test_rules.h"
 #include "daemon_process.h"
 #include "http_client.h"
-#include "json_output.h"
+#include "common/json_output.h"
 #include "rules/rules.h"
 #include "storage/ticket_store.h"
 

@@ -160,7 +160,9 @@ TEST_CASE("triagectl explain shows the example ticket's topic and the matched wo
   CHECK_THAT(result.out, Catch::Contains("topic:      delivery \"Доставка:"));
   CHECK_THAT(result.out, Catch::Contains("department: logistics"));
   CHECK_THAT(result.out, Catch::Contains("  no     product_quality\n"));
-  CHECK_THAT(result.out, Catch::Contains("  MATCH  delivery\n"));
+  CHECK_THAT(result.out, Catch::Contains("  MATCH  delivery (score 1)\n"));
+  CHECK_THAT(result.out, Catch::Contains("source:     rules\nconfidence: 100%\n"));
+  CHECK_THAT(result.out, Catch::Contains("model:      delivery "));
   CHECK_THAT(result.out, Catch::Contains("subject@13+19: Курьер [[не приехал]]"));
   CHECK_THAT(result.out, Catch::Contains("body@53+12: Заказ 40718263 так и не привезли, [[курьер]] не звонил."));
   CHECK_THAT(result.out, Catch::Contains("order_id = \"40718263\" (extracted)"));

@@ -26,7 +26,7 @@ struct Example {
 
 struct TrainOptions {
   routing::FeatureOptions features;
-  double c = 10;        // liblinear's C: less regularisation as it grows
+  double c = 30;        // liblinear's C: less regularisation as it grows
   int folds = 5;        // for cross-validation
 };
 
@@ -43,6 +43,7 @@ struct Outcome {
   std::string model;     // the model alone
   std::string combined;  // rules and model, as route() decides with the rule set's `model:`
   std::string source;    // of the combined decision: rules, model, operator, default
+  std::string origin;    // the example's, for listing misroutes
 };
 
 // k-fold cross-validation: examples are dealt into `options.folds` folds (after a fixed

@@ -1,0 +1,181 @@
+#include "http/admin_api.h"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <thread>
+
+#include "http/http_responses.h"
+#include "common/json_output.h"
+#include "common/replay.h"
+#include "rules/lint.h"
+#include "rules/rules.h"
+
+namespace triaged::daemon {
+namespace {
+
+namespace json = boost::json;
+
+json::array diagnostics_json(const routing::Diagnostics& ds) {
+  json::array out;
+  for (const auto& d : ds) out.push_back({{"where", d.where}, {"message", d.message}});
+  return out;
+}
+
+json::object status_json(const RulesStatus& s, bool with_text) {
+  json::object o{{"version", s.version},
+                 {"name", s.name},
+                 {"source", s.source},
+                 {"loaded_at", format_time(s.loaded_at)},
+                 {"tests_passed", s.tests_passed}};
+  o["model"] = {{"version", s.model_version.empty() ? json::value(nullptr) : json::value(s.model_version)},
+                {"problem", s.model_problem.empty() ? json::value(nullptr) : json::value(s.model_problem)}};
+  if (with_text) o["text"] = s.text;
+  json::object last;
+  if (s.last_attempt_at) {
+    last = {{"at", format_time(*s.last_attempt_at)},
+            {"ok", s.last_attempt_ok},
+            {"trigger", s.last_attempt_trigger},
+            {"errors", diagnostics_json(s.last_errors)}};
+  }
+  o["last_reload"] = s.last_attempt_at ? json::value(std::move(last)) : json::value(nullptr);
+  return o;
+}
+
+// A diagnostic's "file:line:col" is the closest thing to a field a YAML document has.
+std::vector<FieldError> field_errors(const routing::Diagnostics& ds) {
+  std::vector<FieldError> out;
+  for (const auto& d : ds) out.push_back({d.where, "invalid", d.message});
+  return out;
+}
+
+class AdminHandler {
+ public:
+  AdminHandler(const ApiContext& ctx, const Request& req, const Api::Respond& respond)
+      : ctx_(ctx), req_(req), respond_(respond) {}
+
+  void route(const std::string& path, const std::map<std::string, std::string>& query) {
+    query_ = &query;
+    if (!ctx_.rules_admin.status) return fail(service_unavailable("rule administration is not available"));
+    if (path == "/api/v1/admin/rules") return only(http::verb::get, [&] { show(); });
+    if (path == "/api/v1/admin/rules/reload") return only(http::verb::post, [&] { reload(); });
+    if (path == "/api/v1/admin/rules/validate") return only(http::verb::post, [&] { validate(); });
+    if (path == "/api/v1/admin/rules/simulate") return only(http::verb::post, [&] { simulate(); });
+    fail(not_found("no resource at " + path));
+  }
+
+ private:
+  template <typename F>
+  void only(http::verb allowed, F&& f) {
+    if (req_.method() == allowed) return f();
+    respond_(not_allowed_response(allowed == http::verb::get ? "GET" : "POST", req_));
+  }
+  void fail(const Problem& p) { respond_(problem_response(p, req_)); }
+  void ok(const json::value& body) { respond_(json_response(http::status::ok, body, req_)); }
+
+  void show() { ok(status_json(ctx_.rules_admin.status(), true)); }
+
+  void reload() {
+    auto reloaded = ctx_.rules_admin.reload("api");
+    if (!reloaded) {
+      Problem p = validation_failed("the rule file has errors; the running rules stay live", field_errors(reloaded.error()));
+      p.extra["live_version"] = ctx_.rules_admin.status().version;
+      return fail(p);
+    }
+    ok(status_json(*reloaded, false));
+  }
+
+  // The candidate YAML of validate and simulate; false when it answered an error.
+  bool has_yaml_body() {
+    const std::string type = media_type(req_);
+    if (type != "application/yaml" && type != "application/x-yaml" && type != "text/yaml" && type != "text/plain")
+      return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/yaml")), false;
+    if (req_.body().empty())
+      return fail(bad_request("empty rule set", {{"body", "missing", "send the YAML rule set"}})), false;
+    return true;
+  }
+
+  // A candidate rule set checked exactly as a reload would check it, changing nothing.
+  void validate() {
+    if (!has_yaml_body()) return;
+    auto loaded = rules::load_rules_text(req_.body(), "candidate.yaml");
+    if (!loaded) {
+      return ok(json::object{{"valid", false}, {"errors", diagnostics_json(loaded.error())}, {"warnings", json::array{}}});
+    }
+    json::array warnings;
+    for (const auto& w : rules::lint_rules(*loaded))
+      warnings.push_back({{"where", w.where}, {"code", w.code}, {"message", w.message}});
+    ok(json::object{{"valid", true},
+                    {"version", loaded->version},
+                    {"topics", loaded->rules->spec().topics.size()},
+                    {"tests_passed", loaded->tests_passed},
+                    {"errors", json::array{}},
+                    {"warnings", std::move(warnings)}});
+  }
+
+  // The replay report of a candidate over the newest stored tickets: what a reload would
+  // change, before it happens. Runs off the I/O threads, one at a time, and bounded (20,000
+  // tickets replay in about 3 s) so that a stop's grace period covers it.
+  void simulate() {
+    if (!has_yaml_body()) return;
+    std::int64_t limit = 1000;
+    for (const auto& [k, v] : *query_) {
+      const bool digits = !v.empty() && v.size() < 7 && v.find_first_not_of("0123456789") == std::string::npos;
+      if (k == "limit" && digits && std::stoll(v) >= 1 && std::stoll(v) <= 20000) limit = std::stoll(v);
+      else if (k == "limit") return fail(bad_request("invalid limit", {{"limit", "invalid", "must be a whole number from 1 to 20000"}}));
+      else return fail(bad_request("invalid query", {{k, "unknown", "unknown query parameter (expected limit)"}}));
+    }
+    // Like `triagectl replay`: failing inline tests do not stop a simulation (seeing what a
+    // change does is how an admin learns which tests must change with it); they are listed.
+    auto loaded = rules::load_rules_text(req_.body(), "candidate.yaml");
+    std::shared_ptr<const routing::RuleSet> candidate;
+    routing::Diagnostics failing_tests;
+    if (loaded) {
+      candidate = loaded->rules;
+    } else if (auto spec = rules::parse_rules_text(req_.body(), "candidate.yaml")) {
+      if (auto built = routing::build_rule_set(std::move(*spec))) candidate = *built, failing_tests = loaded.error();
+    }
+    if (!candidate) return fail(validation_failed("the candidate rule set has errors", field_errors(loaded.error())));
+    static std::atomic<bool> running{false};
+    if (running.exchange(true)) {
+      Response res = problem_response(service_unavailable("another simulation is running"), req_);
+      res.set(http::field::retry_after, "5");
+      return respond_(std::move(res));
+    }
+    std::thread([store = ctx_.store, candidate, failing_tests = std::move(failing_tests), limit, respond = respond_,
+                 req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive()]() mutable {
+      req.keep_alive(keep_alive);
+      ReplayOptions options;
+      options.limit = limit;
+      auto report = replay(*store, *candidate, options);
+      running = false;
+      if (!report) {
+        spdlog::error("simulate: {}", report.error().message);
+        return respond(problem_response(internal_error("the ticket store failed during the simulation"), req));
+      }
+      json::object body = report_to_json(*report);
+      body["failing_inline_tests"] = diagnostics_json(failing_tests);
+      respond(json_response(http::status::ok, body, req));
+    }).detach();
+  }
+
+  const ApiContext& ctx_;
+  const Request& req_;
+  const Api::Respond& respond_;
+  const std::map<std::string, std::string>* query_ = nullptr;
+};
+
+}  // namespace
+
+bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path,
+                          const std::map<std::string, std::string>& query,
+                          const Api::Respond& respond) {
+  if (!path.starts_with("/api/v1/admin/") && path != "/api/v1/admin") return false;
+  // Who may call it (an admin key; without keys, loopback clients) was settled by the
+  // request gate before the request came here.
+  AdminHandler(ctx, req, respond).route(path, query);
+  return true;
+}
+
+}  // namespace triaged::daemon

@@ -1,0 +1,445 @@
+#include "http/api.h"
+
+#include "routing/model.h"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/access.h"
+#include "http/admin_api.h"
+#include "common/digest.h"
+#include "http/http_responses.h"
+#include "common/json_output.h"
+#include "http/mail_api.h"
+#include "common/metrics.h"
+#include "http/ticket_actions.h"
+#include "http/ticket_action_support.h"
+#include "common/server_limits.h"
+#include "http/stats_output.h"
+#include "storage/stats.h"
+#include "http/web_assets.h"
+#include "common/problem.h"
+#include "http/request_gate.h"
+#include "intake/requester_history.h"
+#include "routing/rule_spec.h"
+#include "intake/ticket_input.h"
+
+namespace triaged::daemon {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::system_clock;
+
+// The ticket in the request body, in whichever of the two accepted encodings it came.
+std::expected<routing::Ticket, Problem> read_ticket(const Request& req) {
+  const std::string type = media_type(req);
+  if (is_json_media_type(type))
+    return ticket_from_json(req.body());
+  if (type == "application/x-www-form-urlencoded") return ticket_from_form(req.body());
+  return std::unexpected(unsupported_media_type(type.empty() ? "(none)" : type,
+                                                "application/json or application/x-www-form-urlencoded"));
+}
+
+// The operator's explicit topic must exist: silently routing elsewhere would hide a form bug.
+std::optional<Problem> check_topic(const routing::RuleSet& rules, const routing::Ticket& t) {
+  if (t.topic.empty() || rules.has_topic(t.topic)) return std::nullopt;
+  std::string known;
+  for (const auto& topic : rules.spec().topics) known += (known.empty() ? "" : ", ") + topic.id;
+  return validation_failed("unknown topic", {{"topic", "unknown", "unknown topic \"" + t.topic + "\" (known: " + known + ")"}});
+}
+
+struct Target {
+  std::string path;
+  std::map<std::string, std::string> query;
+  bool ok = true;
+};
+
+Target parse_target(std::string_view target) {
+  Target t;
+  const auto q = target.find('?');
+  t.path = std::string(target.substr(0, q));
+  if (q == std::string_view::npos) return t;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? "" : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string key, value;
+    if (!form_decode(pair.substr(0, eq), key) ||
+        !form_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), value))
+      t.ok = false;
+    t.query[key] = value;
+  }
+  return t;
+}
+
+// The route as a low-cardinality template for metrics labels: ids become "{id}", and any
+// path no endpoint serves is "other", so a scanner cannot mint new series.
+std::string route_template(std::string_view path) {
+  static const char* const kExact[] = {"/healthz", "/readyz", "/metrics", "/api/v1/tickets", "/api/v1/classify",
+                                       "/api/v1/schema", "/api/v1/queues", "/api/v1/stats", "/api/v1/admin/rules",
+                                       "/api/v1/admin/rules/reload", "/api/v1/admin/rules/validate",
+                                       "/api/v1/admin/rules/simulate", "/api/v1/ingest/email", "/api/v1/quarantine",
+                                       "/api/v1/requesters"};
+  for (const char* e : kExact)
+    if (path == e) return e;
+  // Each pattern's "{id}" matches one non-empty segment.
+  static const char* const kPatterns[] = {"/api/v1/tickets/{id}", "/api/v1/tickets/{id}/reroute",
+                                          "/api/v1/tickets/{id}/claim", "/api/v1/tickets/{id}/status",
+                                          "/api/v1/tickets/{id}/link",
+                                          "/api/v1/quarantine/{id}", "/api/v1/quarantine/{id}/raw",
+                                          "/api/v1/quarantine/{id}/reprocess", "/api/v1/messages/{id}/raw",
+                                          "/api/v1/attachments/{id}"};
+  for (std::string_view pattern : kPatterns) {
+    const auto hole = pattern.find("{id}");
+    const std::string_view before = pattern.substr(0, hole), after = pattern.substr(hole + 4);
+    if (!path.starts_with(before) || !path.ends_with(after) || path.size() <= before.size() + after.size()) continue;
+    const std::string_view id = path.substr(before.size(), path.size() - before.size() - after.size());
+    if (id.find('/') == std::string_view::npos) return std::string(pattern);
+  }
+  return "other";
+}
+
+void record_validation_failures(Metrics* metrics, const Problem& p) {
+  if (metrics == nullptr || p.status != 422) return;
+  for (const auto& e : p.errors) metrics->validation_failures.inc({e.field, e.code});
+}
+
+std::string extra_string(const Problem& p, const char* key) {
+  const json::value* v = p.extra.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+class Handler {
+ public:
+  Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond)
+      : ctx_(ctx), req_(req), respond_(respond) {}
+
+  void run() {
+    Target target = parse_target(req_.target());
+    if (!target.ok) return fail(bad_request("malformed query string"));
+    const std::string& p = target.path;
+    const auto m = req_.method();
+    if (p == "/healthz") return only(m, http::verb::get, "GET", [&] { ok({{"status", "ok"}}); });
+    if (p == "/readyz") return only(m, http::verb::get, "GET", [&] { ready(); });
+    if (p == "/metrics" && ctx_.metrics) return only(m, http::verb::get, "GET", [&] { metrics(); });
+    if (p == "/api/v1/tickets") {
+      if (m == http::verb::post) return create();
+      if (m == http::verb::get) return list(target.query);
+      return not_allowed("GET, POST");
+    }
+    if (p.rfind("/api/v1/tickets/", 0) == 0 && p.size() > 16 && p.find('/', 16) == std::string::npos)
+      return only(m, http::verb::get, "GET", [&] { get(p.substr(16)); });
+    if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
+    if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
+    if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
+    if (p == "/api/v1/stats") return only(m, http::verb::get, "GET", [&] { stats(target.query); });
+    if (handle_admin_request(ctx_, req_, p, target.query, respond_)) return;
+    if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
+    if (handle_ticket_action(ctx_, req_, p, respond_)) return;
+    if (p == "/api/v1/requesters") return only(m, http::verb::get, "GET", [&] { requesters(target.query); });
+    if (handle_web_request(req_, p, respond_)) return;
+    fail(not_found("no resource at " + p));
+  }
+
+ private:
+  template <typename F>
+  void only(http::verb method, http::verb allowed, const char* name, F&& f) {
+    if (method != allowed) return not_allowed(name);
+    f();
+  }
+  void not_allowed(const char* allowed) { respond_(not_allowed_response(allowed, req_)); }
+  void ok(const json::value& body, http::status status = http::status::ok) {
+    respond_(json_response(status, body, req_));
+  }
+  void fail(const Problem& p) {
+    record_validation_failures(ctx_.metrics, p);
+    if (creating_ && p.status == 422 && ctx_.metrics)
+      ctx_.metrics->tickets.inc({channel_, extra_string(p, "topic"), extra_string(p, "department"), "rejected"});
+    respond_(problem_response(p, req_));
+  }
+  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
+
+  void ready() {
+    if (!ctx_.rules() || ctx_.store == nullptr) return fail(service_unavailable("rules or store not ready"));
+    const auto rules = ctx_.rules();
+    json::object body{{"status", "ready"}, {"rules_version", rules->version()}};
+    // The rules serve alone when their model could not be used; a probe should see why.
+    if (rules->model()) body["model"] = {{"version", routing::model_version(*rules->model())}, {"problem", nullptr}};
+    else if (!rules->model_problem().empty()) body["model"] = {{"version", nullptr}, {"problem", rules->model_problem()}};
+    ok(std::move(body));
+  }
+
+  // Parse, snapshot the rules, check the explicit topic, route. Shared by create and classify.
+  std::optional<std::pair<routing::Ticket, routing::Decision>> decide(std::shared_ptr<const routing::RuleSet>& rules,
+                                                                      Clock::time_point now) {
+    auto ticket = read_ticket(req_);
+    if (!ticket) return fail(ticket.error()), std::nullopt;
+    channel_ = ticket->channel;
+    rules = ctx_.rules();
+    if (auto p = check_topic(*rules, *ticket)) return fail(*p), std::nullopt;
+    const auto started = std::chrono::steady_clock::now();
+    routing::Decision d = route_with_history(*ctx_.store, *rules, *ticket, now).decision;
+    if (ctx_.metrics)
+      ctx_.metrics->routing_duration.observe(
+          {}, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return std::make_pair(std::move(*ticket), std::move(d));
+  }
+
+  void classify() {
+    std::shared_ptr<const routing::RuleSet> rules;
+    if (auto decided = decide(rules, ctx_.clock())) ok(decision_to_json(decided->second));
+  }
+
+  void create() {
+    const std::string key(req_["Idempotency-Key"]);
+    if (key.size() > limits::kMaxIdempotencyKeyBytes ||
+        std::any_of(key.begin(), key.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
+      return fail(bad_request("invalid Idempotency-Key",
+                              {{"Idempotency-Key", "invalid", "must be 1-255 printable ASCII characters"}}));
+    creating_ = true;
+    std::shared_ptr<const routing::RuleSet> rules;
+    const Clock::time_point now = ctx_.clock();
+    auto decided = decide(rules, now);
+    if (!decided) return;
+    auto& [ticket, decision] = *decided;
+    if (!decision.complete()) {
+      std::vector<FieldError> errors;
+      for (const auto& p : decision.problems) errors.push_back({p.field, p.code, p.message});
+      Problem problem = validation_failed("topic \"" + decision.topic + "\" needs more data", std::move(errors));
+      problem.extra["topic"] = decision.topic;
+      problem.extra["department"] = decision.department;
+      return fail(problem);
+    }
+    storage::NewTicket nt;
+    nt.topic = decision.topic;
+    nt.department = decision.department;
+    nt.priority = decision.priority;
+    if (decision.has_due()) nt.due_at = decision.due_at;
+    nt.received_at = now;
+    nt.rules_version = rules->version();
+    nt.decision_json = json::serialize(decision_to_json(decision, TraceDetail::held));
+    nt.idempotency_key = key;
+    nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body());
+    nt.ticket = std::move(ticket);
+    add_requester_parts(nt, *rules, decision);
+    // The writer thread answers; it owns copies of everything it needs, never this Handler.
+    const std::string channel = nt.ticket.channel;
+    // The writer thread calls back; building the 201 (the ticket as JSON) is left to an HTTP
+    // thread when the daemon gives one, so the writer goes straight back to committing.
+    auto answer = [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
+                   respond = respond_, metrics = ctx_.metrics, channel](auto result) mutable {
+      req.keep_alive(keep_alive);
+      if (!result) {
+        const auto& e = result.error();
+        using Code = storage::StoreError::Code;
+        if (e.code == Code::conflict) {
+          Problem reused = validation_failed(
+              "Idempotency-Key reused",
+              {{"Idempotency-Key", "conflict", "this key was already used for a different request"}});
+          record_validation_failures(metrics, reused);
+          return respond(problem_response(reused, req));
+        }
+        return respond(store_write_failed(e, req, "the ticket was not stored"));
+      }
+      // A merge counts under the ticket it joined; its "merged" event keeps the topic the
+      // new report was routed to, for the stats.
+      if (metrics)
+        metrics->tickets.inc({channel, result->ticket.topic, result->ticket.department,
+                              result->merged    ? "merged"
+                              : result->replayed ? "duplicate"
+                              : result->duplicate_of ? "linked"
+                                                     : "created"});
+      json::object body = ticket_to_json(result->ticket);
+      body["merged"] = result->merged;
+      if (!result->matched_by.empty()) body["matched_by"] = result->matched_by;
+      if (result->duplicate_of) body["duplicate_of"] = *result->duplicate_of;
+      // A merge adds to a ticket that exists: 200, as for any update; the client reads the
+      // ref it already has or learns it here.
+      Response res = json_response(result->merged ? http::status::ok : http::status::created, body, req);
+      res.set(http::field::location, "/api/v1/tickets/" + std::to_string(result->ticket.id));
+      if (result->replayed) res.set("Idempotent-Replayed", "true");
+      respond(std::move(res));
+    };
+    ctx_.store->create(std::move(nt), [answer = std::move(answer), defer = ctx_.defer](auto result) mutable {
+      if (!defer) return answer(std::move(result));
+      defer([answer = std::move(answer), result = std::move(result)]() mutable { answer(std::move(result)); });
+    });
+  }
+
+  void get(const std::string& id_or_ref) {
+    auto found = find_ticket(*ctx_.store, id_or_ref);
+    if (!found) return store_failed(found.error());
+    if (!*found) return fail(not_found("no ticket " + id_or_ref));
+    auto events = ctx_.store->events((*found)->id);
+    if (!events) return store_failed(events.error());
+    auto messages = ctx_.store->messages((*found)->id);
+    if (!messages) return store_failed(messages.error());
+    json::object body = ticket_to_json(**found, &*events);
+    body["messages"] = messages_to_json(*messages);
+    auto links = ctx_.store->links((*found)->id);
+    if (!links) return store_failed(links.error());
+    body["links"] = links_to_json(*links);
+    body["requester_profile"] = nullptr;
+    if (const auto requester_id = (*found)->requester_id) {
+      auto profile = ctx_.store->requester(*requester_id);
+      if (!profile) return store_failed(profile.error());
+      if (*profile) body["requester_profile"] = requester_to_json(**profile, (*found)->id);
+    }
+    ok(body);
+  }
+
+  void list(const std::map<std::string, std::string>& q) {
+    storage::TicketQuery query;
+    std::vector<FieldError> errors;
+    for (const auto& [k, v] : q) {
+      if (k == "department") query.department = v;
+      else if (k == "status") query.status = v;
+      else if (k == "topic") query.topic = v;
+      else if (k == "cursor") query.cursor = v;
+      else if (k == "limit") {
+        const bool digits = !v.empty() && v.size() < 6 && v.find_first_not_of("0123456789") == std::string::npos;
+        const int n = digits ? std::stoi(v) : 0;
+        if (n < 1 || n > limits::kMaxPageSize)
+          errors.push_back({"limit", "invalid", "must be a whole number from 1 to " + std::to_string(limits::kMaxPageSize)});
+        else query.limit = n;
+      } else {
+        errors.push_back({k, "unknown", "unknown query parameter (expected department, status, topic, limit, cursor)"});
+      }
+    }
+    if (!errors.empty()) return fail(bad_request("invalid query", std::move(errors)));
+    auto page = ctx_.store->list(query);
+    if (!page) {
+      if (page.error().code != storage::StoreError::Code::bad_request) return store_failed(page.error());
+      return fail(bad_request("invalid cursor", {{"cursor", "invalid", page.error().message}}));
+    }
+    json::array tickets;
+    for (const auto& t : page->tickets) tickets.push_back(ticket_to_json(t));
+    ok({{"tickets", std::move(tickets)},
+        {"next_cursor", page->next_cursor.empty() ? json::value(nullptr) : json::value(page->next_cursor)}});
+  }
+
+  void schema() { ok(schema_to_json(*ctx_.rules())); }
+
+  // GET /api/v1/requesters?phone=&email=: the profile either key names, as the intake form
+  // asks while the operator types.
+  void requesters(const std::map<std::string, std::string>& q) {
+    routing::Ticket probe;
+    std::vector<FieldError> errors;
+    for (const auto& [k, v] : q) {
+      if (k == "phone") probe.requester.phone = v;
+      else if (k == "email") probe.requester.email = v;
+      else errors.push_back({k, "unknown", "unknown query parameter (expected phone, email)"});
+    }
+    const storage::RequesterKeys keys = requester_keys(probe);
+    if (!probe.requester.phone.empty() && keys.phone.empty())
+      errors.push_back({"phone", "invalid", "is not a phone number triaged can recognise"});
+    if (!probe.requester.email.empty() && keys.email.empty())
+      errors.push_back({"email", "invalid", "is not an email address"});
+    if (errors.empty() && keys.empty()) errors.push_back({"phone|email", "missing", "give a phone, an email, or both"});
+    if (!errors.empty()) return fail(bad_request("invalid requester lookup", std::move(errors)));
+    auto profile = ctx_.store->find_requester(keys);
+    if (!profile) return store_failed(profile.error());
+    if (!*profile) return fail(not_found("no requester with that phone or email"));
+    ok(requester_to_json(**profile, 0));
+  }
+
+  void queues() {
+    const Clock::time_point now = ctx_.clock();
+    auto stats = ctx_.store->queue_stats(now);
+    if (!stats) return store_failed(stats.error());
+    ok({{"queues", queues_to_json(*ctx_.rules(), *stats, now)}});
+  }
+
+  // An aggregate over every ticket of the period: on the offload pool, not an HTTP thread.
+  void stats(const std::map<std::string, std::string>& query) {
+    const Clock::time_point now = ctx_.clock();
+    auto period = stats_period(query, now);
+    if (!period) {
+      const auto& e = period.error();
+      return fail(bad_request(e.parameter + ": " + e.message, {{e.parameter, "invalid", e.message}}));
+    }
+    if (ctx_.db_path.empty() || ctx_.db_path == ":memory:")
+      return fail(service_unavailable("stats need a database file"));
+    auto work = [db = ctx_.db_path, period = *period, now, respond = respond_,
+                 req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive()]() mutable {
+      req.keep_alive(keep_alive);
+      auto stats = storage::read_stats(db, {period.since, period.until, now});
+      if (!stats) return respond(store_read_failed(stats.error(), req));
+      respond(json_response(http::status::ok, stats_to_json(*stats, period), req));
+    };
+    if (ctx_.offload) return ctx_.offload(std::move(work));
+    work();
+  }
+
+  // Text format 0.0.4; the queue gauges are read from the store at scrape time.
+  void metrics() {
+    const Clock::time_point now = ctx_.clock();
+    auto stats = ctx_.store->queue_stats(now);
+    if (!stats) return store_failed(stats.error());
+    Gauge depth{"triaged_queue_tickets", "Tickets in each department's queue, by status.", {"department", "status"}};
+    Gauge overdue{"triaged_queue_overdue_tickets", "Open tickets past their due time, by department.", {"department"}};
+    // Every department of the live rules appears, with zeros if it has no tickets.
+    if (auto rules = ctx_.rules())
+      for (const auto& d : rules->spec().departments) overdue.set({d.id}, 0);
+    for (const auto& s : *stats) {
+      for (const auto& [status, n] : s.by_status) depth.set({s.department, status}, static_cast<double>(n));
+      overdue.set({s.department}, static_cast<double>(s.overdue));
+    }
+    Gauge writable{"triaged_store_writable",
+                   "1 while the ticket store takes writes; 0 from a write that failed for a cause that can pass "
+                   "(disk full, read-only, I/O error, locked) until the next write commits.",
+                   {}};
+    writable.set({}, ctx_.store->writable() ? 1 : 0);
+    std::string body = ctx_.metrics->render();
+    depth.render(body);
+    overdue.render(body);
+    writable.render(body);
+    Response res{http::status::ok, req_.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req_.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    respond_(std::move(res));
+  }
+
+  const ApiContext& ctx_;
+  const Request& req_;
+  Api::Respond& respond_;
+  bool creating_ = false;  // a 422 now rejects a ticket submission
+  std::string channel_;    // the submitted ticket's channel, once parsed
+};
+
+}  // namespace
+
+Api::Api(ApiContext context) : context_(std::move(context)) {
+  if (!context_.access) context_.access = std::make_shared<AccessControl>(std::vector<ApiKey>{});
+}
+
+void Api::handle(const Request& request, Respond respond, Peer peer) const {
+  const std::string_view target = request.target();
+  auto once = admit_request(*context_.access, context_.metrics, request,
+                            route_template(target.substr(0, target.find('?'))), std::move(respond), peer);
+  if (!once) return;
+  try {
+    Handler(context_, request, *once).run();
+  } catch (const std::exception& e) {
+    // A bug, not bad input: answer 500 rather than drop the connection without a word.
+    spdlog::error("api: unexpected exception handling {} {}: {}", std::string(request.method_string()),
+                  std::string(request.target()), e.what());
+    (*once)(problem_response(internal_error("unexpected error"), request));
+  }
+}
+
+Response error_response(unsigned status, const std::string& detail, unsigned version, std::size_t limit) {
+  Request req{http::verb::get, "/", version};
+  req.keep_alive(false);
+  Problem p = status == 413 ? payload_too_large(limit) : bad_request(detail);
+  if (status == 431) p = {431, "headers-too-large", "Request header fields too large", detail, {}, {}};
+  return problem_response(p, req);
+}
+
+}  // namespace triaged::daemon

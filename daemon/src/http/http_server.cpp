@@ -1,0 +1,263 @@
+#include "http/http_server.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iterator>
+#include <sstream>
+
+#include "http/http_responses.h"
+#include "common/problem.h"
+#include "common/server_limits.h"
+
+namespace triaged::daemon {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
+  State(net::io_context& ioc, const Api& api, ServerOptions options)
+      : ioc(ioc), acceptor(net::make_strand(ioc)), retry(acceptor.get_executor()), api(api), options(options) {}
+
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+  void turn_away(tcp::socket& socket);
+
+  net::io_context& ioc;
+  tcp::acceptor acceptor;
+  net::steady_timer retry;
+  const Api& api;
+  const ServerOptions options;
+  std::atomic<int> in_flight{0};
+  std::atomic<std::size_t> connections{0};  // Sessions alive; each holds one socket
+  bool turning_away = false;                // on the acceptor's strand: at the limit, warned once
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<HttpServer::State> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {
+    ++server_->connections;
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    // An IPv4 client on a dual-stack socket shows as ::ffff:127.0.0.1; that is loopback too.
+    const auto address = ep.address();
+    loopback_ = !ec && (address.is_loopback() ||
+                        (address.is_v6() && address.to_v6().is_v4_mapped() &&
+                         boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback()));
+  }
+
+  ~Session() { --server_->connections; }
+
+  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this())); }
+
+ private:
+  void do_read() {
+    // A fresh parser per request: a parser cannot be reused, and its limits must be set anew.
+    parser_.emplace();
+    // Beast checks a Content-Length against the limit while finishing the header, before
+    // on_header can pick the route's limit: start with the largest, narrow it there.
+    parser_->body_limit(std::max(server_->options.max_body, server_->options.max_email_body));
+    parser_->header_limit(static_cast<std::uint32_t>(limits::kMaxHeaderBytes));
+    // One deadline for the whole header block, not per read: a byte a second must not keep it open.
+    stream_.expires_after(server_->options.read_timeout);
+    // The header first: which limit applies to the body depends on where it goes. Pass the
+    // parser itself: the overloads taking parser_->get() build their own and drop the limits.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t bytes) {
+    body_limit_ = parser_->get().target().starts_with("/api/v1/ingest/email") ? server_->options.max_email_body
+                                                                              : server_->options.max_body;
+    if (ec) return on_read(ec, bytes);
+    const auto& fields = parser_->get();
+    if (static_cast<std::size_t>(std::distance(fields.begin(), fields.end())) > limits::kMaxHeaderFields)
+      return do_write(error_response(431, "more than " + std::to_string(limits::kMaxHeaderFields) + " header fields", 11));
+    // Request smuggling: a proxy in front must never frame a request differently than we do.
+    // Beast refuses two different lengths and a length with chunked; refuse every other
+    // Transfer-Encoding too (a list, a coding we do not decode, one next to a length).
+    if (fields.count(http::field::transfer_encoding) > 0 &&
+        (fields.count(http::field::transfer_encoding) > 1 || fields.count(http::field::content_length) > 0 ||
+         !beast::iequals(fields[http::field::transfer_encoding], "chunked")))
+      return do_write(error_response(400, "Transfer-Encoding other than chunked alone, or with Content-Length", 11));
+    const auto length = parser_->content_length();
+    if (length && *length > body_limit_) return on_read(http::error::body_limit, bytes);
+    // One deadline covers the whole body: give a big one time to arrive at a modest rate
+    // (a 40 MB mail from a remote MTA), not the 30 s meant for a small ticket.
+    if (length)
+      stream_.expires_after(server_->options.read_timeout + std::chrono::seconds(*length / limits::kMinUploadBytesPerSecond));
+    parser_->body_limit(body_limit_);  // still enforced for chunked bodies
+    // A client that asked first (curl does for bodies over 1 MB, e.g. a mail with attachments)
+    // hears "go on" only now that the size is known to fit; a 413 instead reaches it before
+    // it sent the body, not as a reset in the middle of the upload.
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, parser_->get().version());
+      return http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, std::size_t) {
+        if (ec) return self->do_close();
+        self->read_body();
+      });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec == net::error::operation_aborted) return;
+    if (ec == beast::error::timeout) {
+      spdlog::debug("read from {}: timed out", peer_);
+      return;  // tcp_stream closed the socket already
+    }
+    if (ec == http::error::body_limit)
+      return do_write(error_response(413, "", parser_->get().version(), body_limit_));
+    if (ec == http::error::header_limit)
+      return do_write(error_response(431, "request headers exceed " + std::to_string(limits::kMaxHeaderBytes) + " bytes", 11));
+    if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      spdlog::info("read from {}: {}", peer_, ec.message());
+      return do_write(error_response(400, "malformed HTTP request: " + ec.message(), 11));
+    }
+    if (ec) {
+      spdlog::info("read from {}: {}", peer_, ec.message());
+      return do_close();
+    }
+    ++server_->in_flight;
+    Request req = parser_->release();
+    // The API may answer from another thread (the storage writer); hop back to our strand.
+    server_->api.handle(req, [self = shared_from_this()](Response res) {
+      net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+        --self->server_->in_flight;
+        self->do_write(std::move(res));
+      });
+    }, Peer{loopback_});
+  }
+
+  void do_write(Response res) {
+    response_ = std::make_shared<Response>(std::move(res));
+    stream_.expires_after(limits::kWriteTimeout);
+    http::async_write(stream_, *response_,
+                      beast::bind_front_handler(&Session::on_write, shared_from_this(), response_->need_eof()));
+  }
+
+  void on_write(bool close, beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (ec) {
+      if (ec != net::error::operation_aborted) spdlog::info("write to {}: {}", peer_, ec.message());
+      return;
+    }
+    if (close) return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t body_limit_ = 0;
+  bool loopback_ = false;  // the limit parser_ enforces, for the 413 it may cause
+  std::shared_ptr<Response> response_;
+  std::shared_ptr<HttpServer::State> server_;
+  std::string peer_;
+};
+
+}  // namespace
+
+void HttpServer::State::do_accept() {
+  acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&State::on_accept, shared_from_this()));
+}
+
+void HttpServer::State::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+  if (ec) {
+    // Out of descriptors and the like: back off instead of spinning on the same error.
+    spdlog::warn("accept: {}", ec.message());
+    retry.expires_after(std::chrono::milliseconds(100));
+    retry.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
+  }
+  if (connections.load() >= options.max_connections) {
+    turn_away(socket);
+  } else {
+    turning_away = false;
+    std::make_shared<Session>(std::move(socket), shared_from_this())->run();
+  }
+  do_accept();
+}
+
+// At the connection limit: a 503 the client can act on, written without waiting (a fresh
+// socket's send buffer takes it whole), then close. No Session, so no descriptor is held.
+void HttpServer::State::turn_away(tcp::socket& socket) {
+  static const std::string kBusy = [] {
+    Response res = problem_response(service_unavailable("too many connections; try again shortly"),
+                                    Request{http::verb::get, "/", 11});
+    res.set(http::field::retry_after, "1");
+    res.keep_alive(false);
+    std::ostringstream out;
+    out << res;
+    return out.str();
+  }();
+  if (!turning_away)
+    spdlog::warn("accept: {} connections open, the --max-connections limit; answering 503", options.max_connections);
+  turning_away = true;
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(net::buffer(kBusy), ec);
+  // Read what the client already sent: closing with unread bytes would reset the connection,
+  // and a reset may reach the client before it has read the 503.
+  char sink[4096];
+  for (int i = 0; i < 16 && !ec; ++i) socket.read_some(net::buffer(sink), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::bind(net::io_context& ioc,
+                                                                         const tcp::endpoint& endpoint, const Api& api,
+                                                                         ServerOptions options) {
+  auto state = std::make_shared<State>(ioc, api, options);
+  beast::error_code ec;
+  const std::string where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  state->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) state->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) state->acceptor.bind(endpoint, ec);
+  if (!ec) state->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return std::unexpected("cannot listen on " + where + ": " + ec.message());
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(state)));
+}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() {
+  net::dispatch(state_->acceptor.get_executor(), [s = state_] { s->do_accept(); });
+}
+
+void HttpServer::stop_accepting() {
+  net::dispatch(state_->acceptor.get_executor(), [s = state_] {
+    beast::error_code ec;
+    s->acceptor.close(ec);
+    s->retry.cancel();
+  });
+}
+
+unsigned short HttpServer::port() const {
+  beast::error_code ec;
+  return state_->acceptor.local_endpoint(ec).port();
+}
+
+int HttpServer::in_flight() const { return state_->in_flight.load(); }
+
+}  // namespace triaged::daemon
