@@ -2,6 +2,8 @@
 
 #include <gmime/gmime.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <optional>
 
 #include "text_utf8.h"
@@ -82,6 +84,88 @@ Guess guess_and_convert(std::string_view bytes) {
 
 std::string guess_charset(std::string_view bytes) { return guess_and_convert(bytes).charset; }
 
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+struct Lenient {
+  std::string text;
+  std::size_t replaced = 0;  // input bytes iconv could not convert
+};
+
+// UTF-8 as labelled: each byte that is not part of a valid sequence becomes U+FFFD.
+Lenient lenient_utf8(std::string_view bytes) {
+  Lenient out;
+  out.text.reserve(bytes.size() + 16);
+  while (!bytes.empty()) {
+    const char* end = nullptr;
+    g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), &end);
+    const auto valid = static_cast<std::size_t>(end - bytes.data());
+    out.text.append(bytes.substr(0, valid));
+    bytes.remove_prefix(valid);
+    if (bytes.empty()) break;
+    if (bytes.front() == '\0') {  // g_utf8_validate stops at NUL, which is valid UTF-8
+      out.text += '\0';
+    } else {
+      out.text += kReplacement;
+      ++out.replaced;
+    }
+    bytes.remove_prefix(1);
+  }
+  return out;
+}
+
+// `bytes` through iconv from `charset`; a byte sequence iconv rejects becomes one U+FFFD and
+// conversion resumes after its first byte. nullopt if iconv does not know the charset.
+std::optional<Lenient> lenient_convert(std::string_view bytes, const char* charset) {
+  GIConv cd = g_iconv_open("UTF-8", charset);
+  if (cd == reinterpret_cast<GIConv>(-1)) return std::nullopt;
+  Lenient out;
+  std::string buffer(4096, '\0');
+  gchar* in = const_cast<gchar*>(bytes.data());
+  gsize in_left = bytes.size();
+  while (in_left > 0) {
+    gchar* out_ptr = buffer.data();
+    gsize out_left = buffer.size();
+    const gsize result = g_iconv(cd, &in, &in_left, &out_ptr, &out_left);
+    out.text.append(buffer.data(), buffer.size() - out_left);
+    if (result != static_cast<gsize>(-1)) break;
+    if (errno == E2BIG) continue;
+    // EILSEQ (not in the charset) or EINVAL (a sequence cut off at the end): replace one byte.
+    out.text += kReplacement;
+    ++out.replaced;
+    ++in;
+    --in_left;
+    g_iconv(cd, nullptr, nullptr, nullptr, nullptr);  // back to the initial shift state
+  }
+  g_iconv_close(cd);
+  return out;
+}
+
+std::size_t count_high_bytes(std::string_view bytes) {
+  return static_cast<std::size_t>(std::ranges::count_if(bytes, [](char c) { return is_high(static_cast<unsigned char>(c)); }));
+}
+
+// Multi-byte characters among the valid UTF-8 stretches of `bytes`.
+std::size_t count_utf8_sequences(std::string_view bytes) {
+  std::size_t count = 0;
+  while (!bytes.empty()) {
+    const char* end = nullptr;
+    g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), &end);
+    for (const char* p = bytes.data(); p < end; ++p) count += (static_cast<unsigned char>(*p) & 0xC0) == 0xC0;
+    bytes.remove_prefix(static_cast<std::size_t>(end - bytes.data()));
+    if (!bytes.empty()) bytes.remove_prefix(1);
+  }
+  return count;
+}
+
+std::string replaced_warning(std::string_view what, std::size_t replaced, std::string_view charset) {
+  return std::string(what) + ": " + std::to_string(replaced) + (replaced == 1 ? " byte" : " bytes") +
+         " invalid in " + std::string(charset) + " replaced by U+FFFD";
+}
+
+}  // namespace
+
 DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what) {
   const std::string label(trim(declared));
   if (!label.empty()) {
@@ -89,8 +173,24 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, st
     const std::string canonical = ascii_lower(iconv_name != nullptr ? iconv_name : label.c_str());
     if (canonical == "utf-8" || canonical == "utf8") {
       if (is_valid_utf8(bytes)) return {std::string(bytes), {}};
+      // Mostly valid UTF-8 with a few bad bytes is damaged UTF-8, not another charset: the
+      // label holds while valid multi-byte characters are at least as many as bad bytes.
+      Lenient lenient = lenient_utf8(bytes);
+      if (lenient.replaced <= count_utf8_sequences(bytes)) {
+        std::string warning = std::string(what) + ": " + std::to_string(lenient.replaced) +
+                              (lenient.replaced == 1 ? " invalid UTF-8 byte" : " invalid UTF-8 bytes") +
+                              " replaced by U+FFFD";
+        return {std::move(lenient.text), std::move(warning)};
+      }
     } else if (auto converted = convert(bytes, iconv_name != nullptr ? iconv_name : label.c_str())) {
       return {std::move(*converted), {}};
+    } else if (!is_valid_utf8(bytes)) {
+      // A label iconv knows that fails on a few bytes still beats a guess: at most one byte in
+      // ten of the 8-bit ones may be bad. (Valid UTF-8 under a wrong label is left to the guess.)
+      auto lenient = lenient_convert(bytes, iconv_name != nullptr ? iconv_name : label.c_str());
+      if (lenient && lenient->replaced * 10 <= count_high_bytes(bytes)) {
+        return {std::move(lenient->text), replaced_warning(what, lenient->replaced, label)};
+      }
     }
   } else if (is_valid_utf8(bytes)) {
     return {std::string(bytes), {}};

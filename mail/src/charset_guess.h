@@ -1,6 +1,9 @@
 // Turning a text part's bytes into UTF-8 when its charset label is missing or lies. The rule:
-// the declared charset if iconv knows it and the bytes convert cleanly; otherwise UTF-8 if the
-// bytes are valid UTF-8; otherwise, for text that looks Cyrillic (8-bit letters next to each
+// the declared charset if iconv knows it and the bytes convert cleanly; the declared charset
+// with each bad byte replaced by U+FFFD (and a warning) if the damage is small: for a UTF-8
+// label, no more bad bytes than valid multi-byte characters; for any other, at most one bad
+// byte in ten 8-bit bytes and the bytes are not valid UTF-8; otherwise UTF-8 if the bytes are
+// valid UTF-8; otherwise, for text that looks Cyrillic (8-bit letters next to each
 // other rather than next to ASCII letters), windows-1251 or KOI8-R, whichever yields more
 // lower-case Cyrillic letters (real Russian prose is mostly lower case; each read as the other
 // is mostly upper case); otherwise windows-1252, and ISO-8859-1 as the last resort.
@@ -13,7 +16,7 @@ namespace triaged::mail::detail {
 
 struct DecodedText {
   std::string text;     // valid UTF-8, not yet newline-normalised
-  std::string warning;  // non-empty when the charset was guessed
+  std::string warning;  // non-empty when the charset was guessed or bytes were replaced
 };
 
 // `declared` may be empty (no label). `what` names the part in the warning.

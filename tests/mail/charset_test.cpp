@@ -87,3 +87,29 @@ TEST_CASE("text from undecodable bytes is still valid UTF-8") {
   CHECK(is_valid_utf8(parsed->text));
   CHECK(any_warning_contains(*parsed, "guessed ISO-8859-1"));
 }
+
+TEST_CASE("one invalid byte in a UTF-8 part is replaced and the rest decodes as labelled") {
+  const ParsedMessage m = parse_fixture("utf8_one_bad_byte.eml");
+  CHECK(m.text == "Здравствуйте! Заказ 6120 пришёл без зарядного устрой\uFFFDства.\nПрошу дослать его курьером.");
+  CHECK(any_warning_contains(m, "text/plain part: 1 invalid UTF-8 byte replaced by U+FFFD"));
+  CHECK_FALSE(any_warning_contains(m, "guessed"));
+}
+
+TEST_CASE("a stray windows-1252 byte beside UTF-8 accents does not turn the accents into mojibake") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=UTF-8\n\n"
+      "Caf\xC3\xA9 cr\xC3\xA8me \x93sans sucre\x94 s'il vous pla\xC3\xAEt\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Café crème \uFFFDsans sucre\uFFFD s'il vous plaît");
+  CHECK(any_warning_contains(*parsed, "2 invalid UTF-8 bytes replaced by U+FFFD"));
+}
+
+TEST_CASE("a windows-1251 label with one byte it does not define keeps the label") {
+  // 0x98 is the one byte windows-1251 leaves undefined.
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=windows-1251\n\n" +
+      std::string("\xCF\xEE\xF1\xFB\xEB\xEA\xE0 \x98 \xEF\xF0\xE8\xF8\xEB\xE0 \xEF\xEE\xE2\xF0\xE5\xE6\xE4\xE5\xED\xED\xEE\xE9\n"));
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Посылка \uFFFD пришла поврежденной");
+  CHECK(any_warning_contains(*parsed, "1 byte invalid in windows-1251 replaced by U+FFFD"));
+}

@@ -86,7 +86,9 @@ struct ParseError {
 // message in it (it does not start with a header block: prose or binary garbage with no
 // "Name: value" first line); or the message has no header, no readable text and no
 // attachment. Everything else parses, however broken, with what was wrong in `warnings`. A
-// text part whose charset label is missing, unknown to iconv or wrong for its bytes is read as
+// text part is read as labelled when it can be: a few bytes invalid in its charset (one bad
+// byte in a UTF-8 Russian letter) become U+FFFD with a warning rather than a guess. A text
+// part whose charset label is missing, unknown to iconv or wrong for most of its bytes is read as
 // UTF-8 if valid, else windows-1251 or KOI8-R (by which gives more lower-case Cyrillic) when
 // its 8-bit bytes run together like Cyrillic words, else windows-1252, else ISO-8859-1.
 std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw,
