@@ -41,6 +41,25 @@ std::string filename_of(GMimeObject* object) {
   return unfold_header_value(clean_utf8(or_empty(g_mime_part_get_filename(GMIME_PART(object)))));
 }
 
+// GMime lets the last of repeated Content-Type fields decide; mail clients read the first.
+void prefer_first_content_type(GMimeObject* object, GMimeParserOptions* parser_options) {
+  GMimeHeaderList* list = g_mime_object_get_header_list(object);
+  if (list == nullptr) return;
+  const char* first = nullptr;
+  int seen = 0;
+  const int count = g_mime_header_list_get_count(list);
+  for (int i = 0; i < count; ++i) {
+    GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+    const char* name = g_mime_header_get_name(header);
+    if (name == nullptr || g_ascii_strcasecmp(name, "Content-Type") != 0) continue;
+    if (first == nullptr) first = g_mime_header_get_raw_value(header);
+    ++seen;
+  }
+  if (seen < 2 || first == nullptr) return;
+  GObjectPtr<GMimeContentType> type(g_mime_content_type_parse(parser_options, first));
+  if (type) g_mime_object_set_content_type(object, type.get());
+}
+
 // A file name for a forwarded message that names none: its subject, made safe for a file system.
 std::string eml_name(std::string_view subject) {
   std::string name;
@@ -177,6 +196,7 @@ class BodyWalker {
 
   void walk_leaf(GMimePart* part, Mode mode) {
     auto* object = GMIME_OBJECT(part);
+    prefer_first_content_type(object, parser_options_);
     const std::string type = mime_type_of(object);
     const std::string filename = filename_of(object);
     const bool body_candidate = (type == "text/plain" || type == "text/html") &&

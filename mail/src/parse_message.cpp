@@ -10,10 +10,10 @@
 #include "automatic_mail.h"
 #include "body_walker.h"
 #include "charset_guess.h"
-#include "encoded_word_repair.h"
 #include "gmime_support.h"
 #include "mail/message.h"
 #include "message_headers.h"
+#include "raw_repair.h"
 #include "text_utf8.h"
 
 namespace triaged::mail {
@@ -22,17 +22,11 @@ namespace {
 using detail::clean_utf8;
 using detail::unfold_header_value;
 
-std::string_view header_block(std::string_view raw) {
-  const std::size_t lf = raw.find("\n\n");
-  const std::size_t crlf = raw.find("\r\n\r\n");
-  return raw.substr(0, std::min(lf, crlf));
-}
-
 // GMime tries each fallback charset in turn on undeclared 8-bit header bytes and keeps the
 // first that converts; windows-1251 converts nearly anything, so the guess has to come first.
 std::vector<std::string> header_fallback_charsets(std::string_view raw, std::vector<std::string>& warnings) {
   std::vector<std::string> charsets = {"utf-8"};
-  const std::string_view headers = header_block(raw);
+  const std::string_view headers = detail::header_block(raw);
   if (!detail::is_valid_utf8(headers)) {
     std::string guess = detail::guess_charset(headers);
     warnings.push_back("undeclared 8-bit bytes in the headers; guessed " + guess);
@@ -40,20 +34,6 @@ std::vector<std::string> header_fallback_charsets(std::string_view raw, std::vec
   }
   for (const char* charset : {"windows-1251", "koi8-r", "windows-1252", "iso-8859-1"}) charsets.emplace_back(charset);
   return charsets;
-}
-
-// The message as GMime should see it, or nullopt when it needs no change.
-std::optional<std::string> repaired_for_gmime(std::string_view raw) {
-  std::optional<std::string> repaired = detail::join_padded_base64_words(raw);
-  // GMime reads header values as C strings, so a NUL would silently cut a subject short.
-  const std::string_view current = repaired ? std::string_view(*repaired) : raw;
-  const std::size_t header_size = header_block(current).size();
-  if (current.substr(0, header_size).find('\0') != std::string_view::npos) {
-    std::string headers(current.substr(0, header_size));
-    std::erase(headers, '\0');
-    repaired = headers + std::string(current.substr(header_size));
-  }
-  return repaired;
 }
 
 std::optional<std::chrono::system_clock::time_point> date_of(GMimeMessage* message) {
@@ -98,10 +78,10 @@ std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, con
   detail::ensure_gmime_initialised();
   if (detail::is_blank(raw)) return std::unexpected(ParseError{"empty message"});
 
-  const std::optional<std::string> repaired = repaired_for_gmime(raw);
+  ParsedMessage parsed;
+  const std::optional<std::string> repaired = detail::repaired_for_gmime(raw, parsed.warnings);
   if (repaired) raw = *repaired;
 
-  ParsedMessage parsed;
   const detail::ParserOptionsPtr parser_options =
       detail::make_parser_options(header_fallback_charsets(raw, parsed.warnings));
   const detail::GObjectPtr<GMimeMessage> message = detail::construct_message(raw, parser_options.get());

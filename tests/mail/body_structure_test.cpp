@@ -189,3 +189,25 @@ TEST_CASE("several inline text parts are joined with a blank line") {
   REQUIRE(parsed.has_value());
   CHECK(parsed->text == "first part\n\nsecond part\n\nthird part");
 }
+
+TEST_CASE("a line of spaces between headers and body separates them") {
+  const ParsedMessage m = parse_fixture("separator_line_with_spaces.eml");
+  CHECK(m.subject == "spaces on the blank line");
+  CHECK(m.text == "The handle of my kettle is loose.");
+  CHECK(any_warning_contains(m, "a line of spaces ended the headers"));
+}
+
+TEST_CASE("a body that starts right after the headers without a blank line is kept") {
+  const ParsedMessage m = parse_fixture("body_without_separator.eml");
+  CHECK(m.subject == "no blank line");
+  CHECK(m.text == "The handle came off completely today.\nPlease send a new one.");
+  CHECK(any_warning_contains(m, "no blank line between the headers and the body"));
+}
+
+TEST_CASE("a broken header line followed by more headers is not taken for the body") {
+  const auto parsed = parse_message(
+      "From: A <a@example.com>\nX-Broken header line\nSubject: still a header\n\nthe body\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "still a header");
+  CHECK(parsed->text == "the body");
+}

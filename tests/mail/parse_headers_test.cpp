@@ -148,3 +148,63 @@ TEST_CASE("a Date beyond what system_clock can hold is treated as absent") {
   REQUIRE(parsed.has_value());
   CHECK_FALSE(parsed->date.has_value());
 }
+
+TEST_CASE("classic Mac CR-only line ends are read like LF") {
+  const ParsedMessage m = parse_fixture("cr_only_line_ends.eml");
+  CHECK(m.subject == "Colis abîmé");
+  CHECK(m.from.address == "claire@example.fr");
+  CHECK(m.message_id == "classic-mac-1@example.fr");
+  CHECK(m.text == "Bonjour,\nle colis 5521 est arrivé abîmé.\n\nClaire");
+  CHECK(any_warning_contains(m, "lines end in CR only"));
+}
+
+TEST_CASE("a leading UTF-8 byte order mark is ignored") {
+  const ParsedMessage m = parse_fixture("leading_bom.eml");
+  CHECK(m.from.address == "tom@example.com");
+  CHECK(m.subject == "Saved from a text editor");
+  CHECK(m.headers.contains("from"));
+  CHECK(m.text == "The kettle lid does not close.");
+}
+
+TEST_CASE("blank lines and indentation before the first header are ignored") {
+  const ParsedMessage m = parse_fixture("leading_whitespace.eml");
+  CHECK(m.from.address == "tom@example.com");
+  CHECK(m.subject == "Pasted with an indent");
+  CHECK(m.headers.at("return-path") == "<tom@example.com>");
+  CHECK(m.text == "The kettle lid still does not close.");
+  CHECK(any_warning_contains(m, "whitespace before the first header"));
+}
+
+TEST_CASE("an mbox From_ line before the headers is skipped") {
+  const auto parsed = parse_message(
+      "From someone@example.com Mon Dec  7 10:00:00 2026\nFrom: A <a@example.com>\nSubject: from mbox\n\nbody\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "a@example.com");
+  CHECK(parsed->subject == "from mbox");
+  CHECK(parsed->text == "body");
+}
+
+TEST_CASE("a duplicated Subject or Content-Type header is read from its first occurrence") {
+  const ParsedMessage m = parse_fixture("duplicate_headers.eml");
+  CHECK(m.subject == "Falsche Farbe geliefert");
+  CHECK(m.headers.at("subject") == "Falsche Farbe geliefert");
+  CHECK(m.text == "Ich habe einen grünen Wasserkocher bekommen, bestellt war ein roter.");
+  CHECK(m.attachments.empty());
+}
+
+TEST_CASE("a duplicated From header is read from its first occurrence") {
+  const auto parsed = parse_message(
+      "From: First <first@example.com>\nFrom: Second <second@example.com>\nSubject: x\n\nhi\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "first@example.com");
+}
+
+TEST_CASE("a duplicated Content-Type in a MIME part is read from its first occurrence") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain; charset=utf-8\nContent-Type: application/octet-stream\n\n"
+      "gr\xC3\xBCn\n--b--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "grün");
+  CHECK(parsed->attachments.empty());
+}

@@ -1,0 +1,173 @@
+#include "raw_repair.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "encoded_word_repair.h"
+#include "text_utf8.h"
+
+namespace triaged::mail::detail {
+namespace {
+
+// Fields RFC 5322 and RFC 2045 allow once. Mail clients read the first of repeated ones.
+constexpr std::array<std::string_view, 16> kSingleFields = {
+    "date",    "from",       "sender",        "reply-to",     "to",
+    "cc",      "bcc",        "message-id",    "in-reply-to",  "references",
+    "subject", "mime-version", "content-type", "content-transfer-encoding",
+    "content-disposition", "content-id"};
+
+// "Name:" (optionally "Name :"), the field name printable ASCII without a colon; the lower-case
+// name, or "" when the line is not a header field.
+std::string field_name(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && line[i] > ' ' && line[i] < 0x7F && line[i] != ':') ++i;
+  if (i == 0) return {};
+  std::size_t colon = i;
+  while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t')) ++colon;
+  if (colon >= line.size() || line[colon] != ':') return {};
+  return ascii_lower(line.substr(0, i));
+}
+
+bool is_continuation(std::string_view line) { return !line.empty() && (line[0] == ' ' || line[0] == '\t'); }
+
+// The line starting at `at`, with its "\n" (if any).
+std::string_view line_at(std::string_view text, std::size_t at) {
+  const std::size_t end = text.find('\n', at);
+  return text.substr(at, end == std::string_view::npos ? text.size() - at : end - at + 1);
+}
+
+std::string_view without_line_end(std::string_view line) {
+  if (line.ends_with('\n')) line.remove_suffix(1);
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return line;
+}
+
+bool is_header_start(std::string_view text) {
+  const std::string_view line = without_line_end(line_at(text, 0));
+  return !field_name(line).empty() || line.starts_with("From ");
+}
+
+// A BOM, then whitespace, before a first line that is a header field: both removed.
+std::string_view skip_leading_noise(std::string_view raw, std::vector<std::string>& warnings) {
+  if (raw.starts_with("\xEF\xBB\xBF")) {
+    raw.remove_prefix(3);
+    warnings.emplace_back("a UTF-8 byte order mark before the headers was ignored");
+  }
+  const std::size_t first = raw.find_first_not_of(" \t\r\n");
+  if (first != 0 && first != std::string_view::npos && is_header_start(raw.substr(first))) {
+    raw.remove_prefix(first);
+    warnings.emplace_back("whitespace before the first header was ignored");
+  }
+  return raw;
+}
+
+// True when the first line break is a CR that no LF follows.
+bool uses_cr_only(std::string_view raw) {
+  const std::size_t end = raw.find_first_of("\r\n");
+  return end != std::string_view::npos && raw[end] == '\r' && (end + 1 == raw.size() || raw[end + 1] != '\n');
+}
+
+std::string cr_to_lf(std::string_view raw) {
+  std::string out(raw);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\r' && (i + 1 == out.size() || out[i + 1] != '\n')) out[i] = '\n';
+  }
+  return out;
+}
+
+// The header block rewritten: repeated single fields dropped, NUL bytes removed, a line of
+// spaces or a body line without a blank line before it turned into a proper separator.
+// nullopt when it needs none of that.
+std::optional<std::string> repair_header_block(std::string_view text, std::vector<std::string>& warnings) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  std::set<std::string> seen;
+  std::set<std::string> reported;
+  bool dropping = false;  // inside a repeated field being dropped, continuation lines included
+  bool changed = false;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::string_view line = line_at(text, at);
+    const std::string_view content = without_line_end(line);
+    const std::string_view next = without_line_end(line_at(text, at + line.size()));
+    const bool next_is_header = !field_name(next).empty() || is_continuation(next);
+    if (content.empty()) break;  // the separator: the block is over
+    if (is_continuation(content)) {
+      if (trim(content).empty() && at + line.size() < text.size() && !next_is_header && !trim(next).empty()) {
+        warnings.emplace_back("a line of spaces ended the headers; read as the blank line before the body");
+        out += line.ends_with("\r\n") ? "\r\n" : "\n";
+        at += line.size();
+        changed = true;
+        break;
+      }
+      if (!dropping) out.append(line);
+      changed = changed || dropping;
+      at += line.size();
+      continue;
+    }
+    const std::string name = field_name(content);
+    if (name.empty() && !(at == 0 && content.starts_with("From "))) {
+      // Prose from the first line on is not a message at all; GMime says so.
+      if (next_is_header || at == 0) {  // a broken header line among others: GMime skips it
+        out.append(line);
+        at += line.size();
+        continue;
+      }
+      warnings.emplace_back("no blank line between the headers and the body; the body starts at the first line that is not a header");
+      out += line.ends_with("\r\n") ? "\r\n" : "\n";
+      changed = true;
+      break;
+    }
+    dropping = std::ranges::find(kSingleFields, name) != kSingleFields.end() && !seen.insert(name).second;
+    if (dropping) {
+      if (reported.insert(name).second) {
+        warnings.push_back("repeated " + std::string(content.substr(0, content.find(':'))) +
+                           " header ignored; the first one is read");
+      }
+      changed = true;
+    } else {
+      out.append(line);
+    }
+    at += line.size();
+  }
+  if (!changed) return std::nullopt;
+  out.append(text.substr(at));
+  return out;
+}
+
+}  // namespace
+
+std::string_view header_block(std::string_view raw) {
+  const std::size_t lf = raw.find("\n\n");
+  const std::size_t crlf = raw.find("\r\n\r\n");
+  return raw.substr(0, std::min(lf, crlf));
+}
+
+std::optional<std::string> repaired_for_gmime(std::string_view raw, std::vector<std::string>& warnings) {
+  std::optional<std::string> repaired;
+  const std::string_view trimmed = skip_leading_noise(raw, warnings);
+  if (trimmed.size() != raw.size()) repaired = std::string(trimmed);
+  if (uses_cr_only(repaired ? std::string_view(*repaired) : raw)) {
+    warnings.emplace_back("lines end in CR only (classic Mac); read as LF");
+    repaired = cr_to_lf(repaired ? std::string_view(*repaired) : raw);
+  }
+  {
+    const std::string_view current = repaired ? std::string_view(*repaired) : raw;
+    if (std::optional<std::string> block = repair_header_block(current, warnings)) repaired = std::move(block);
+  }
+  if (std::optional<std::string> joined = join_padded_base64_words(repaired ? std::string_view(*repaired) : raw)) {
+    repaired = std::move(joined);
+  }
+  // GMime reads header values as C strings, so a NUL would silently cut a subject short.
+  const std::string_view current = repaired ? std::string_view(*repaired) : raw;
+  const std::size_t header_size = header_block(current).size();
+  if (current.substr(0, header_size).find('\0') != std::string_view::npos) {
+    std::string headers(current.substr(0, header_size));
+    std::erase(headers, '\0');
+    repaired = headers + std::string(current.substr(header_size));
+  }
+  return repaired;
+}
+
+}  // namespace triaged::mail::detail

@@ -1,0 +1,24 @@
+// Byte-level repairs of a raw message before GMime reads it, for damage real mail carries and
+// GMime would read worse than a mail client: a leading byte order mark or whitespace, classic
+// Mac CR-only line ends, a "blank" line of spaces or no blank line at all between the headers
+// and the body, repeated single-instance header fields (GMime keeps the last, clients the
+// first), NUL bytes in headers, and padded RFC 2047 B words (encoded_word_repair.h). Only the
+// message's own header block is edited; bodies are left byte for byte, except that CR-only line
+// ends become LF everywhere.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace triaged::mail::detail {
+
+// `raw` as GMime should see it, or nullopt when it needs no change. Each repair adds one
+// warning saying what was wrong.
+std::optional<std::string> repaired_for_gmime(std::string_view raw, std::vector<std::string>& warnings);
+
+// The message's header block: everything before the first blank line.
+std::string_view header_block(std::string_view raw);
+
+}  // namespace triaged::mail::detail
