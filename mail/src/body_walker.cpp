@@ -1,6 +1,7 @@
 #include "body_walker.h"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include "attachment_sink.h"
@@ -36,9 +37,75 @@ bool is_attachment_disposition(GMimeObject* object) {
   return disposition != nullptr && g_mime_content_disposition_is_attachment(disposition);
 }
 
+// The parameter `name`'s value; an RFC 2231 one ("filename*=utf-8''...") wins over a plain one
+// of the same name wherever they stand, as in mail clients. nullptr if there is none.
+const char* preferred_parameter(GMimeParamList* list, const char* name) {
+  if (list == nullptr) return nullptr;
+  const char* plain = nullptr;
+  const int count = g_mime_param_list_length(list);
+  for (int i = 0; i < count; ++i) {
+    GMimeParam* param = g_mime_param_list_get_parameter_at(list, i);
+    const char* param_name = g_mime_param_get_name(param);
+    if (param_name == nullptr || g_ascii_strcasecmp(param_name, name) != 0) continue;
+    if (g_mime_param_get_encoding_method(param) == GMIME_PARAM_ENCODING_METHOD_RFC2231) {
+      return g_mime_param_get_value(param);
+    }
+    if (plain == nullptr) plain = g_mime_param_get_value(param);
+  }
+  return plain;
+}
+
+// Content-Disposition's filename, else Content-Type's name (what g_mime_part_get_filename reads).
 std::string filename_of(GMimeObject* object) {
-  if (!GMIME_IS_PART(object)) return {};
-  return unfold_header_value(clean_utf8(or_empty(g_mime_part_get_filename(GMIME_PART(object)))));
+  const char* name = nullptr;
+  if (GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object)) {
+    name = preferred_parameter(g_mime_content_disposition_get_parameters(disposition), "filename");
+  }
+  if (name == nullptr) {
+    if (GMimeContentType* type = g_mime_object_get_content_type(object)) {
+      name = preferred_parameter(g_mime_content_type_get_parameters(type), "name");
+    }
+  }
+  return unfold_header_value(clean_utf8(or_empty(name)));
+}
+
+// What a Content-Type GMime could not read means. RFC 2045 says an invalid one means text/plain;
+// a media type without a subtype whose top level is binary ("image; name=a.png") stays an
+// attachment. Returns the type to use and the parameters to keep, or "" when GMime's reading
+// stands (the header is absent, valid, or really application/octet-stream).
+std::string repaired_content_type(std::string_view raw_value) {
+  std::string value = ascii_lower(trim(raw_value));
+  std::erase(value, '"');
+  const std::size_t semicolon = value.find(';');
+  std::string type(trim(std::string_view(value).substr(0, semicolon)));
+  std::erase_if(type, [](char c) { return c == ' ' || c == '\t'; });
+  if (type.starts_with("application/octet-stream")) return {};
+  const std::string top = type.substr(0, type.find('/'));
+  const std::string parameters = semicolon == std::string::npos ? "" : std::string(raw_value.substr(raw_value.find(';')));
+  if (type.find('/') != std::string::npos && type.find('/') + 1 < type.size()) return type + parameters;
+  for (const char* binary : {"image", "audio", "video", "application", "model", "font", "multipart", "message"}) {
+    if (top == binary) return {};
+  }
+  return "text/plain" + parameters;
+}
+
+// A leaf whose Content-Type GMime rejected (it then says application/octet-stream) gets the
+// type repaired_content_type() reads, with a warning; true when it was changed.
+bool repair_content_type(GMimeObject* object, GMimeParserOptions* parser_options, std::vector<std::string>& warnings) {
+  if (mime_type_of(object) != "application/octet-stream") return false;
+  const char* header = g_mime_object_get_header(object, "Content-Type");
+  if (header == nullptr) return false;
+  const std::string raw_value = header;  // setting the type below frees `header`
+  const std::string repaired = repaired_content_type(raw_value);
+  if (repaired.empty()) return false;
+  GObjectPtr<GMimeContentType> type(g_mime_content_type_parse(parser_options, repaired.c_str()));
+  if (!type) return false;
+  const GCharPtr name(g_mime_content_type_get_mime_type(type.get()));
+  if (!name || g_ascii_strcasecmp(name.get(), "application/octet-stream") == 0) return false;
+  g_mime_object_set_content_type(object, type.get());
+  warnings.push_back("Content-Type \"" + unfold_header_value(clean_utf8(raw_value)) + "\" is invalid; read as " +
+                     mime_type_of(object) + " (RFC 2045)");
+  return true;
 }
 
 // GMime lets the last of repeated Content-Type fields decide; mail clients read the first.
@@ -92,9 +159,29 @@ class BodyWalker {
     return text;
   }
 
+  // The text of the first named text part, when no other part gave any text; with a warning.
+  void use_fallback_body() {
+    if (!fallback_body_ || !top_segments_.empty()) return;
+    std::string text = decode_text(fallback_body_->part, "text part \"" + fallback_body_->filename + "\"");
+    if (fallback_body_->type == "text/html") {
+      add_html_segment(std::move(text));
+    } else {
+      add_segment(std::move(text));
+    }
+    if (!top_segments_.empty()) {
+      out_.warnings.push_back("no other body; the text part \"" + fallback_body_->filename + "\" read as the body");
+    }
+  }
+
   BodyFindings findings;
 
  private:
+  struct FallbackBody {
+    std::string type;
+    std::string filename;
+    GMimePart* part;  // owned by the message being walked
+  };
+
   void walk(GMimeObject* object, Mode mode, int depth) {
     if (depth > kMaxDepth) {
       out_.warnings.push_back("MIME structure nested deeper than " + std::to_string(kMaxDepth) +
@@ -106,7 +193,7 @@ class BodyWalker {
     } else if (GMIME_IS_MULTIPART(object)) {
       walk_multipart(GMIME_MULTIPART(object), mode, depth);
     } else if (GMIME_IS_PART(object)) {
-      walk_leaf(GMIME_PART(object), mode);
+      walk_leaf(GMIME_PART(object), mode, depth);
     }
   }
 
@@ -194,13 +281,20 @@ class BodyWalker {
     }
   }
 
-  void walk_leaf(GMimePart* part, Mode mode) {
+  void walk_leaf(GMimePart* part, Mode mode, int depth) {
     auto* object = GMIME_OBJECT(part);
     prefer_first_content_type(object, parser_options_);
+    repair_content_type(object, parser_options_, out_.warnings);
     const std::string type = mime_type_of(object);
     const std::string filename = filename_of(object);
-    const bool body_candidate = (type == "text/plain" || type == "text/html") &&
-                                !is_attachment_disposition(object) && filename.empty();
+    const bool is_text = type == "text/plain" || type == "text/html";
+    const bool body_candidate = is_text && !is_attachment_disposition(object) && filename.empty();
+    // A named text part (Netscape-era mail, gateways), or a message that is nothing but one
+    // text part, is the body if nothing else is; decided once the walk is over.
+    if (is_text && !body_candidate && wants_text(mode) && segments_ == &top_segments_ && !fallback_body_ &&
+        (!is_attachment_disposition(object) || depth == 0)) {
+      fallback_body_ = FallbackBody{type, filename, part};
+    }
     if (body_candidate) {
       if (!wants_text(mode)) return;
       if (type == "text/plain") {
@@ -307,6 +401,7 @@ class BodyWalker {
   std::vector<std::string> top_segments_;
   std::vector<std::string>* segments_ = &top_segments_;
   bool in_report_ = false;
+  std::optional<FallbackBody> fallback_body_;
 };
 
 }  // namespace
@@ -315,6 +410,7 @@ BodyFindings walk_body(GMimeMessage* message, GMimeParserOptions* parser_options
                        ParsedMessage& out) {
   BodyWalker walker(parser_options, options, out);
   walker.walk_message(message);
+  walker.use_fallback_body();
   std::string text = walker.joined_text();
   if (text.size() > options.max_text_bytes) {
     out.warnings.push_back("text of " + std::to_string(text.size()) + " bytes cut to " +

@@ -76,9 +76,23 @@ std::string cr_to_lf(std::string_view raw) {
   return out;
 }
 
-// The header block rewritten: repeated single fields dropped, NUL bytes removed, a line of
-// spaces or a body line without a blank line before it turned into a proper separator.
-// nullopt when it needs none of that.
+// "Content-Type: multipart; boundary=x" with "multipart/mixed" in its place; nullopt for any
+// other line. GMime reads a type without a subtype as application/octet-stream, and a message's
+// parts cannot be recovered from that.
+std::optional<std::string> multipart_with_subtype(std::string_view line) {
+  const std::size_t colon = line.find(':');
+  std::size_t at = line.find_first_not_of(" \t", colon + 1);
+  if (at == std::string_view::npos || ascii_lower(line.substr(at, 9)) != "multipart") return std::nullopt;
+  const std::size_t after = line.find_first_not_of(" \t", at + 9);
+  if (after != std::string_view::npos && line[after] != ';' && line[after] != '\r' && line[after] != '\n') {
+    return std::nullopt;
+  }
+  return std::string(line.substr(0, at + 9)) + "/mixed" + std::string(line.substr(at + 9));
+}
+
+// The header block rewritten: repeated single fields dropped, a multipart type without a
+// subtype named multipart/mixed, a line of spaces or a body line without a blank line before
+// it turned into a proper separator. nullopt when it needs none of that.
 std::optional<std::string> repair_header_block(std::string_view text, std::vector<std::string>& warnings) {
   std::string out;
   out.reserve(text.size() + 2);
@@ -120,6 +134,15 @@ std::optional<std::string> repair_header_block(std::string_view text, std::vecto
       break;
     }
     dropping = std::ranges::find(kSingleFields, name) != kSingleFields.end() && !seen.insert(name).second;
+    if (!dropping && name == "content-type") {
+      if (std::optional<std::string> fixed = multipart_with_subtype(line)) {
+        warnings.emplace_back("Content-Type multipart without a subtype; read as multipart/mixed");
+        out += *fixed;
+        changed = true;
+        at += line.size();
+        continue;
+      }
+    }
     if (dropping) {
       if (reported.insert(name).second) {
         warnings.push_back("repeated " + std::string(content.substr(0, content.find(':'))) +

@@ -211,3 +211,85 @@ TEST_CASE("a broken header line followed by more headers is not taken for the bo
   CHECK(parsed->subject == "still a header");
   CHECK(parsed->text == "the body");
 }
+
+TEST_CASE("a text part that carries a file name is the body when the message has no other") {
+  const ParsedMessage m = parse_fixture("text_plain_with_filename.eml");
+  CHECK(m.text == "Order 3310 arrived without the manual.");
+  CHECK(any_warning_contains(m, "\"order.txt\" read as the body"));
+  REQUIRE(m.attachments.size() == 2);
+  CHECK(m.attachments[0].filename == "order.txt");
+  CHECK(m.attachments[1].filename == "box.gif");
+}
+
+TEST_CASE("a text part with a file name stays only an attachment when there is a body") {
+  const ParsedMessage m = parse_fixture("attachment_pdf.eml");
+  CHECK(m.text == "Invoice attached, and the error log from the app.");
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nthe words\n"
+      "--b\nContent-Type: text/plain; name=notes.txt\nContent-Disposition: inline; filename=notes.txt\n\nthe file\n--b--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "the words");
+  REQUIRE(parsed->attachments.size() == 1);
+  CHECK(parsed->attachments[0].filename == "notes.txt");
+}
+
+TEST_CASE("a message that is one text part named as a file reads that part as its body") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8; name=\"note.txt\"\n"
+      "Content-Disposition: attachment; filename=\"note.txt\"\n\nthe printer says error 42\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "the printer says error 42");
+}
+
+TEST_CASE("a Content-Type without a subtype is read as text plain with its charset") {
+  const ParsedMessage m = parse_fixture("content_type_no_subtype.eml");
+  CHECK(m.text == "Курьер оставил посылку у двери.");
+  CHECK(m.attachments.empty());
+  CHECK(any_warning_contains(m, "Content-Type \"text; charset=utf-8\" is invalid; read as text/plain"));
+}
+
+TEST_CASE("an invalid or empty Content-Type is read as text plain") {
+  const ParsedMessage m = parse_fixture("content_type_invalid.eml");
+  CHECK(m.text == "My refund for order 7001 never came.");
+  CHECK(m.attachments.empty());
+  const auto empty = parse_message("From: a@example.com\nSubject: x\nContent-Type:\n\nplain words\n");
+  REQUIRE(empty.has_value());
+  CHECK(empty->text == "plain words");
+  const auto quoted = parse_message("From: a@example.com\nSubject: x\nContent-Type: \"text/plain\"; charset=utf-8\n\ngr\xC3\xBCn\n");
+  REQUIRE(quoted.has_value());
+  CHECK(quoted->text == "grün");
+}
+
+TEST_CASE("a multipart Content-Type without a subtype is read as multipart mixed") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart; boundary=zz\n\n"
+      "--zz\nContent-Type: text/plain\n\nfirst part\n--zz\nContent-Type: image/gif; name=a.gif\n\nGIF89a\n--zz--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "first part");
+  REQUIRE(parsed->attachments.size() == 1);
+  CHECK(parsed->attachments[0].filename == "a.gif");
+}
+
+TEST_CASE("an image part without a subtype stays an attachment") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=zz\n\n"
+      "--zz\nContent-Type: text/plain\n\nsee photo\n--zz\nContent-Type: image; name=a.png\n"
+      "Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--zz--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "see photo");
+  REQUIRE(parsed->attachments.size() == 1);
+  CHECK(parsed->attachments[0].data.starts_with("\x89PNG"));
+}
+
+TEST_CASE("the RFC 2231 filename star parameter wins over a plain filename") {
+  const ParsedMessage m = parse_fixture("rfc2231_filename_and_extended.eml");
+  REQUIRE(m.attachments.size() == 1);
+  CHECK(m.attachments[0].filename == "Rechnung Müller.pdf");
+  const auto reversed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n"
+      "--b\nContent-Type: application/pdf; name*=utf-8''%C3%9Cbersicht.pdf; name=\"Ubersicht.pdf\"\n\n%PDF\n--b--\n");
+  REQUIRE(reversed.has_value());
+  REQUIRE(reversed->attachments.size() == 1);
+  CHECK(reversed->attachments[0].filename == "Übersicht.pdf");
+}
