@@ -26,7 +26,75 @@ void append_addresses(InternetAddressList* list, std::vector<Address>& out, int 
   }
 }
 
+// The first element of an address list: up to the first comma outside quotes and comments.
+std::string_view first_list_element(std::string_view value) {
+  bool quoted = false;
+  int comment_depth = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == '\\') {
+      ++i;
+    } else if (quoted) {
+      quoted = c != '"';
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '(') {
+      ++comment_depth;
+    } else if (c == ')' && comment_depth > 0) {
+      --comment_depth;
+    } else if (c == ',' && comment_depth == 0) {
+      return value.substr(0, i);
+    }
+  }
+  return value;
+}
+
 }  // namespace
+
+std::optional<Address> unbracketed_first_mailbox(GMimeParserOptions* options, std::string_view raw_value) {
+  const std::string element = unfold_header_value(first_list_element(raw_value));
+  if (element.find_first_of("<>") != std::string::npos) return std::nullopt;
+  // The last whitespace-separated word outside quotes that holds an "@" is the address; a
+  // display name must come before it.
+  bool quoted = false;
+  std::size_t word_start = 0;
+  std::optional<std::size_t> address_start;
+  for (std::size_t i = 0; i <= element.size(); ++i) {
+    const bool end = i == element.size();
+    if (!end && element[i] == '"') quoted = !quoted;
+    if (end || (!quoted && element[i] == ' ')) {
+      const std::string_view word = std::string_view(element).substr(word_start, i - word_start);
+      if (word.find('@') != std::string_view::npos && word.find('"') == std::string_view::npos) address_start = word_start;
+      word_start = i + 1;
+    }
+  }
+  if (!address_start || *address_start == 0) return std::nullopt;
+  const std::string address(trim(std::string_view(element).substr(*address_start)));
+  if (address.find(' ') != std::string::npos) return std::nullopt;  // words after the address: not this form
+  std::string phrase(trim(std::string_view(element).substr(0, *address_start)));
+  if (phrase.size() >= 2 && phrase.front() == '"' && phrase.back() == '"') {
+    std::string unquoted;
+    for (std::size_t i = 1; i + 1 < phrase.size(); ++i) {
+      if (phrase[i] == '\\' && i + 2 < phrase.size()) ++i;
+      unquoted += phrase[i];
+    }
+    phrase = std::move(unquoted);
+  }
+  GCharPtr name(g_mime_utils_header_decode_phrase(options, phrase.c_str()));
+  return Address{clean_header_text(name.get()), address};
+}
+
+const char* first_raw_header(GMimeObject* object, const char* name) {
+  GMimeHeaderList* list = g_mime_object_get_header_list(object);
+  if (list == nullptr) return nullptr;
+  const int count = g_mime_header_list_get_count(list);
+  for (int i = 0; i < count; ++i) {
+    GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+    const char* header_name = g_mime_header_get_name(header);
+    if (header_name != nullptr && g_ascii_strcasecmp(header_name, name) == 0) return g_mime_header_get_raw_value(header);
+  }
+  return nullptr;
+}
 
 std::vector<Address> read_addresses(InternetAddressList* list) {
   std::vector<Address> addresses;

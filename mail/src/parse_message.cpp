@@ -60,6 +60,12 @@ void read_envelope(GMimeMessage* message, GMimeParserOptions* parser_options, Pa
     out.subject = unfold_header_value(clean_utf8(subject));
   }
   std::vector<Address> from = detail::read_addresses(g_mime_message_get_from(message));
+  if (const char* raw_from = detail::first_raw_header(object, "From")) {
+    if (std::optional<Address> unbracketed = detail::unbracketed_first_mailbox(parser_options, raw_from)) {
+      out.warnings.push_back("From address without angle brackets: \"" + unfold_header_value(clean_utf8(raw_from)) + "\"");
+      from.insert(from.begin(), std::move(*unbracketed));
+    }
+  }
   if (from.empty() || from.front().address.empty()) {
     std::vector<Address> sender = detail::read_addresses(g_mime_message_get_sender(message));
     if (!sender.empty()) from = std::move(sender);

@@ -208,3 +208,28 @@ TEST_CASE("a duplicated Content-Type in a MIME part is read from its first occur
   CHECK(parsed->text == "grün");
   CHECK(parsed->attachments.empty());
 }
+
+TEST_CASE("an unbracketed address after a display name is the sender") {
+  const ParsedMessage m = parse_fixture("from_unbracketed.eml");
+  CHECK(m.from.name == "Big Bug");
+  CHECK(m.from.address == "bb@bug.example");
+  CHECK(any_warning_contains(m, "From address without angle brackets"));
+}
+
+TEST_CASE("unbracketed senders with quoted or encoded names or a second address keep the first") {
+  const auto sender_of = [](const std::string& from) {
+    auto parsed = parse_message("From: " + from + "\nSubject: x\n\nhi\n");
+    REQUIRE(parsed.has_value());
+    return parsed->from;
+  };
+  CHECK(sender_of("\"Big Bug\" bb@bug.example").address == "bb@bug.example");
+  CHECK(sender_of("\"Big Bug\" bb@bug.example").name == "Big Bug");
+  const Address encoded = sender_of("=?utf-8?q?J=C3=B6rg_M?= joerg@example.de");
+  CHECK(encoded.name == "Jörg M");
+  CHECK(encoded.address == "joerg@example.de");
+  CHECK(sender_of("Big Bug bb@bug.example, other@example.com").address == "bb@bug.example");
+  // Forms GMime already reads are left to it.
+  CHECK(sender_of("bb@bug.example (Big Bug)").name == "Big Bug");
+  CHECK(sender_of("Big Bug <bb@bug.example>").address == "bb@bug.example");
+  CHECK(sender_of("bb@bug.example").address == "bb@bug.example");
+}
