@@ -186,9 +186,9 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, st
       return {std::move(*converted), {}};
     } else if (!is_valid_utf8(bytes)) {
       // A label iconv knows that fails on a few bytes still beats a guess: at most one byte in
-      // ten of the 8-bit ones may be bad. (Valid UTF-8 under a wrong label is left to the guess.)
+      // four of the 8-bit ones may be bad. (Valid UTF-8 under a wrong label is left to the guess.)
       auto lenient = lenient_convert(bytes, iconv_name != nullptr ? iconv_name : label.c_str());
-      if (lenient && lenient->replaced * 10 <= count_high_bytes(bytes)) {
+      if (lenient && lenient->replaced * 4 <= count_high_bytes(bytes)) {
         return {std::move(lenient->text), replaced_warning(what, lenient->replaced, label)};
       }
     }

@@ -2,7 +2,7 @@
 // the declared charset if iconv knows it and the bytes convert cleanly; the declared charset
 // with each bad byte replaced by U+FFFD (and a warning) if the damage is small: for a UTF-8
 // label, no more bad bytes than valid multi-byte characters; for any other, at most one bad
-// byte in ten 8-bit bytes and the bytes are not valid UTF-8; otherwise UTF-8 if the bytes are
+// byte in four 8-bit bytes and the bytes are not valid UTF-8; otherwise UTF-8 if the bytes are
 // valid UTF-8; otherwise, for text that looks Cyrillic (8-bit letters next to each
 // other rather than next to ASCII letters), windows-1251 or KOI8-R, whichever yields more
 // lower-case Cyrillic letters (real Russian prose is mostly lower case; each read as the other

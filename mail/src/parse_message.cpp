@@ -23,17 +23,57 @@ using detail::clean_utf8;
 using detail::unfold_header_value;
 
 // GMime tries each fallback charset in turn on undeclared 8-bit header bytes and keeps the
-// first that converts; windows-1251 converts nearly anything, so the guess has to come first.
-std::vector<std::string> header_fallback_charsets(std::string_view raw, std::vector<std::string>& warnings) {
+// first that converts; windows-1251 converts nearly anything, so the best candidate has to
+// come first: `preferred` (the body's declared charset) if given, else our guess.
+std::vector<std::string> header_fallback_charsets(std::string_view raw, const std::string& preferred,
+                                                  std::vector<std::string>& warnings) {
   std::vector<std::string> charsets = {"utf-8"};
   const std::string_view headers = detail::header_block(raw);
   if (!detail::is_valid_utf8(headers)) {
-    std::string guess = detail::guess_charset(headers);
-    warnings.push_back("undeclared 8-bit bytes in the headers; guessed " + guess);
-    charsets.push_back(std::move(guess));
+    if (!preferred.empty()) {
+      warnings.push_back("undeclared 8-bit bytes in the headers; read as " + preferred +
+                         ", the charset the body declares");
+      charsets.push_back(preferred);
+    } else {
+      std::string guess = detail::guess_charset(headers);
+      warnings.push_back("undeclared 8-bit bytes in the headers; guessed " + guess);
+      charsets.push_back(std::move(guess));
+    }
   }
   for (const char* charset : {"windows-1251", "koi8-r", "windows-1252", "iso-8859-1"}) charsets.emplace_back(charset);
   return charsets;
+}
+
+// The charset label of the message's first text part, if it is neither UTF-8 nor ASCII (both
+// tried anyway), iconv knows it, and the header block converts from it without an error.
+// Mail programs that put raw 8-bit bytes in headers write them in the body's charset.
+std::string body_charset_for_headers(GMimeMessage* message, std::string_view raw) {
+  std::string charset;
+  g_mime_message_foreach(
+      message,
+      [](GMimeObject*, GMimeObject* part, gpointer data) {
+        auto* found = static_cast<std::string*>(data);
+        if (!found->empty() || !GMIME_IS_PART(part)) return;
+        GMimeContentType* type = g_mime_object_get_content_type(part);
+        if (type == nullptr || g_ascii_strcasecmp(g_mime_content_type_get_media_type(type), "text") != 0) return;
+        if (const char* label = g_mime_content_type_get_parameter(type, "charset")) *found = label;
+      },
+      &charset);
+  if (charset.empty()) return {};
+  const char* iconv_name = g_mime_charset_iconv_name(charset.c_str());
+  const std::string canonical = detail::ascii_lower(iconv_name != nullptr ? iconv_name : charset.c_str());
+  if (canonical == "utf-8" || canonical == "utf8" || canonical == "us-ascii" || canonical == "ascii") return {};
+  const std::string_view headers = detail::header_block(raw);
+  GError* error = nullptr;
+  gsize written = 0;
+  gchar* converted = g_convert(headers.data(), static_cast<gssize>(headers.size()), "UTF-8",
+                               iconv_name != nullptr ? iconv_name : charset.c_str(), nullptr, &written, &error);
+  g_free(converted);
+  if (error != nullptr) {
+    g_error_free(error);
+    return {};
+  }
+  return detail::ascii_lower(charset);
 }
 
 std::optional<std::chrono::system_clock::time_point> date_of(GMimeMessage* message) {
@@ -88,10 +128,22 @@ std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, con
   const std::optional<std::string> repaired = detail::repaired_for_gmime(raw, parsed.warnings);
   if (repaired) raw = *repaired;
 
-  const detail::ParserOptionsPtr parser_options =
-      detail::make_parser_options(header_fallback_charsets(raw, parsed.warnings));
-  const detail::GObjectPtr<GMimeMessage> message = detail::construct_message(raw, parser_options.get());
+  std::vector<std::string> header_warnings;
+  detail::ParserOptionsPtr parser_options =
+      detail::make_parser_options(header_fallback_charsets(raw, {}, header_warnings));
+  detail::GObjectPtr<GMimeMessage> message = detail::construct_message(raw, parser_options.get());
   if (!message) return std::unexpected(ParseError{"GMime found no message in the input"});
+  if (!header_warnings.empty()) {
+    // Raw 8-bit headers: read them in the body's charset when it declares one that fits.
+    const std::string body_charset = body_charset_for_headers(message.get(), raw);
+    if (!body_charset.empty() && !header_warnings.front().ends_with("guessed " + body_charset)) {
+      header_warnings.clear();
+      parser_options = detail::make_parser_options(header_fallback_charsets(raw, body_charset, header_warnings));
+      message = detail::construct_message(raw, parser_options.get());
+      if (!message) return std::unexpected(ParseError{"GMime found no message in the input"});
+    }
+  }
+  parsed.warnings.insert(parsed.warnings.end(), header_warnings.begin(), header_warnings.end());
 
   parsed.headers = detail::read_header_map(GMIME_OBJECT(message.get()), options.max_header_bytes);
   read_envelope(message.get(), parser_options.get(), parsed);

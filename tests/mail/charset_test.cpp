@@ -113,3 +113,29 @@ TEST_CASE("a windows-1251 label with one byte it does not define keeps the label
   CHECK(parsed->text == "Посылка \uFFFD пришла поврежденной");
   CHECK(any_warning_contains(*parsed, "1 byte invalid in windows-1251 replaced by U+FFFD"));
 }
+
+TEST_CASE("raw 8-bit headers are read in the big5 charset the body declares") {
+  const ParsedMessage m = parse_fixture("raw_8bit_header_big5.eml");
+  CHECK(m.subject == "訂單 8812 尚未到貨");
+  CHECK(m.from.name == "陳小明");
+  CHECK(m.text == "您好，我的訂單 8812 已經兩週了還沒到。");
+  CHECK(any_warning_contains(m, "read as big5, the charset the body declares"));
+}
+
+TEST_CASE("raw 8-bit headers are read in the euc-jp charset a nested body part declares") {
+  const ParsedMessage m = parse_fixture("raw_8bit_header_eucjp.eml");
+  CHECK(m.subject == "返品について");
+  CHECK(m.from.name == "佐藤");
+  CHECK(m.text == "商品を返品したいです。注文番号は 5510 です。");
+}
+
+TEST_CASE("a broken big5 label decodes as big5 with U+FFFD instead of a confident guess") {
+  // "訂單 8812" in big5 with the second byte of the last character cut off mid-text.
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=big5\n\n"
+      "\xAD\x71\xB3\xE6 8812 \xA9\x7C\xA5\xBC\xA8\xEC\xB3 ok\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text.starts_with("訂單 8812 尚未到"));
+  CHECK(contains(parsed->text, "\uFFFD"));
+  CHECK_FALSE(any_warning_contains(*parsed, "guessed"));
+}
