@@ -1,5 +1,9 @@
 #include "automatic_mail.h"
 
+#include <glib.h>
+
+#include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +28,139 @@ std::string local_part(std::string_view address) {
   return ascii_lower(address.substr(0, address.find('@')));
 }
 
+std::string casefold(std::string_view text) {
+  if (text.empty()) return {};
+  gchar* folded = g_utf8_casefold(text.data(), static_cast<gssize>(text.size()));
+  std::string result(folded);
+  g_free(folded);
+  return result;
+}
+
+template <typename Needles>
+bool contains_any(std::string_view text, const Needles& needles) {
+  return std::ranges::any_of(needles, [&](std::string_view needle) { return text.find(needle) != std::string_view::npos; });
+}
+
+template <typename Prefixes>
+bool starts_with_any(std::string_view text, const Prefixes& prefixes) {
+  return std::ranges::any_of(prefixes, [&](std::string_view prefix) { return text.starts_with(prefix); });
+}
+
+// MTAs' own names for themselves, as local part or display name.
+bool is_mailer_name(std::string_view folded) {
+  return folded == "mailer-daemon" || folded == "postmaster" || folded == "mail delivery system" ||
+         folded == "mail delivery subsystem" || folded == "mail administrator" || folded == "mailer daemon";
+}
+
+// Senders that announce they read no answers: noreply@, do-not-reply@, notifications@,
+// bounces+tag@ (a list server's or mailing service's return address).
+constexpr std::array<std::string_view, 8> kNotificationPrefixes = {
+    "noreply", "no-reply", "no_reply", "no.reply", "donotreply", "do-not-reply", "do_not_reply", "bounce"};
+
+bool is_notification_sender(std::string_view local) {
+  if (starts_with_any(local, kNotificationPrefixes)) return true;
+  return local == "notification" || local == "notifications" || local == "notify" || local == "mailer";
+}
+
+// Subjects MTAs give their failure reports, casefolded; matched at the start of a subject
+// that carries no Re:/Fwd: prefix (a person answering or forwarding a bounce has one).
+constexpr std::array<std::string_view, 24> kBounceSubjects = {
+    "undelivered mail returned to sender", "undeliverable", "undelivered mail", "mail delivery failed",
+    "delivery status notification", "delivery failure", "delivery notification", "returned mail",
+    "failure notice", "mail system error", "nondeliverable mail", "non-delivery", "message delivery failure",
+    "warning: could not send message", "delayed mail", "mail could not be delivered",
+    "недоставленное сообщение", "не удается доставить", "unzustellbar", "non remis",
+    "onbestelbaar", "no se puede entregar", "impossibile recapitare", "nicht zustellbar"};
+
+// Subjects auto-responders use (Outlook's in several languages, vacation programs), casefolded
+// with any space before the colon removed; each ends in a colon, so a customer's subject about
+// an auto-reply ("Auto reply from your shop is in English") does not match.
+constexpr std::array<std::string_view, 16> kAutoReplySubjects = {
+    "automatic reply:", "autoreply:", "auto-reply:", "auto reply:", "auto response:", "autoresponse:",
+    "out of office:", "out of office autoreply:", "out of office reply:", "abwesenheitsnotiz:",
+    "automatische antwort:", "réponse automatique:", "risposta automatica:", "respuesta automática:",
+    "автоматический ответ:", "автоответ:"};
+
+bool is_auto_reply_subject(std::string_view subject) {
+  std::string folded = casefold(trim(subject));
+  for (std::size_t at = folded.find(" :"); at != std::string::npos; at = folded.find(" :", at)) folded.erase(at, 1);
+  // Lotus Notes: "AUTO: Jane Doe is out of the office (returning 12/01/2026)".
+  return starts_with_any(folded, kAutoReplySubjects) || folded.find("is out of the office") != std::string::npos;
+}
+
+// Lines MTAs write and people do not, casefolded: Postfix, Exim, qmail, Sendmail, Exchange.
+constexpr std::array<std::string_view, 6> kBounceTextMarks = {
+    "this is the mail system at host", "this message was created automatically by mail delivery software",
+    "this is the qmail-send program", "the following addresses had permanent fatal errors",
+    "delivery has failed to these recipients or groups", "the original message was received at"};
+
+// The text the sender wrote themselves: up to a forwarded message's start, without quoted lines.
+std::string own_text(std::string_view text) {
+  std::string own;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (line.starts_with(">")) continue;
+    const std::string folded = casefold(line);
+    constexpr std::array<std::string_view, 4> kForwardMarks = {"forward", "original", "пересыла", "weitergeleitet"};
+    if ((folded.starts_with("---") && contains_any(folded, kForwardMarks)) ||
+        folded.starts_with("begin forwarded message")) {
+      break;
+    }
+    own += folded;
+    own += '\n';
+  }
+  return own;
+}
+
+// RFC 3464 fields written into the text: a Final-Recipient line and a failed or delayed Action.
+bool has_dsn_fields(std::string_view folded_text) {
+  constexpr std::array<std::string_view, 2> kActions = {"action: failed", "action: delayed"};
+  return folded_text.find("final-recipient:") != std::string_view::npos && contains_any(folded_text, kActions);
+}
+
+struct Sender {
+  std::string local;        // lower-case local part of the From address
+  std::string folded_name;  // casefolded display name
+  bool empty_address = false;  // "From: <>" or "From: MAILER-DAEMON <>"
+};
+
+Sender sender_of(const ParsedMessage& message) {
+  Sender sender{local_part(message.from.address), casefold(trim(message.from.name)), false};
+  if (message.from.address.empty()) {
+    const std::string* from = header(message, "from");
+    sender.empty_address = from != nullptr && from->find("<>") != std::string::npos;
+    // GMime drops the name of a mailbox without an address: "MAILER-DAEMON <>".
+    if (sender.empty_address && sender.folded_name.empty()) {
+      std::string name(trim(std::string_view(*from).substr(0, from->find('<'))));
+      std::erase(name, '"');
+      sender.folded_name = casefold(name);
+    }
+  }
+  return sender;
+}
+
+// Why this is a delivery failure report, or "".
+std::string bounce_reason(const BodyFindings& findings, const ParsedMessage& message, const Sender& sender,
+                          bool has_prefix, std::string_view own) {
+  if (findings.is_report && findings.report_type == "delivery-status") return "delivery status notification";
+  if (findings.has_delivery_status) return "delivery status notification (not in a multipart/report)";
+  if (is_mailer_name(sender.local)) return "sent by " + sender.local + " (a bounce)";
+  // `folded_name` is printed only when it is one of is_mailer_name()'s few names.
+  if (is_mailer_name(sender.folded_name)) return "sent by " + sender.folded_name + " (a bounce)";
+  if (sender.empty_address) return "empty From address <> (a bounce)";
+  if (header(message, "x-failed-recipients") != nullptr) return "X-Failed-Recipients header (a bounce)";
+  if (header(message, "x-ms-exchange-message-is-ndr") != nullptr) return "Exchange non-delivery report";
+  if (has_prefix) return {};
+  const bool bounce_subject = starts_with_any(casefold(trim(message.subject)), kBounceSubjects);
+  const bool bounce_text = contains_any(own, kBounceTextMarks) || has_dsn_fields(own);
+  if (bounce_subject && (bounce_text || findings.encloses_original)) return "delivery failure report (subject and text)";
+  if (bounce_text && is_notification_sender(sender.local)) return "delivery failure report (text and sender)";
+  return {};
+}
+
 std::string reason_from_headers(const ParsedMessage& message) {
   if (const auto* value = header(message, "auto-submitted")) {
     const std::string keyword = bare_keyword(*value);
@@ -40,12 +177,22 @@ std::string reason_from_headers(const ParsedMessage& message) {
       return "Precedence: " + keyword;
     }
   }
-  if (header(message, "x-auto-response-suppress") != nullptr) return "X-Auto-Response-Suppress header";
   if (const auto* value = header(message, "return-path")) {
     const std::string_view path = trim(*value);
     if (path.empty() || path == "<>") return "empty Return-Path (a bounce or notification)";
   }
+  if (header(message, "list-id") != nullptr) return "list mail (List-Id)";
+  if (header(message, "list-unsubscribe") != nullptr) return "list mail (List-Unsubscribe)";
   return {};
+}
+
+// "X-Auto-Response-Suppress: All" or one naming AutoReply: the sender asks for no auto-reply.
+std::string suppression_reason(const ParsedMessage& message) {
+  const std::string* value = header(message, "x-auto-response-suppress");
+  if (value == nullptr) return {};
+  const std::string folded = ascii_lower(*value);
+  if (folded.find("all") == std::string::npos && folded.find("autoreply") == std::string::npos) return {};
+  return "X-Auto-Response-Suppress: " + std::string(trim(*value));
 }
 
 }  // namespace
@@ -54,29 +201,38 @@ void classify_automatic(const BodyFindings& findings, const ParseOptions& option
   const std::string loop_name = ascii_lower(trim(options.loop_header));
   message.has_loop_header = !loop_name.empty() && message.headers.contains(loop_name);
 
-  const bool delivery_report = findings.is_report && findings.report_type == "delivery-status";
-  const std::string sender = local_part(message.from.address);
-  const bool from_mailer = sender == "mailer-daemon" || sender == "postmaster";
-  message.is_bounce = delivery_report || from_mailer;
-  if (delivery_report) {
+  const Sender sender = sender_of(message);
+  const bool has_prefix = trim(strip_reply_prefixes(message.subject)) != trim(message.subject);
+  const std::string own = own_text(message.text);
+  const std::string bounce = bounce_reason(findings, message, sender, has_prefix, own);
+  message.is_bounce = !bounce.empty();
+  if (findings.is_report && findings.report_type == "delivery-status") {
     message.bounced_message_ids = findings.report_message_ids;
-  } else if (from_mailer) {
-    message.bounced_message_ids = findings.enclosed_message_ids;
+  } else if (message.is_bounce) {
+    message.bounced_message_ids = findings.report_message_ids;
+    for (const auto& id : findings.enclosed_message_ids) {
+      if (std::ranges::find(message.bounced_message_ids, id) == message.bounced_message_ids.end()) {
+        message.bounced_message_ids.push_back(id);
+      }
+    }
   }
 
   std::string reason;
   if (message.has_loop_header) {
     reason = "carries our loop header " + std::string(trim(options.loop_header));
-  } else if (delivery_report) {
-    reason = "delivery status notification";
+  } else if (!bounce.empty()) {
+    reason = bounce;
   } else if (findings.is_report) {
     reason = "multipart/report" + (findings.report_type.empty() ? "" : " (" + findings.report_type + ")");
-  } else if (from_mailer) {
-    reason = "sent by " + sender + " (a bounce)";
+  } else if (findings.has_feedback_report) {
+    reason = "abuse feedback report (ARF)";
   } else {
     reason = reason_from_headers(message);
   }
+  if (reason.empty() && !has_prefix && is_auto_reply_subject(message.subject)) reason = "auto-reply subject";
+  if (reason.empty() && is_notification_sender(sender.local)) reason = "notification sender " + sender.local + "@";
   message.automatic_reason = std::move(reason);
+  message.no_auto_reply_reason = message.automatic_reason.empty() ? suppression_reason(message) : message.automatic_reason;
 }
 
 }  // namespace triaged::mail::detail

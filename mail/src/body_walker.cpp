@@ -304,9 +304,19 @@ class BodyWalker {
       }
       return;
     }
-    if (type == "text/rfc822-headers" && in_report_) {
+    if (segments_ == &top_segments_) {
+      findings.has_delivery_status |= type == "message/delivery-status" || type == "message/global-delivery-status";
+      findings.has_feedback_report |= type == "message/feedback-report";
+      findings.encloses_original |= type == "text/rfc822-headers";
+    }
+    if (type == "text/rfc822-headers") {
       GObjectPtr<GMimeMessage> headers = construct_message(decoded_content(part), parser_options_);
-      if (headers) remember_report_id(message_id_of(headers.get()));
+      const std::string id = headers ? message_id_of(headers.get()) : std::string();
+      if (in_report_) {
+        remember_report_id(id);
+      } else if (!id.empty() && segments_ == &top_segments_) {
+        findings.enclosed_message_ids.push_back(id);
+      }
     }
     if (!wants_attachments(mode)) return;
     Attachment attachment;
@@ -324,6 +334,7 @@ class BodyWalker {
     if (inner == nullptr) return;
     const std::string subject = unfold_header_value(clean_utf8(or_empty(g_mime_message_get_subject(inner))));
     const std::string id = message_id_of(inner);
+    if (segments_ == &top_segments_) findings.encloses_original = true;
     if (!id.empty()) {
       findings.enclosed_message_ids.push_back(id);
       if (in_report_) remember_report_id(id);

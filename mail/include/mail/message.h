@@ -66,16 +66,26 @@ struct ParsedMessage {
   bool text_from_html = false;  // no text/plain part was usable; text was converted from HTML
   std::vector<Attachment> attachments;  // in document order, forwarded messages included
 
-  // Why this message is automatic (RFC 3834 and common practice), e.g.
-  // "Auto-Submitted: auto-replied", "Precedence: bulk", "delivery status notification";
-  // empty for mail a person wrote. Automatic mail must never be answered automatically.
+  // Why this message was sent by a machine rather than written by a person (RFC 3834 and
+  // common practice), e.g. "Auto-Submitted: auto-replied", "Precedence: bulk", "list mail
+  // (List-Id)", "delivery status notification"; empty for mail a person wrote. Automatic mail
+  // is not a customer's request: it never becomes a ticket of its own.
   std::string automatic_reason;
-  bool is_bounce = false;                       // multipart/report delivery-status, or a mailer-daemon
+  // Why no automatic reply may be sent to this message's sender; empty when one may. Every
+  // automatic message has one (its automatic_reason). A person's mail can have one too:
+  // "X-Auto-Response-Suppress: All" or "AutoReply" (which Outlook puts on much ordinary mail)
+  // asks for no automatic answer but says nothing about who wrote it, so such mail becomes a
+  // ticket like any other and only the automatic reply (a question for missing fields) is
+  // withheld.
+  std::string no_auto_reply_reason;
+  bool is_bounce = false;                       // a delivery failure report, in any of the forms MTAs send
   std::vector<std::string> bounced_message_ids;  // Message-IDs of the original quoted in a bounce
   bool has_loop_header = false;                 // carries options.loop_header
 
   std::vector<std::string> warnings;  // charset guessed, text cut, part dropped, ...
   bool is_automatic() const { return !automatic_reason.empty(); }
+  // False for automatic mail and for mail that asks not to be answered automatically.
+  bool may_auto_reply() const { return no_auto_reply_reason.empty(); }
 };
 
 struct ParseError {
