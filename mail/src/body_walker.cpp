@@ -140,9 +140,11 @@ std::string eml_name(std::string_view subject) {
 
 class BodyWalker {
  public:
-  BodyWalker(GMimeParserOptions* parser_options, const ParseOptions& options, ParsedMessage& out)
+  BodyWalker(GMimeParserOptions* parser_options, const ParseOptions& options,
+             const std::vector<std::string>& sender_charsets, ParsedMessage& out)
       : parser_options_(parser_options),
         options_(options),
+        sender_charsets_(sender_charsets),
         out_(out),
         sink_(options, out.attachments, out.warnings) {}
 
@@ -239,7 +241,7 @@ class BodyWalker {
       }
     }
     out_.warnings.push_back(type + " has no parts GMime could split; kept its content as text");
-    if (wants_text(mode)) add_segment(clean_utf8(decode_to_utf8(prologue, "", "unsplit multipart").text));
+    if (wants_text(mode)) add_segment(clean_utf8(decode_to_utf8(prologue, "", "unsplit multipart", sender_charsets_).text));
   }
 
   // The first "--token" line, the opening delimiter the sender really used; "" if none.
@@ -373,7 +375,7 @@ class BodyWalker {
 
   std::string decode_text(GMimePart* part, std::string_view what) {
     const char* charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-    DecodedText decoded = decode_to_utf8(decoded_content(part), or_empty(charset), what);
+    DecodedText decoded = decode_to_utf8(decoded_content(part), or_empty(charset), what, sender_charsets_);
     // walk_alternative decodes the plain part twice; say the guess once.
     if (!decoded.warning.empty() && std::ranges::find(out_.warnings, decoded.warning) == out_.warnings.end()) {
       out_.warnings.push_back(std::move(decoded.warning));
@@ -407,6 +409,7 @@ class BodyWalker {
 
   GMimeParserOptions* parser_options_;
   const ParseOptions& options_;
+  const std::vector<std::string>& sender_charsets_;
   ParsedMessage& out_;
   AttachmentSink sink_;
   std::vector<std::string> top_segments_;
@@ -418,8 +421,8 @@ class BodyWalker {
 }  // namespace
 
 BodyFindings walk_body(GMimeMessage* message, GMimeParserOptions* parser_options, const ParseOptions& options,
-                       ParsedMessage& out) {
-  BodyWalker walker(parser_options, options, out);
+                       const std::vector<std::string>& sender_charsets, ParsedMessage& out) {
+  BodyWalker walker(parser_options, options, sender_charsets, out);
   walker.walk_message(message);
   walker.use_fallback_body();
   std::string text = walker.joined_text();

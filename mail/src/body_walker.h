@@ -25,8 +25,8 @@ struct BodyFindings {
 };
 
 // Fills out.text, text_from_html, attachments and warnings. Never fails: a part that cannot be
-// read is skipped with a warning.
-BodyFindings walk_body(GMimeMessage* message, GMimeParserOptions* parser_options,
-                       const ParseOptions& options, ParsedMessage& out);
+// read is skipped with a warning. `sender_charsets` as for decode_to_utf8().
+BodyFindings walk_body(GMimeMessage* message, GMimeParserOptions* parser_options, const ParseOptions& options,
+                       const std::vector<std::string>& sender_charsets, ParsedMessage& out);
 
 }  // namespace triaged::mail::detail

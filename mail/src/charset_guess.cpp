@@ -166,7 +166,16 @@ std::string replaced_warning(std::string_view what, std::size_t replaced, std::s
 
 }  // namespace
 
-DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what) {
+std::string first_clean_charset(std::string_view bytes, const std::vector<std::string>& charsets) {
+  for (const auto& charset : charsets) {
+    const char* iconv_name = g_mime_charset_iconv_name(charset.c_str());
+    if (convert(bytes, iconv_name != nullptr ? iconv_name : charset.c_str())) return charset;
+  }
+  return {};
+}
+
+DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what,
+                           const std::vector<std::string>& sender_charsets) {
   const std::string label(trim(declared));
   if (!label.empty()) {
     const char* iconv_name = g_mime_charset_iconv_name(label.c_str());
@@ -195,9 +204,22 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, st
   } else if (is_valid_utf8(bytes)) {
     return {std::string(bytes), {}};
   }
-  Guess guess = guess_and_convert(bytes);
   std::string warning = std::string(what) + ": ";
   warning += label.empty() ? "no charset declared" : "declared charset \"" + label + "\" does not decode it";
+  if (!is_valid_utf8(bytes)) {
+    std::vector<std::string> others;
+    for (const auto& charset : sender_charsets) {
+      if (ascii_lower(charset) != ascii_lower(label)) others.push_back(charset);
+    }
+    const std::string used = first_clean_charset(bytes, others);
+    if (!used.empty()) {
+      const char* iconv_name = g_mime_charset_iconv_name(used.c_str());
+      if (auto converted = convert(bytes, iconv_name != nullptr ? iconv_name : used.c_str())) {
+        return {std::move(*converted), warning + "; read as " + used + ", a charset the message declares elsewhere"};
+      }
+    }
+  }
+  Guess guess = guess_and_convert(bytes);
   warning += "; guessed " + guess.charset;
   return {std::move(guess.text), std::move(warning)};
 }

@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace triaged::mail::detail {
 
@@ -19,8 +20,16 @@ struct DecodedText {
   std::string warning;  // non-empty when the charset was guessed or bytes were replaced
 };
 
-// `declared` may be empty (no label). `what` names the part in the warning.
-DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what);
+// `declared` may be empty (no label). `what` names the part in the warning. `sender_charsets`
+// are the charsets the message declares elsewhere (other parts' labels, RFC 2047 words in its
+// headers): when the label is missing or fails and the bytes are not UTF-8, the first of them
+// that converts the bytes cleanly is used before any guess, since a mail program writes all
+// its text in one charset.
+DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what,
+                           const std::vector<std::string>& sender_charsets = {});
+
+// The first of `charsets` iconv knows that converts `bytes` without an error; "" if none.
+std::string first_clean_charset(std::string_view bytes, const std::vector<std::string>& charsets);
 
 // "UTF-8", "windows-1251", "KOI8-R" or "windows-1252", per the rule above, for unlabelled bytes.
 std::string guess_charset(std::string_view bytes);

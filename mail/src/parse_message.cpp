@@ -24,7 +24,7 @@ using detail::unfold_header_value;
 
 // GMime tries each fallback charset in turn on undeclared 8-bit header bytes and keeps the
 // first that converts; windows-1251 converts nearly anything, so the best candidate has to
-// come first: `preferred` (the body's declared charset) if given, else our guess.
+// come first: `preferred` (a charset the message declares) if given, else our guess.
 std::vector<std::string> header_fallback_charsets(std::string_view raw, const std::string& preferred,
                                                   std::vector<std::string>& warnings) {
   std::vector<std::string> charsets = {"utf-8"};
@@ -32,7 +32,7 @@ std::vector<std::string> header_fallback_charsets(std::string_view raw, const st
   if (!detail::is_valid_utf8(headers)) {
     if (!preferred.empty()) {
       warnings.push_back("undeclared 8-bit bytes in the headers; read as " + preferred +
-                         ", the charset the body declares");
+                         ", a charset the message declares");
       charsets.push_back(preferred);
     } else {
       std::string guess = detail::guess_charset(headers);
@@ -44,36 +44,51 @@ std::vector<std::string> header_fallback_charsets(std::string_view raw, const st
   return charsets;
 }
 
-// The charset label of the message's first text part, if it is neither UTF-8 nor ASCII (both
-// tried anyway), iconv knows it, and the header block converts from it without an error.
-// Mail programs that put raw 8-bit bytes in headers write them in the body's charset.
-std::string body_charset_for_headers(GMimeMessage* message, std::string_view raw) {
-  std::string charset;
+bool is_charset_token(std::string_view name) {
+  return !name.empty() && name.size() <= 40 && std::ranges::all_of(name, [](char c) {
+    return g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+  });
+}
+
+// The charsets the message declares: its text parts' labels in order, then those of the RFC
+// 2047 words in its header block; lower case, without repeats, without UTF-8 and ASCII (which
+// are tried anyway). A mail program writes raw 8-bit headers and unlabelled parts in the
+// charset it declares elsewhere.
+std::vector<std::string> sender_charsets(GMimeMessage* message, std::string_view raw) {
+  constexpr std::size_t kMax = 8;
+  std::vector<std::string> charsets;
+  const auto add = [&](std::string_view label) {
+    std::string name = detail::ascii_lower(detail::trim(label));
+    if (!is_charset_token(name) || charsets.size() >= kMax) return;
+    const char* iconv_name = g_mime_charset_iconv_name(name.c_str());
+    const std::string canonical = detail::ascii_lower(iconv_name != nullptr ? iconv_name : name.c_str());
+    if (canonical == "utf-8" || canonical == "utf8" || canonical == "us-ascii" || canonical == "ascii" ||
+        canonical == "ansi_x3.4-1968") {
+      return;
+    }
+    if (std::ranges::find(charsets, name) == charsets.end()) charsets.push_back(std::move(name));
+  };
+  std::vector<std::string> labels;
   g_mime_message_foreach(
       message,
       [](GMimeObject*, GMimeObject* part, gpointer data) {
-        auto* found = static_cast<std::string*>(data);
-        if (!found->empty() || !GMIME_IS_PART(part)) return;
+        if (!GMIME_IS_PART(part)) return;
         GMimeContentType* type = g_mime_object_get_content_type(part);
         if (type == nullptr || g_ascii_strcasecmp(g_mime_content_type_get_media_type(type), "text") != 0) return;
-        if (const char* label = g_mime_content_type_get_parameter(type, "charset")) *found = label;
+        if (const char* label = g_mime_content_type_get_parameter(type, "charset")) {
+          static_cast<std::vector<std::string>*>(data)->emplace_back(label);
+        }
       },
-      &charset);
-  if (charset.empty()) return {};
-  const char* iconv_name = g_mime_charset_iconv_name(charset.c_str());
-  const std::string canonical = detail::ascii_lower(iconv_name != nullptr ? iconv_name : charset.c_str());
-  if (canonical == "utf-8" || canonical == "utf8" || canonical == "us-ascii" || canonical == "ascii") return {};
+      &labels);
+  for (const auto& label : labels) add(label);
   const std::string_view headers = detail::header_block(raw);
-  GError* error = nullptr;
-  gsize written = 0;
-  gchar* converted = g_convert(headers.data(), static_cast<gssize>(headers.size()), "UTF-8",
-                               iconv_name != nullptr ? iconv_name : charset.c_str(), nullptr, &written, &error);
-  g_free(converted);
-  if (error != nullptr) {
-    g_error_free(error);
-    return {};
+  for (std::size_t at = headers.find("=?"); at != std::string_view::npos; at = headers.find("=?", at + 2)) {
+    const std::size_t end = headers.find('?', at + 2);
+    if (end == std::string_view::npos) break;
+    const std::string_view charset = headers.substr(at + 2, end - at - 2);
+    add(charset.substr(0, charset.find('*')));  // RFC 2231 language suffix: "utf-8*en"
   }
-  return detail::ascii_lower(charset);
+  return charsets;
 }
 
 std::optional<std::chrono::system_clock::time_point> date_of(GMimeMessage* message) {
@@ -133,9 +148,10 @@ std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, con
       detail::make_parser_options(header_fallback_charsets(raw, {}, header_warnings));
   detail::GObjectPtr<GMimeMessage> message = detail::construct_message(raw, parser_options.get());
   if (!message) return std::unexpected(ParseError{"GMime found no message in the input"});
+  const std::vector<std::string> declared_charsets = sender_charsets(message.get(), raw);
   if (!header_warnings.empty()) {
-    // Raw 8-bit headers: read them in the body's charset when it declares one that fits.
-    const std::string body_charset = body_charset_for_headers(message.get(), raw);
+    // Raw 8-bit headers: read them in a charset the message declares when one fits.
+    const std::string body_charset = detail::first_clean_charset(detail::header_block(raw), declared_charsets);
     if (!body_charset.empty() && !header_warnings.front().ends_with("guessed " + body_charset)) {
       header_warnings.clear();
       parser_options = detail::make_parser_options(header_fallback_charsets(raw, body_charset, header_warnings));
@@ -147,7 +163,7 @@ std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, con
 
   parsed.headers = detail::read_header_map(GMIME_OBJECT(message.get()), options.max_header_bytes);
   read_envelope(message.get(), parser_options.get(), parsed);
-  const detail::BodyFindings findings = detail::walk_body(message.get(), parser_options.get(), options, parsed);
+  const detail::BodyFindings findings = detail::walk_body(message.get(), parser_options.get(), options, declared_charsets, parsed);
   if (parsed.headers.empty() && detail::is_blank(parsed.text) && parsed.attachments.empty()) {
     return std::unexpected(ParseError{"no header and no readable body"});
   }

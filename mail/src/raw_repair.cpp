@@ -62,10 +62,28 @@ std::string_view skip_leading_noise(std::string_view raw, std::vector<std::strin
   return raw;
 }
 
-// True when the first line break is a CR that no LF follows.
+// True when the first line break is a CR that neither LF nor CR LF follows.
 bool uses_cr_only(std::string_view raw) {
   const std::size_t end = raw.find_first_of("\r\n");
-  return end != std::string_view::npos && raw[end] == '\r' && (end + 1 == raw.size() || raw[end + 1] != '\n');
+  if (end == std::string_view::npos || raw[end] != '\r') return false;
+  const std::string_view rest = raw.substr(end + 1);
+  return !rest.starts_with('\n') && !rest.starts_with("\r\n");
+}
+
+// True when the first line break is CR CR LF (a gateway that turned LF into CRLF twice).
+bool uses_cr_cr_lf(std::string_view raw) {
+  const std::size_t end = raw.find_first_of("\r\n");
+  return end != std::string_view::npos && raw.substr(end).starts_with("\r\r\n");
+}
+
+std::string without_doubled_cr(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\r' && raw.substr(i).starts_with("\r\r\n")) continue;
+    out += raw[i];
+  }
+  return out;
 }
 
 std::string cr_to_lf(std::string_view raw) {
@@ -174,6 +192,9 @@ std::optional<std::string> repaired_for_gmime(std::string_view raw, std::vector<
   if (uses_cr_only(repaired ? std::string_view(*repaired) : raw)) {
     warnings.emplace_back("lines end in CR only (classic Mac); read as LF");
     repaired = cr_to_lf(repaired ? std::string_view(*repaired) : raw);
+  } else if (uses_cr_cr_lf(repaired ? std::string_view(*repaired) : raw)) {
+    warnings.emplace_back("lines end in CR CR LF; read as CR LF");
+    repaired = without_doubled_cr(repaired ? std::string_view(*repaired) : raw);
   }
   {
     const std::string_view current = repaired ? std::string_view(*repaired) : raw;

@@ -119,7 +119,7 @@ TEST_CASE("raw 8-bit headers are read in the big5 charset the body declares") {
   CHECK(m.subject == "訂單 8812 尚未到貨");
   CHECK(m.from.name == "陳小明");
   CHECK(m.text == "您好，我的訂單 8812 已經兩週了還沒到。");
-  CHECK(any_warning_contains(m, "read as big5, the charset the body declares"));
+  CHECK(any_warning_contains(m, "read as big5, a charset the message declares"));
 }
 
 TEST_CASE("raw 8-bit headers are read in the euc-jp charset a nested body part declares") {
@@ -138,4 +138,20 @@ TEST_CASE("a broken big5 label decodes as big5 with U+FFFD instead of a confiden
   CHECK(parsed->text.starts_with("訂單 8812 尚未到"));
   CHECK(contains(parsed->text, "\uFFFD"));
   CHECK_FALSE(any_warning_contains(*parsed, "guessed"));
+}
+
+TEST_CASE("an unlabelled part is read in the charset the subject's encoded words declare") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: =?shift_jis?B?g2WDWINn?=\n\n\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "テスト");
+  CHECK(parsed->text == "こんにちは");
+  CHECK(any_warning_contains(*parsed, "no charset declared; read as shift_jis"));
+}
+
+TEST_CASE("raw 8-bit headers are read in the charset of the encoded words beside them") {
+  const auto parsed = parse_message(
+      "From: =?euc-jp?B?uLbGowo=?= <sato@example.jp>\nSubject: \xca\xd6\xc9\xca\n\nhello\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "返品");
 }

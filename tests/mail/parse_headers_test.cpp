@@ -233,3 +233,10 @@ TEST_CASE("unbracketed senders with quoted or encoded names or a second address 
   CHECK(sender_of("Big Bug <bb@bug.example>").address == "bb@bug.example");
   CHECK(sender_of("bb@bug.example").address == "bb@bug.example");
 }
+
+TEST_CASE("CR CR LF line ends are read as CRLF") {
+  const auto parsed = parse_message("From: A <a@example.com>\r\r\nSubject: doubled\r\r\n\r\r\nline one\r\r\nline two\r\r\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "doubled");
+  CHECK(parsed->text == "line one\nline two");
+}
