@@ -46,10 +46,13 @@ bool starts_with_any(std::string_view text, const Prefixes& prefixes) {
   return std::ranges::any_of(prefixes, [&](std::string_view prefix) { return text.starts_with(prefix); });
 }
 
-// MTAs' own names for themselves, as local part or display name.
+// MTAs' own names for themselves, as local part or display name (casefolded).
 bool is_mailer_name(std::string_view folded) {
-  return folded == "mailer-daemon" || folded == "postmaster" || folded == "mail delivery system" ||
-         folded == "mail delivery subsystem" || folded == "mail administrator" || folded == "mailer daemon";
+  constexpr std::array<std::string_view, 6> kLocal = {"mailer-daemon", "mailer_daemon", "mailerdaemon",
+                                                      "mail-daemon", "maildaemon", "postmaster"};
+  constexpr std::array<std::string_view, 5> kNames = {"mail delivery system", "mail delivery subsystem",
+                                                      "mail delivery service", "mail administrator", "mailer daemon"};
+  return std::ranges::find(kLocal, folded) != kLocal.end() || std::ranges::find(kNames, folded) != kNames.end();
 }
 
 // Senders that announce they read no answers: noreply@, do-not-reply@, notifications@,
@@ -62,15 +65,18 @@ bool is_notification_sender(std::string_view local) {
   return local == "notification" || local == "notifications" || local == "notify" || local == "mailer";
 }
 
-// Subjects MTAs give their failure reports, casefolded; matched at the start of a subject
-// that carries no Re:/Fwd: prefix (a person answering or forwarding a bounce has one).
-constexpr std::array<std::string_view, 24> kBounceSubjects = {
-    "undelivered mail returned to sender", "undeliverable", "undelivered mail", "mail delivery failed",
-    "delivery status notification", "delivery failure", "delivery notification", "returned mail",
-    "failure notice", "mail system error", "nondeliverable mail", "non-delivery", "message delivery failure",
-    "warning: could not send message", "delayed mail", "mail could not be delivered",
-    "недоставленное сообщение", "не удается доставить", "unzustellbar", "non remis",
-    "onbestelbaar", "no se puede entregar", "impossibile recapitare", "nicht zustellbar"};
+// Phrases of the subjects MTAs give their failure reports, casefolded, found anywhere in a
+// subject that carries no Re:/Fwd: prefix (a person answering or forwarding a bounce has one).
+// Each names mail, not a parcel: "Undelivered order" is a customer's complaint. A subject
+// alone never makes a bounce; see bounce_reason().
+constexpr std::array<std::string_view, 31> kBounceSubjects = {
+    "undelivered mail", "undeliverable mail", "mail delivery status", "undeliverable message", "undelivered message", "undeliverable:",
+    "mail delivery fail", "delivery status notification", "returned mail", "failure notice", "non-delivery",
+    "nondeliverable", "non delivery", "mail system error", "delivery notification", "message delivery fail",
+    "could not send message", "mail could not be delivered", "message could not be delivered",
+    "delivery failure", "delivery failed", "mail delivery error", "bounced mail",
+    "недоставленное сообщение", "не удается доставить", "не доставлено", "unzustellbar", "non remis",
+    "onbestelbaar", "no se puede entregar", "impossibile recapitare"};
 
 // Subjects auto-responders use (Outlook's in several languages, vacation programs), casefolded
 // with any space before the colon removed; each ends in a colon, so a customer's subject about
@@ -88,11 +94,18 @@ bool is_auto_reply_subject(std::string_view subject) {
   return starts_with_any(folded, kAutoReplySubjects) || folded.find("is out of the office") != std::string::npos;
 }
 
-// Lines MTAs write and people do not, casefolded: Postfix, Exim, qmail, Sendmail, Exchange.
-constexpr std::array<std::string_view, 6> kBounceTextMarks = {
+// Lines MTAs write and people do not, casefolded: Postfix, Exim, qmail, Sendmail, Exchange,
+// Gmail, Lotus Notes, Courier.
+constexpr std::array<std::string_view, 16> kBounceTextMarks = {
     "this is the mail system at host", "this message was created automatically by mail delivery software",
-    "this is the qmail-send program", "the following addresses had permanent fatal errors",
-    "delivery has failed to these recipients or groups", "the original message was received at"};
+    "a message that you sent could not be delivered to one or more of its",
+    "this is a copy of the message, including all the headers", "this is the qmail-send program",
+    "below this line is a copy of the message", "the following addresses had permanent fatal errors",
+    "transcript of session follows", "the original message was received at",
+    "delivery has failed to these recipients or groups", "your message did not reach some or all of the intended recipients",
+    "delivery to the following recipient failed permanently", "delivery to the following recipients failed",
+    "delivery to the following recipient has been delayed", "your message was not delivered to",
+    "this is a delivery status notification"};
 
 // The text the sender wrote themselves: up to a forwarded message's start, without quoted lines.
 std::string own_text(std::string_view text) {
@@ -115,10 +128,11 @@ std::string own_text(std::string_view text) {
   return own;
 }
 
-// RFC 3464 fields written into the text: a Final-Recipient line and a failed or delayed Action.
+// RFC 3464 fields written into the text: a Final-Recipient line with a failed or delayed
+// Action or a Diagnostic-Code.
 bool has_dsn_fields(std::string_view folded_text) {
-  constexpr std::array<std::string_view, 2> kActions = {"action: failed", "action: delayed"};
-  return folded_text.find("final-recipient:") != std::string_view::npos && contains_any(folded_text, kActions);
+  constexpr std::array<std::string_view, 3> kFields = {"action: failed", "action: delayed", "diagnostic-code:"};
+  return folded_text.find("final-recipient:") != std::string_view::npos && contains_any(folded_text, kFields);
 }
 
 struct Sender {
@@ -129,11 +143,11 @@ struct Sender {
 
 Sender sender_of(const ParsedMessage& message) {
   Sender sender{local_part(message.from.address), casefold(trim(message.from.name)), false};
-  if (message.from.address.empty()) {
+  if (message.from.address.empty() || message.from.address == "@") {
     const std::string* from = header(message, "from");
-    sender.empty_address = from != nullptr && from->find("<>") != std::string::npos;
+    sender.empty_address = from != nullptr && (from->find("<>") != std::string::npos || from->find("<@>") != std::string::npos);
     // GMime drops the name of a mailbox without an address: "MAILER-DAEMON <>".
-    if (sender.empty_address && sender.folded_name.empty()) {
+    if (sender.empty_address && sender.folded_name.empty() && from->find('<') != std::string::npos) {
       std::string name(trim(std::string_view(*from).substr(0, from->find('<'))));
       std::erase(name, '"');
       sender.folded_name = casefold(name);
@@ -146,7 +160,7 @@ Sender sender_of(const ParsedMessage& message) {
 std::string bounce_reason(const BodyFindings& findings, const ParsedMessage& message, const Sender& sender,
                           bool has_prefix, std::string_view own) {
   if (findings.is_report && findings.report_type == "delivery-status") return "delivery status notification";
-  if (findings.has_delivery_status) return "delivery status notification (not in a multipart/report)";
+  if (findings.has_delivery_status) return "delivery status notification (a delivery-status part)";
   if (is_mailer_name(sender.local)) return "sent by " + sender.local + " (a bounce)";
   // `folded_name` is printed only when it is one of is_mailer_name()'s few names.
   if (is_mailer_name(sender.folded_name)) return "sent by " + sender.folded_name + " (a bounce)";
@@ -154,10 +168,14 @@ std::string bounce_reason(const BodyFindings& findings, const ParsedMessage& mes
   if (header(message, "x-failed-recipients") != nullptr) return "X-Failed-Recipients header (a bounce)";
   if (header(message, "x-ms-exchange-message-is-ndr") != nullptr) return "Exchange non-delivery report";
   if (has_prefix) return {};
-  const bool bounce_subject = starts_with_any(casefold(trim(message.subject)), kBounceSubjects);
+  const bool bounce_subject = contains_any(casefold(message.subject), kBounceSubjects);
   const bool bounce_text = contains_any(own, kBounceTextMarks) || has_dsn_fields(own);
-  if (bounce_subject && (bounce_text || findings.encloses_original)) return "delivery failure report (subject and text)";
-  if (bounce_text && is_notification_sender(sender.local)) return "delivery failure report (text and sender)";
+  if (bounce_subject && (bounce_text || findings.encloses_original || is_notification_sender(sender.local))) {
+    return "delivery failure report (subject and text)";
+  }
+  if (bounce_text && (is_notification_sender(sender.local) || header(message, "auto-submitted") != nullptr)) {
+    return "delivery failure report (text and sender)";
+  }
   return {};
 }
 
@@ -166,8 +184,14 @@ std::string reason_from_headers(const ParsedMessage& message) {
     const std::string keyword = bare_keyword(*value);
     if (!keyword.empty() && keyword != "no") return "Auto-Submitted: " + keyword;
   }
-  for (const auto& [key, display] : {std::pair{"x-autoreply", "X-Autoreply"}, std::pair{"x-autorespond", "X-Autorespond"}}) {
-    if (const auto* value = header(message, key)) {
+  // Auto-responders' own marks; no mail client puts them on a person's mail.
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kMarks = {{
+      {"x-autoreply", "X-Autoreply"}, {"x-autorespond", "X-Autorespond"}, {"x-auto-reply", "X-Auto-Reply"},
+      {"x-autoreply-from", "X-Autoreply-From"}, {"x-mail-autoreply", "X-Mail-Autoreply"},
+      {"x-autogenerated", "X-AutoGenerated"}, {"x-fc-machinegenerated", "X-FC-MachineGenerated"},
+      {"x-cron-env", "X-Cron-Env"}}};
+  for (const auto& [key, display] : kMarks) {
+    if (const auto* value = header(message, std::string(key))) {
       return std::string(display) + " header" + (value->empty() ? "" : ": " + *value);
     }
   }

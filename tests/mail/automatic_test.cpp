@@ -211,3 +211,34 @@ TEST_CASE("auto-reply subjects are automatic and subjects about auto-replies are
   CHECK(reason("Out of office hours delivery").empty());
   CHECK(reason("Re: Automatic reply: Order 4410").empty());
 }
+
+TEST_CASE("bounces of several MTAs are recognised without multipart report") {
+  const auto automatic = [](const std::string& raw) {
+    auto parsed = parse_message(raw);
+    REQUIRE(parsed.has_value());
+    return parsed->is_bounce;
+  };
+  // Courier's null sender and its own wording.
+  CHECK(automatic("From: Courier mail server at mx.example <@>\nSubject: NOTICE: mail delivery status.\n\n"
+                  "This is a delivery status notification from mx.example.\n"));
+  // Lotus Notes: a failure subject and the original enclosed.
+  CHECK(automatic("From: Mail Router <router@lotus.example>\nSubject: DELIVERY FAILURE: User jdoe unknown\n"
+                  "Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nnot delivered\n"
+                  "--x\nContent-Type: message/rfc822\n\nFrom: support@shop.example\nMessage-ID: <t.1@shop.example>\n\nhi\n--x--\n"));
+  // Exim's text from a relay that signs as itself, with X-Failed-Recipients.
+  CHECK(automatic("From: mx@relay.example\nSubject: error\nX-Failed-Recipients: gone@example.net\n\nfailed\n"));
+  // A single-part message/delivery-status.
+  CHECK(automatic("From: relay@mx.example\nSubject: Returned\nContent-Type: message/delivery-status\n\n"
+                  "Final-Recipient: rfc822; gone@example.net\nAction: failed\n"));
+}
+
+TEST_CASE("a customer's delivery complaint with a failure-like subject is a person") {
+  const auto automatic = [](const std::string& subject, const std::string& text) {
+    auto parsed = parse_message("From: Ann <ann@example.com>\nSubject: " + subject + "\n\n" + text + "\n");
+    REQUIRE(parsed.has_value());
+    return parsed->is_automatic();
+  };
+  CHECK_FALSE(automatic("Undelivered order 5510", "My order was not delivered, the courier says it could not be delivered."));
+  CHECK_FALSE(automatic("Delivery failure for order 5510", "The parcel could not be delivered, please help."));
+  CHECK_FALSE(automatic("Delivery notification never came", "I got no notification."));
+}
