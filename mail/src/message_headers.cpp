@@ -1,5 +1,7 @@
 #include "message_headers.h"
 
+#include <algorithm>
+
 #include "gmime_support.h"
 #include "text_utf8.h"
 
@@ -82,6 +84,47 @@ std::optional<Address> unbracketed_first_mailbox(GMimeParserOptions* options, st
   }
   GCharPtr name(g_mime_utils_header_decode_phrase(options, phrase.c_str()));
   return Address{clean_header_text(name.get()), address};
+}
+
+bool is_usable_address(const Address& address) {
+  const std::string_view a = address.address;
+  const std::size_t at = a.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < a.size() &&
+         a.find_first_of(" \t\"'<>(),;") == std::string_view::npos && a.find("=?") == std::string_view::npos;
+}
+
+bool has_usable_address(const std::vector<Address>& addresses) {
+  return std::ranges::any_of(addresses, is_usable_address);
+}
+
+std::vector<Address> salvage_addresses(GMimeParserOptions* options, std::string_view raw_value) {
+  const std::string raw(raw_value);
+  GCharPtr decoded(g_mime_utils_header_decode_text(options, raw.c_str()));
+  std::string text = unfold_header_value(clean_utf8(decoded ? decoded.get() : raw.c_str()));
+  std::string_view inner = text;
+  while (inner.size() >= 2 && (inner.front() == '"' || inner.front() == '\'') && inner.back() == inner.front()) {
+    inner = trim(inner.substr(1, inner.size() - 2));
+  }
+  const std::string candidate(inner);
+  std::vector<Address> addresses;
+  if (InternetAddressList* list = internet_address_list_parse(options, candidate.c_str())) {
+    addresses = read_addresses(list);
+    g_object_unref(list);
+  }
+  if (has_usable_address(addresses)) return addresses;
+  if (std::optional<Address> unbracketed = unbracketed_first_mailbox(options, candidate)) return {*unbracketed};
+  // The first word with an "@", stripped of the punctuation around it.
+  std::size_t start = 0;
+  while (start < candidate.size()) {
+    const std::size_t end = std::min(candidate.find_first_of(" \t,;", start), candidate.size());
+    std::string_view word = std::string_view(candidate).substr(start, end - start);
+    while (!word.empty() && std::string_view("<(\"'[").find(word.front()) != std::string_view::npos) word.remove_prefix(1);
+    while (!word.empty() && std::string_view(">)\"'].").find(word.back()) != std::string_view::npos) word.remove_suffix(1);
+    Address address{"", std::string(word)};
+    if (is_usable_address(address)) return {address};
+    start = end + 1;
+  }
+  return {};
 }
 
 const char* first_raw_header(GMimeObject* object, const char* name) {

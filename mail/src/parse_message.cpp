@@ -119,8 +119,18 @@ void read_envelope(GMimeMessage* message, GMimeParserOptions* parser_options, Pa
     if (std::optional<Address> unbracketed = detail::unbracketed_first_mailbox(parser_options, raw_from)) {
       out.warnings.push_back("From address without angle brackets: \"" + unfold_header_value(clean_utf8(raw_from)) + "\"");
       from.insert(from.begin(), std::move(*unbracketed));
+    } else if (!detail::has_usable_address(from)) {
+      std::vector<Address> salvaged = detail::salvage_addresses(parser_options, raw_from);
+      if (detail::has_usable_address(salvaged)) {
+        out.warnings.push_back("From header malformed: \"" + unfold_header_value(clean_utf8(raw_from)) + "\"");
+        from = std::move(salvaged);
+      }
     }
   }
+  // The first mailbox with a usable address: "Petrov, Ivan <ivan@example.ru>" (an unquoted
+  // comma) reads as "Petrov" and "Ivan <ivan@example.ru>".
+  const auto usable = std::ranges::find_if(from, detail::is_usable_address);
+  if (usable != from.end() && usable != from.begin()) std::rotate(from.begin(), usable, usable + 1);
   if (from.empty() || from.front().address.empty()) {
     std::vector<Address> sender = detail::read_addresses(g_mime_message_get_sender(message));
     if (!sender.empty()) from = std::move(sender);

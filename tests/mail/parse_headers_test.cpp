@@ -240,3 +240,20 @@ TEST_CASE("CR CR LF line ends are read as CRLF") {
   CHECK(parsed->subject == "doubled");
   CHECK(parsed->text == "line one\nline two");
 }
+
+TEST_CASE("malformed From headers still yield a usable sender address") {
+  const auto sender_of = [](const std::string& from) {
+    auto parsed = parse_message("From: " + from + "\nSubject: x\n\nhi\n");
+    REQUIRE(parsed.has_value());
+    return parsed->from;
+  };
+  // The whole mailbox in one encoded word: "Ivan <ivan@example.ru>".
+  const Address encoded = sender_of("=?UTF-8?B?SXZhbiA8aXZhbkBleGFtcGxlLnJ1Pg==?=");
+  CHECK(encoded.address == "ivan@example.ru");
+  CHECK(encoded.name == "Ivan");
+  CHECK(sender_of("Petrov, Ivan <ivan@example.ru>").address == "ivan@example.ru");
+  CHECK(sender_of("\"ivan@example.ru\"").address == "ivan@example.ru");
+  CHECK(sender_of("'ivan@example.ru'").address == "ivan@example.ru");
+  CHECK(sender_of("\"Ivan <ivan@example.ru>\"").address == "ivan@example.ru");
+  CHECK(sender_of("Ivan <ivan@example.ru>>").address == "ivan@example.ru");
+}
