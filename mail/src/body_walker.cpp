@@ -1,6 +1,7 @@
 #include "body_walker.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -127,6 +128,32 @@ void prefer_first_content_type(GMimeObject* object, GMimeParserOptions* parser_o
   if (type) g_mime_object_set_content_type(object, type.get());
 }
 
+// Text a person can read as it is, or after light conversion (text/enriched); not the
+// machine formats that travel as text (calendars, contact cards, header dumps).
+bool is_readable_text(std::string_view type) {
+  if (!type.starts_with("text/")) return false;
+  constexpr std::array<std::string_view, 6> kMachine = {"text/calendar", "text/x-vcard", "text/vcard",
+                                                        "text/directory", "text/rfc822-headers", "text/x-vcalendar"};
+  return std::ranges::find(kMachine, type) == kMachine.end();
+}
+
+// The charset an HTML document names in a <meta> tag ("charset=windows-1251" in either form),
+// looked for in its first 4 KB; "" if none.
+std::string html_meta_charset(std::string_view html) {
+  const std::string head = ascii_lower(html.substr(0, 4096));
+  for (std::size_t meta = head.find("<meta"); meta != std::string::npos; meta = head.find("<meta", meta + 5)) {
+    const std::size_t close = std::min(head.find('>', meta), head.size());
+    const std::size_t at = head.find("charset", meta);
+    if (at == std::string::npos || at > close) continue;
+    std::size_t start = head.find_first_not_of(" \t\"'=", at + 7);
+    if (start == std::string::npos || start > close) continue;
+    std::size_t end = start;
+    while (end < close && (g_ascii_isalnum(head[end]) || head[end] == '-' || head[end] == '_' || head[end] == '.' || head[end] == ':')) ++end;
+    if (end > start) return head.substr(start, end - start);
+  }
+  return {};
+}
+
 // A file name for a forwarded message that names none: its subject, made safe for a file system.
 std::string eml_name(std::string_view subject) {
   std::string name;
@@ -164,15 +191,17 @@ class BodyWalker {
   // The text of the first named text part, when no other part gave any text; with a warning.
   void use_fallback_body() {
     if (!fallback_body_ || !top_segments_.empty()) return;
-    std::string text = decode_text(fallback_body_->part, "text part \"" + fallback_body_->filename + "\"");
-    if (fallback_body_->type == "text/html") {
+    const FallbackBody& fallback = *fallback_body_;
+    const std::string name = fallback.filename.empty() ? fallback.type : fallback.filename;
+    std::string text = decode_text(fallback.part, "text part \"" + name + "\"");
+    if (fallback.type == "text/html") {
       add_html_segment(std::move(text));
+    } else if (fallback.type == "text/enriched" || fallback.type == "text/richtext") {
+      add_html_segment(enriched_to_html(text, fallback.type == "text/richtext"));
     } else {
       add_segment(std::move(text));
     }
-    if (!top_segments_.empty()) {
-      out_.warnings.push_back("no other body; the text part \"" + fallback_body_->filename + "\" read as the body");
-    }
+    if (!top_segments_.empty()) out_.warnings.push_back("no other body; the text part \"" + name + "\" read as the body");
   }
 
   BodyFindings findings;
@@ -291,10 +320,11 @@ class BodyWalker {
     const std::string filename = filename_of(object);
     const bool is_text = type == "text/plain" || type == "text/html";
     const bool body_candidate = is_text && !is_attachment_disposition(object) && filename.empty();
-    // A named text part (Netscape-era mail, gateways), or a message that is nothing but one
-    // text part, is the body if nothing else is; decided once the walk is over.
-    if (is_text && !body_candidate && wants_text(mode) && segments_ == &top_segments_ && !fallback_body_ &&
-        (!is_attachment_disposition(object) || depth == 0)) {
+    // A named text part (Netscape-era mail, gateways), a nameless one marked attachment, a
+    // text/enriched or other readable text part, or a message that is nothing but one text part
+    // is the body if nothing else is; decided once the walk is over.
+    if (!body_candidate && is_readable_text(type) && wants_text(mode) && segments_ == &top_segments_ &&
+        !fallback_body_ && (!is_attachment_disposition(object) || depth == 0 || filename.empty())) {
       fallback_body_ = FallbackBody{type, filename, part};
     }
     if (body_candidate) {
@@ -375,7 +405,11 @@ class BodyWalker {
 
   std::string decode_text(GMimePart* part, std::string_view what) {
     const char* charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-    DecodedText decoded = decode_to_utf8(decoded_content(part), or_empty(charset), what, sender_charsets_);
+    const std::string bytes = decoded_content(part);
+    std::string label = or_empty(charset);
+    // HTML often names its charset only in a <meta> tag.
+    if (trim(label).empty() && mime_type_of(GMIME_OBJECT(part)) == "text/html") label = html_meta_charset(bytes);
+    DecodedText decoded = decode_to_utf8(bytes, label, what, sender_charsets_);
     // walk_alternative decodes the plain part twice; say the guess once.
     if (!decoded.warning.empty() && std::ranges::find(out_.warnings, decoded.warning) == out_.warnings.end()) {
       out_.warnings.push_back(std::move(decoded.warning));

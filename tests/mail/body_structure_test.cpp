@@ -293,3 +293,28 @@ TEST_CASE("the RFC 2231 filename star parameter wins over a plain filename") {
   REQUIRE(reversed->attachments.size() == 1);
   CHECK(reversed->attachments[0].filename == "Übersicht.pdf");
 }
+
+TEST_CASE("a text enriched body is read as text") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/enriched\n\n<bold>Order 77</bold> arrived <italic>broken</italic>.\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Order 77 arrived broken.");
+}
+
+TEST_CASE("a nameless text part marked attachment is the body when there is no other") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\nContent-Disposition: attachment\n\nthe words\n--b--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "the words");
+}
+
+TEST_CASE("an HTML part without a charset label is read in the charset its meta tag names") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/html\n\n"
+      "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-7\"></head>"
+      "<body>\xCA\xE1\xEB\xE7\xEC\xDD\xF1\xE1</body></html>\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Καλημέρα");
+  CHECK(parsed->warnings.empty());
+}
