@@ -48,7 +48,29 @@ bool is_header_start(std::string_view text) {
   return !field_name(line).empty() || line.starts_with("From ");
 }
 
-// A BOM, then whitespace, before a first line that is a header field: both removed.
+// Whether `text` starts a real message header block: its first three lines are header fields
+// (or continuations), and one of its first 50 lines is a field every message has.
+bool starts_header_block(std::string_view text) {
+  constexpr std::array<std::string_view, 10> kMessageFields = {
+      "from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version",
+      "content-type", "delivered-to"};
+  bool known = false;
+  std::size_t at = 0;
+  for (int line_number = 0; line_number < 50 && at < text.size(); ++line_number) {
+    const std::string_view line = line_at(text, at);
+    const std::string_view content = without_line_end(line);
+    if (content.empty()) break;
+    const std::string name = field_name(content);
+    if (line_number < 3 && name.empty() && !(line_number > 0 && is_continuation(content))) return false;
+    known = known || std::ranges::find(kMessageFields, name) != kMessageFields.end();
+    at += line.size();
+  }
+  return known;
+}
+
+// A BOM, whitespace, and up to five lines of something else (an Outlook "Microsoft Mail
+// Internet Headers Version 2.0" title, a stray boundary) before the real header block: all
+// removed.
 std::string_view skip_leading_noise(std::string_view raw, std::vector<std::string>& warnings) {
   if (raw.starts_with("\xEF\xBB\xBF")) {
     raw.remove_prefix(3);
@@ -58,6 +80,17 @@ std::string_view skip_leading_noise(std::string_view raw, std::vector<std::strin
   if (first != 0 && first != std::string_view::npos && is_header_start(raw.substr(first))) {
     raw.remove_prefix(first);
     warnings.emplace_back("whitespace before the first header was ignored");
+  }
+  if (first == std::string_view::npos || is_header_start(raw)) return raw;
+  std::size_t at = 0;
+  for (int skipped = 1; skipped <= 5 && at < raw.size(); ++skipped) {
+    at += line_at(raw, at).size();
+    const std::string_view rest = raw.substr(std::min(raw.find_first_not_of(" \t\r\n", at), raw.size()));
+    if (!rest.empty() && starts_header_block(rest)) {
+      warnings.push_back(std::to_string(skipped) + (skipped == 1 ? " line" : " lines") +
+                         " before the first header ignored");
+      return rest;
+    }
   }
   return raw;
 }

@@ -257,3 +257,19 @@ TEST_CASE("malformed From headers still yield a usable sender address") {
   CHECK(sender_of("\"Ivan <ivan@example.ru>\"").address == "ivan@example.ru");
   CHECK(sender_of("Ivan <ivan@example.ru>>").address == "ivan@example.ru");
 }
+
+TEST_CASE("a title line before the real headers is skipped") {
+  const auto parsed = parse_message(
+      "Microsoft Mail Internet Headers Version 2.0\r\nReceived: from mx.example.com\r\nFrom: A <a@example.com>\r\n"
+      "Subject: saved headers\r\n\r\nbody text\r\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "a@example.com");
+  CHECK(parsed->subject == "saved headers");
+  CHECK(parsed->text == "body text");
+  CHECK(any_warning_contains(*parsed, "1 line before the first header ignored"));
+}
+
+TEST_CASE("prose without headers is still no message") {
+  CHECK_FALSE(parse_message("Hello there\nName: Ivan\nPhone: 123\n\nthanks\n").has_value());
+  CHECK_FALSE(parse_message("Just some words\non two lines\n").has_value());
+}
