@@ -104,6 +104,25 @@ struct ParseError {
 std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw,
                                                         const ParseOptions& options = {});
 
+// How well triaged read one message, the per-message half of `triagectl parse-mail --summary`:
+// an admin checks a mailbox export before switching by adding these up.
+struct ReadingQuality {
+  bool empty_text = false;      // no readable text: nothing for rules to route on
+  std::size_t replacement_characters = 0;  // U+FFFD in subject, sender name and text: bytes lost
+  // Charsets guessed, or taken from elsewhere in the message, for unlabelled or mislabelled
+  // parts and raw 8-bit headers, e.g. "windows-1251"; without repeats.
+  std::vector<std::string> guessed_charsets;
+  bool missing_sender = false;  // no From address a reply could go to
+  bool automatic = false;       // automatic_reason is set: a robot, never a ticket of its own
+  bool bounce = false;
+  bool clean() const {
+    return !empty_text && replacement_characters == 0 && guessed_charsets.empty() && !missing_sender;
+  }
+};
+
+// Read from a parsed message alone (its fields and warnings); cheap.
+ReadingQuality reading_quality(const ParsedMessage& message);
+
 // "Re: AW: Fwd: [#K7M-3QX] Где заказ" -> "[#K7M-3QX] Где заказ". Any number and mix of
 // Re/RE/Fwd/Fw/AW/WG/SV/VS/Ответ/Отв/Пересл prefixes, with "[n]"/"(n)" counters.
 std::string strip_reply_prefixes(std::string_view subject);
