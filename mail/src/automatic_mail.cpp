@@ -179,7 +179,22 @@ std::string bounce_reason(const BodyFindings& findings, const ParsedMessage& mes
   return {};
 }
 
-std::string reason_from_headers(const ParsedMessage& message) {
+// A list whose address is the mailbox the mail came to: the support address is a group.
+bool from_own_list(const ParsedMessage& message, const ParseOptions& options) {
+  const std::string mailbox = ascii_lower(trim(options.mailbox));
+  if (mailbox.find('@') == std::string::npos) return false;
+  if (const auto* post = header(message, "list-post")) {
+    if (ascii_lower(*post).find("mailto:" + mailbox) != std::string::npos) return true;
+  }
+  if (const auto* id = header(message, "list-id")) {
+    std::string dotted = mailbox;
+    std::ranges::replace(dotted, '@', '.');
+    if (ascii_lower(*id).find("<" + dotted + ">") != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string reason_from_headers(const ParsedMessage& message, bool own_list) {
   if (const auto* value = header(message, "auto-submitted")) {
     const std::string keyword = bare_keyword(*value);
     if (!keyword.empty() && keyword != "no") return "Auto-Submitted: " + keyword;
@@ -197,7 +212,7 @@ std::string reason_from_headers(const ParsedMessage& message) {
   }
   if (const auto* value = header(message, "precedence")) {
     const std::string keyword = bare_keyword(*value);
-    if (keyword == "bulk" || keyword == "junk" || keyword == "list" || keyword == "auto_reply") {
+    if (keyword == "bulk" || keyword == "junk" || (keyword == "list" && !own_list) || keyword == "auto_reply") {
       return "Precedence: " + keyword;
     }
   }
@@ -205,6 +220,7 @@ std::string reason_from_headers(const ParsedMessage& message) {
     const std::string_view path = trim(*value);
     if (path.empty() || path == "<>") return "empty Return-Path (a bounce or notification)";
   }
+  if (own_list) return {};
   if (header(message, "list-id") != nullptr) return "list mail (List-Id)";
   if (header(message, "list-unsubscribe") != nullptr) return "list mail (List-Unsubscribe)";
   return {};
@@ -251,7 +267,7 @@ void classify_automatic(const BodyFindings& findings, const ParseOptions& option
   } else if (findings.has_feedback_report) {
     reason = "abuse feedback report (ARF)";
   } else {
-    reason = reason_from_headers(message);
+    reason = reason_from_headers(message, from_own_list(message, options));
   }
   if (reason.empty() && !has_prefix && is_auto_reply_subject(message.subject)) reason = "auto-reply subject";
   if (reason.empty() && is_notification_sender(sender.local)) reason = "notification sender " + sender.local + "@";

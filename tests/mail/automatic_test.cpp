@@ -242,3 +242,21 @@ TEST_CASE("a customer's delivery complaint with a failure-like subject is a pers
   CHECK_FALSE(automatic("Delivery failure for order 5510", "The parcel could not be delivered, please help."));
   CHECK_FALSE(automatic("Delivery notification never came", "I got no notification."));
 }
+
+TEST_CASE("a person's mail redistributed by the group that is the support mailbox is not automatic") {
+  const std::string raw =
+      "From: Ann <ann@example.com>\nTo: support@shop.example\nSubject: Broken kettle\n"
+      "Precedence: list\nMailing-list: list support@shop.example\nList-ID: <support.shop.example>\n"
+      "List-Post: <mailto:support@shop.example>\nList-Unsubscribe: <mailto:support+unsubscribe@shop.example>\n\n"
+      "It leaks.\n";
+  ParseOptions ours;
+  ours.mailbox = "Support@Shop.example";
+  const auto person = parse_message(raw, ours);
+  REQUIRE(person.has_value());
+  CHECK_FALSE(person->is_automatic());
+  // Without knowing the mailbox, or delivered to another one, it is list mail.
+  CHECK(parse_message(raw)->automatic_reason == "Precedence: list");
+  ParseOptions other;
+  other.mailbox = "billing@shop.example";
+  CHECK(parse_message(raw, other)->is_automatic());
+}

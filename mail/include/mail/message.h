@@ -45,6 +45,11 @@ struct ParseOptions {
   std::size_t max_header_bytes = 4096;       // one decoded header value kept in `headers`
   // The header triaged puts on its own outgoing mail; seeing it come back means a loop.
   std::string loop_header = "X-Triaged-Loop";
+  // The address the message was delivered to ("support@shop.example"), if known. Mail that a
+  // list server with this very address redistributed (a Google Group used as the support
+  // mailbox: List-Post names it, or List-Id is its dotted form) is a person's mail, so its
+  // List-* and "Precedence: list" headers do not make it automatic.
+  std::string mailbox;
 };
 
 struct ParsedMessage {
