@@ -3,6 +3,7 @@
 #include <gmime/gmime.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <optional>
 
@@ -166,10 +167,52 @@ std::string replaced_warning(std::string_view what, std::size_t replaced, std::s
 
 }  // namespace
 
+namespace {
+
+bool iconv_opens(const std::string& name) {
+  GIConv cd = g_iconv_open("UTF-8", name.c_str());
+  if (cd == reinterpret_cast<GIConv>(-1)) return false;
+  g_iconv_close(cd);
+  return true;
+}
+
+}  // namespace
+
+std::string iconv_charset(std::string_view label) {
+  std::string name = ascii_lower(trim(label));
+  std::erase_if(name, [](char c) { return c == '"' || c == '\''; });
+  constexpr std::array<std::string_view, 8> kNoCharset = {
+      "unknown-8bit", "unknown", "x-unknown", "x-user-defined", "default", "none", "_autodetect", "_autodetect_all"};
+  if (name.empty() || std::ranges::find(kNoCharset, name) != kNoCharset.end()) return {};
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kAliases = {{
+      {"x-mac-cyrillic", "MACCYRILLIC"}, {"x-mac-ukrainian", "MACUKRAINIAN"}, {"x-mac-roman", "MACINTOSH"},
+      {"x-mac-ce", "MAC-CENTRALEUROPE"}, {"unicode-1-1-utf-7", "UTF-7"}, {"ks_c_5601", "CP949"},
+      {"x-sjis", "SHIFT_JIS"}}};
+  std::vector<std::string> candidates = {name};
+  for (const auto& [alias, real] : kAliases) {
+    if (name == alias) candidates.emplace_back(real);
+  }
+  std::string bare = name;
+  if (bare.starts_with("3d")) bare.erase(0, 2);               // "=3D" of a quoted-printable header
+  if (bare.starts_with('_')) bare.erase(0, 1);                // "_iso-2022-jp$esc"
+  if (const std::size_t dollar = bare.find('$'); dollar != std::string::npos) bare.resize(dollar);
+  if (bare.starts_with("x-")) bare.erase(0, 2);               // "x-gbk", "x-euc-jp", "x-cp1250"
+  if (bare.starts_with("win-")) bare = "windows-" + bare.substr(4);
+  if (bare.starts_with("windows") && bare.size() > 7 && g_ascii_isdigit(bare[7])) bare.insert(7, "-");
+  if (bare.starts_with("cp-")) bare.erase(2, 1);
+  candidates.push_back(bare);
+  for (const auto& candidate : candidates) {
+    const char* iconv_name = g_mime_charset_iconv_name(candidate.c_str());
+    const std::string resolved = iconv_name != nullptr ? iconv_name : candidate;
+    if (iconv_opens(resolved)) return resolved;
+  }
+  return {};
+}
+
 std::string first_clean_charset(std::string_view bytes, const std::vector<std::string>& charsets) {
   for (const auto& charset : charsets) {
-    const char* iconv_name = g_mime_charset_iconv_name(charset.c_str());
-    if (convert(bytes, iconv_name != nullptr ? iconv_name : charset.c_str())) return charset;
+    const std::string iconv_name = iconv_charset(charset);
+    if (!iconv_name.empty() && convert(bytes, iconv_name.c_str())) return charset;
   }
   return {};
 }
@@ -177,9 +220,9 @@ std::string first_clean_charset(std::string_view bytes, const std::vector<std::s
 DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what,
                            const std::vector<std::string>& sender_charsets) {
   const std::string label(trim(declared));
-  if (!label.empty()) {
-    const char* iconv_name = g_mime_charset_iconv_name(label.c_str());
-    const std::string canonical = ascii_lower(iconv_name != nullptr ? iconv_name : label.c_str());
+  const std::string iconv_name = iconv_charset(label);
+  if (!iconv_name.empty()) {
+    const std::string canonical = ascii_lower(iconv_name);
     if (canonical == "utf-8" || canonical == "utf8") {
       if (is_valid_utf8(bytes)) return {std::string(bytes), {}};
       // Mostly valid UTF-8 with a few bad bytes is damaged UTF-8, not another charset: the
@@ -191,17 +234,17 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, st
                               " replaced by U+FFFD";
         return {std::move(lenient.text), std::move(warning)};
       }
-    } else if (auto converted = convert(bytes, iconv_name != nullptr ? iconv_name : label.c_str())) {
+    } else if (auto converted = convert(bytes, iconv_name.c_str())) {
       return {std::move(*converted), {}};
     } else if (!is_valid_utf8(bytes)) {
       // A label iconv knows that fails on a few bytes still beats a guess: at most one byte in
       // four of the 8-bit ones may be bad. (Valid UTF-8 under a wrong label is left to the guess.)
-      auto lenient = lenient_convert(bytes, iconv_name != nullptr ? iconv_name : label.c_str());
+      auto lenient = lenient_convert(bytes, iconv_name.c_str());
       if (lenient && lenient->replaced * 4 <= count_high_bytes(bytes)) {
         return {std::move(lenient->text), replaced_warning(what, lenient->replaced, label)};
       }
     }
-  } else if (is_valid_utf8(bytes)) {
+  } else if (label.empty() && is_valid_utf8(bytes)) {
     return {std::string(bytes), {}};
   }
   std::string warning = std::string(what) + ": ";
@@ -213,8 +256,7 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, st
     }
     const std::string used = first_clean_charset(bytes, others);
     if (!used.empty()) {
-      const char* iconv_name = g_mime_charset_iconv_name(used.c_str());
-      if (auto converted = convert(bytes, iconv_name != nullptr ? iconv_name : used.c_str())) {
+      if (auto converted = convert(bytes, iconv_charset(used).c_str())) {
         return {std::move(*converted), warning + "; read as " + used + ", a charset the message declares elsewhere"};
       }
     }

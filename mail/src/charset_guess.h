@@ -28,6 +28,12 @@ struct DecodedText {
 DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, std::string_view what,
                            const std::vector<std::string>& sender_charsets = {});
 
+// The name iconv opens for a charset label, after GMime's aliases and the misspellings real mail
+// carries ("x-mac-cyrillic", "cp-850", "win-1251", "x-sjis", "unicode-1-1-utf-7", a
+// quoted-printable "3D" or quotes left in); "" for a label that names no charset
+// ("unknown-8bit", "x-user-defined", "default") or one iconv does not know.
+std::string iconv_charset(std::string_view label);
+
 // The first of `charsets` iconv knows that converts `bytes` without an error; "" if none.
 std::string first_clean_charset(std::string_view bytes, const std::vector<std::string>& charsets);
 

@@ -60,10 +60,9 @@ std::vector<std::string> sender_charsets(GMimeMessage* message, std::string_view
   const auto add = [&](std::string_view label) {
     std::string name = detail::ascii_lower(detail::trim(label));
     if (!is_charset_token(name) || charsets.size() >= kMax) return;
-    const char* iconv_name = g_mime_charset_iconv_name(name.c_str());
-    const std::string canonical = detail::ascii_lower(iconv_name != nullptr ? iconv_name : name.c_str());
-    if (canonical == "utf-8" || canonical == "utf8" || canonical == "us-ascii" || canonical == "ascii" ||
-        canonical == "ansi_x3.4-1968") {
+    const std::string canonical = detail::ascii_lower(detail::iconv_charset(name));
+    if (canonical.empty() || canonical == "utf-8" || canonical == "utf8" || canonical == "us-ascii" ||
+        canonical == "ascii" || canonical == "ansi_x3.4-1968") {
       return;
     }
     if (std::ranges::find(charsets, name) == charsets.end()) charsets.push_back(std::move(name));

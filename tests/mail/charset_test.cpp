@@ -155,3 +155,27 @@ TEST_CASE("raw 8-bit headers are read in the charset of the encoded words beside
   REQUIRE(parsed.has_value());
   CHECK(parsed->subject == "返品");
 }
+
+TEST_CASE("misspelled and vendor charset labels are understood") {
+  const auto text_of = [](const std::string& label, const std::string& bytes) {
+    auto parsed = parse_message("From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=" + label + "\n\n" + bytes + "\n");
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->warnings.empty());
+    return parsed->text;
+  };
+  CHECK(text_of("x-mac-cyrillic", "\x8F\xF0\xE8\xE2\xE5\xF2") == "Привет");
+  CHECK(text_of("win-1251", "\xCF\xF0\xE8\xE2\xE5\xF2") == "Привет");
+  CHECK(text_of("windows1251", "\xCF\xF0\xE8\xE2\xE5\xF2") == "Привет");
+  CHECK(text_of("cp-850", "caf\x82") == "café");
+  CHECK(text_of("x-sjis", "\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd") == "こんにちは");
+  CHECK(text_of("\"_iso-2022-jp$ESC\"", "\x1b$B$3$s$K$A$O\x1b(B") == "こんにちは");
+  CHECK(text_of("unicode-1-1-utf-7", "caf+AOk-") == "café");
+  CHECK(text_of("ks_c_5601-1987", "\xbe\xc8\xb3\xe7") == "안녕");
+}
+
+TEST_CASE("a label that names no charset is treated as no label") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=unknown-8bit\n\n\xCF\xF0\xE8\xE2\xE5\xF2, \xEC\xE8\xF0\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Привет, мир");
+}
