@@ -196,6 +196,7 @@ class BodyWalker {
     auto* object = GMIME_OBJECT(part);
     prefer_first_content_type(object, parser_options_);
     repair_content_type(object, parser_options_, out_.warnings);
+    repair_transfer_encoding(part, out_.warnings);
     const std::string type = mime_type_of(object);
     const std::string filename = filename_of(object);
     const bool is_text = type == "text/plain" || type == "text/html";

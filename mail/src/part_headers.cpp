@@ -104,6 +104,28 @@ void prefer_first_content_type(GMimeObject* object, GMimeParserOptions* parser_o
   if (type) g_mime_object_set_content_type(object, type.get());
 }
 
+bool repair_transfer_encoding(GMimePart* part, std::vector<std::string>& warnings) {
+  if (g_mime_part_get_content_encoding(part) != GMIME_CONTENT_ENCODING_DEFAULT) return false;
+  const char* header = g_mime_object_get_header(GMIME_OBJECT(part), "Content-Transfer-Encoding");
+  if (header == nullptr) return false;
+  std::string name = ascii_lower(trim(std::string_view(header).substr(0, std::string_view(header).find(';'))));
+  std::erase_if(name, [](char c) { return c == ' ' || c == '\t' || c == '-' || c == '_' || c == '"'; });
+  GMimeContentEncoding encoding = GMIME_CONTENT_ENCODING_DEFAULT;
+  if (name == "base64") {
+    encoding = GMIME_CONTENT_ENCODING_BASE64;
+  } else if (name == "quotedprintable" || name == "qp") {
+    encoding = GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+  } else if (name == "uuencode" || name == "xuuencode" || name == "xuue" || name == "uue") {
+    encoding = GMIME_CONTENT_ENCODING_UUENCODE;
+  }
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (encoding == GMIME_CONTENT_ENCODING_DEFAULT || content == nullptr) return false;
+  g_mime_data_wrapper_set_encoding(content, encoding);
+  warnings.push_back("Content-Transfer-Encoding \"" + unfold_header_value(clean_utf8(header)) + "\" read as " +
+                     g_mime_content_encoding_to_string(encoding));
+  return true;
+}
+
 bool is_readable_text(std::string_view type) {
   if (!type.starts_with("text/")) return false;
   constexpr std::array<std::string_view, 6> kMachine = {"text/calendar", "text/x-vcard", "text/vcard",

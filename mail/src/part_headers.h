@@ -26,6 +26,11 @@ bool repair_content_type(GMimeObject* object, GMimeParserOptions* parser_options
 // GMime lets the last of repeated Content-Type fields decide; mail clients read the first.
 void prefer_first_content_type(GMimeObject* object, GMimeParserOptions* parser_options);
 
+// A Content-Transfer-Encoding GMime did not recognise ("base-64", "quoted printable",
+// "quoted-printable; x") read for what it plainly means, so the content is decoded; true when
+// it changed the part's encoding.
+bool repair_transfer_encoding(GMimePart* part, std::vector<std::string>& warnings);
+
 // Text a person can read as it is, or after light conversion (text/enriched); not the
 // machine formats that travel as text (calendars, contact cards, header dumps).
 bool is_readable_text(std::string_view type);

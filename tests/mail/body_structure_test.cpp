@@ -318,3 +318,16 @@ TEST_CASE("an HTML part without a charset label is read in the charset its meta 
   CHECK(parsed->text == "Καλημέρα");
   CHECK(parsed->warnings.empty());
 }
+
+TEST_CASE("misspelled transfer encodings are decoded for what they plainly mean") {
+  const auto text_of = [](const std::string& encoding, const std::string& body) {
+    auto parsed = parse_message("From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\n"
+                                "Content-Transfer-Encoding: " + encoding + "\n\n" + body + "\n");
+    REQUIRE(parsed.has_value());
+    return parsed->text;
+  };
+  CHECK(text_of("base-64", "SGVsbG8gd29ybGQ=") == "Hello world");
+  CHECK(text_of("quoted printable", "caf=C3=A9") == "café");
+  CHECK(text_of("quoted-printable; x", "caf=C3=A9") == "café");
+  CHECK(text_of("8-bit", "caf\xC3\xA9") == "café");
+}
