@@ -48,13 +48,49 @@ bool looks_cyrillic(std::string_view bytes) {
   return high_next_to_high > high_next_to_ascii;
 }
 
-std::size_t count_lower_case_cyrillic(std::string_view utf8) {
-  std::size_t count = 0;
+// How Russian the text reads: the sum over its Cyrillic letters of ten times the natural log
+// of the letter's frequency in Russian prose (а..я; ё is rare in print), plus 3 for each
+// lower-case letter. Text read through the wrong one of windows-1251 and KOI8-R lands on rare
+// letters (ъ, щ, ф, э) and swaps case, so the right table scores higher, in capitals too.
+int russian_score(std::string_view utf8) {
+  static constexpr std::array<int, 32> kLogFrequency = {21, 5, 15, 5, 11, 21, -1, 5, 20, 2, 12, 15, 12, 19, 24, 10,
+                                                        16, 17, 18, 10, -13, 0, -7, 4, -3, -10, -32, 6, 6, -11, -4, 7};
+  int score = 0;
   for (const char* p = utf8.data(); p < utf8.data() + utf8.size(); p = g_utf8_next_char(p)) {
     const gunichar c = g_utf8_get_char(p);
-    if ((c >= 0x0430 && c <= 0x044F) || c == 0x0451) ++count;
+    if (c < 0x0400 || c > 0x04FF) continue;
+    const gunichar lower = g_unichar_tolower(c);
+    if (lower >= 0x0430 && lower <= 0x044F) {
+      score += kLogFrequency[lower - 0x0430];
+    } else if (lower == 0x0451) {
+      score += -32;
+    } else {
+      score += 7;  // і ї є ґ ў: Ukrainian and Belarusian letters, neither common nor rare
+    }
+    if (c != lower) continue;
+    score += 3;
   }
-  return count;
+  return score;
+}
+
+// Whether text decoded as windows-1251 or KOI8-R reads like a Cyrillic language rather than
+// CJK or other bytes forced through a Cyrillic table: nearly all its non-ASCII characters are
+// Cyrillic letters, and mostly lower case unless it is all capitals.
+bool plausible_cyrillic(std::string_view utf8) {
+  std::size_t non_ascii = 0;
+  std::size_t letters = 0;
+  std::size_t lower = 0;
+  for (const char* p = utf8.data(); p < utf8.data() + utf8.size(); p = g_utf8_next_char(p)) {
+    const gunichar c = g_utf8_get_char(p);
+    if (c < 0x80) continue;
+    ++non_ascii;
+    if (c >= 0x0400 && c <= 0x04FF) {
+      ++letters;
+      lower += g_unichar_islower(c) ? 1 : 0;
+    }
+  }
+  if (non_ascii == 0) return true;
+  return (letters * 100 >= non_ascii * 85 && lower * 100 >= letters * 70) || letters * 100 >= non_ascii * 97;
 }
 
 struct Guess {
@@ -68,7 +104,7 @@ Guess guess_and_convert(std::string_view bytes) {
     auto as_cp1251 = convert(bytes, "WINDOWS-1251");
     auto as_koi8 = convert(bytes, "KOI8-R");
     if (as_cp1251 && as_koi8) {
-      if (count_lower_case_cyrillic(*as_koi8) > count_lower_case_cyrillic(*as_cp1251)) {
+      if (russian_score(*as_koi8) > russian_score(*as_cp1251)) {
         return {"KOI8-R", std::move(*as_koi8)};
       }
       return {"windows-1251", std::move(*as_cp1251)};
@@ -262,6 +298,22 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, st
     }
   }
   Guess guess = guess_and_convert(bytes);
+  if ((guess.charset == "windows-1251" || guess.charset == "KOI8-R") && !plausible_cyrillic(guess.text)) {
+    // Runs of 8-bit bytes that read as neither Russian case pattern: CJK or another charset we
+    // cannot tell. U+FFFD is honest where a Cyrillic guess would be confident mojibake.
+    std::string honest;
+    std::size_t replaced = 0;
+    for (const char c : bytes) {
+      if (static_cast<unsigned char>(c) < 0x80) {
+        honest += c;
+      } else {
+        honest += kReplacement;
+        ++replaced;
+      }
+    }
+    return {std::move(honest), warning + "; no charset fits, " + std::to_string(replaced) +
+                                   " undecodable bytes replaced by U+FFFD"};
+  }
   warning += "; guessed " + guess.charset;
   return {std::move(guess.text), std::move(warning)};
 }

@@ -4,9 +4,11 @@
 // label, no more bad bytes than valid multi-byte characters; for any other, at most one bad
 // byte in four 8-bit bytes and the bytes are not valid UTF-8; otherwise UTF-8 if the bytes are
 // valid UTF-8; otherwise, for text that looks Cyrillic (8-bit letters next to each
-// other rather than next to ASCII letters), windows-1251 or KOI8-R, whichever yields more
-// lower-case Cyrillic letters (real Russian prose is mostly lower case; each read as the other
-// is mostly upper case); otherwise windows-1252, and ISO-8859-1 as the last resort.
+// other rather than next to ASCII letters), windows-1251 or KOI8-R, whichever reads more like
+// Russian (common letters and lower case; each read as the other swaps case and lands on rare
+// letters) if the result reads like Cyrillic text at all, else each 8-bit byte becomes U+FFFD
+// (CJK or other bytes we cannot tell: honest rather than mojibake); otherwise windows-1252,
+// and ISO-8859-1 as the last resort.
 #pragma once
 
 #include <string>
@@ -37,7 +39,8 @@ std::string iconv_charset(std::string_view label);
 // The first of `charsets` iconv knows that converts `bytes` without an error; "" if none.
 std::string first_clean_charset(std::string_view bytes, const std::vector<std::string>& charsets);
 
-// "UTF-8", "windows-1251", "KOI8-R" or "windows-1252", per the rule above, for unlabelled bytes.
+// "UTF-8", "windows-1251", "KOI8-R", "windows-1252" or "ISO-8859-1" for unlabelled bytes, per the
+// rule above without its U+FFFD step (GMime needs a charset for header bytes).
 std::string guess_charset(std::string_view bytes);
 
 }  // namespace triaged::mail::detail

@@ -179,3 +179,21 @@ TEST_CASE("a label that names no charset is treated as no label") {
   REQUIRE(parsed.has_value());
   CHECK(parsed->text == "Привет, мир");
 }
+
+TEST_CASE("unlabelled bytes that read as no Cyrillic text become U+FFFD rather than mojibake") {
+  // Shift_JIS with no label and no other charset in the message.
+  const auto parsed = parse_message("From: a@example.com\nSubject: x\n\n\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd ok\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD ok");
+  CHECK(any_warning_contains(*parsed, "no charset fits"));
+  // GBK likewise.
+  const auto gbk = parse_message("From: a@example.com\nSubject: x\n\n\xc4\xe3\xba\xc3\xa3\xac\xce\xd2\xb5\xc4\xb6\xa9\xb5\xa5\n");
+  REQUIRE(gbk.has_value());
+  CHECK(any_warning_contains(*gbk, "no charset fits"));
+}
+
+TEST_CASE("unlabelled Russian in capitals is still read as Cyrillic") {
+  const auto parsed = parse_message("From: a@example.com\nSubject: x\n\n\xc7\xc0\xca\xc0\xc7 \xcd\xc5 \xcf\xd0\xc8\xd8\xc5\xcb\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "ЗАКАЗ НЕ ПРИШЕЛ");
+}
