@@ -235,6 +235,26 @@ std::string suppression_reason(const ParsedMessage& message) {
   return "X-Auto-Response-Suppress: " + std::string(trim(*value));
 }
 
+// "Message-ID: <id>" lines in a bounce's text: the original as qmail, Sendmail and Exim quote
+// it when they send no MIME copy. At most a few, in order.
+std::vector<std::string> message_ids_in_text(std::string_view text) {
+  constexpr std::size_t kMax = 4;
+  std::vector<std::string> ids;
+  std::size_t start = 0;
+  while (start < text.size() && ids.size() < kMax) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (!starts_with_ignoring_ascii_case(line, "message-id:")) continue;
+    const std::size_t open = line.find('<');
+    const std::size_t close = line.find('>', open);
+    if (open == std::string_view::npos || close == std::string_view::npos || close <= open + 1) continue;
+    std::string id(line.substr(open + 1, close - open - 1));
+    if (id.find('@') != std::string::npos && std::ranges::find(ids, id) == ids.end()) ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
 }  // namespace
 
 void classify_automatic(const BodyFindings& findings, const ParseOptions& options, ParsedMessage& message) {
@@ -255,6 +275,7 @@ void classify_automatic(const BodyFindings& findings, const ParseOptions& option
         message.bounced_message_ids.push_back(id);
       }
     }
+    if (message.bounced_message_ids.empty()) message.bounced_message_ids = message_ids_in_text(message.text);
   }
 
   std::string reason;

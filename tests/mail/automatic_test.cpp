@@ -260,3 +260,14 @@ TEST_CASE("a person's mail redistributed by the group that is the support mailbo
   other.mailbox = "billing@shop.example";
   CHECK(parse_message(raw, other)->is_automatic());
 }
+
+TEST_CASE("a bounce that quotes the original as text yields the original Message-ID") {
+  const auto parsed = parse_message(
+      "From: MAILER-DAEMON@qm.example\nSubject: failure notice\n\n"
+      "Hi. This is the qmail-send program at qm.example.\n<gone@example.net>:\nSorry, no mailbox here by that name.\n\n"
+      "--- Below this line is a copy of the message.\n\nFrom: Shop Support <support@shop.example>\n"
+      "Message-ID: <ticket-K7M-3QX.2@shop.example>\nSubject: [#K7M-3QX] Your order\n\nWe need your phone number.\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->is_bounce);
+  CHECK(parsed->bounced_message_ids == std::vector<std::string>{"ticket-K7M-3QX.2@shop.example"});
+}

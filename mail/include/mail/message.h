@@ -84,7 +84,8 @@ struct ParsedMessage {
   // withheld.
   std::string no_auto_reply_reason;
   bool is_bounce = false;                       // a delivery failure report, in any of the forms MTAs send
-  std::vector<std::string> bounced_message_ids;  // Message-IDs of the original quoted in a bounce
+  // Message-IDs of the original a bounce returns: from its MIME copy, else its quoted text.
+  std::vector<std::string> bounced_message_ids;
   bool has_loop_header = false;                 // carries options.loop_header
 
   std::vector<std::string> warnings;  // charset guessed, text cut, part dropped, ...
