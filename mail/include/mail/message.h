@@ -99,14 +99,21 @@ struct ParseError {
 };
 
 // A ParseError only when nothing is usable: `raw` is empty or whitespace; GMime finds no
-// message in it (it does not start with a header block: prose or binary garbage with no
-// "Name: value" first line); or the message has no header, no readable text and no
-// attachment. Everything else parses, however broken, with what was wrong in `warnings`. A
-// text part is read as labelled when it can be: a few bytes invalid in its charset (one bad
-// byte in a UTF-8 Russian letter) become U+FFFD with a warning rather than a guess. A text
-// part whose charset label is missing, unknown to iconv or wrong for most of its bytes is read as
-// UTF-8 if valid, else windows-1251 or KOI8-R (by which gives more lower-case Cyrillic) when
-// its 8-bit bytes run together like Cyrillic words, else windows-1252, else ISO-8859-1.
+// message in it (no header block within its first lines: prose or binary garbage); or the
+// message has no header, no readable text and no attachment. Everything else parses, however
+// broken, with what was wrong in `warnings`: a leading BOM, whitespace or up to five stray
+// lines before the headers; CR-only or CR CR LF line ends; a separator line of spaces or none;
+// repeated headers (the first counts, as in mail clients); a From address without brackets or
+// encoded whole; a Content-Type without subtype or invalid (text/plain, RFC 2045); a
+// misspelled transfer encoding. With no other body, a named or attachment-marked text part is
+// the body. A text part is read as labelled when it can be: a few bytes invalid in its charset
+// (one bad byte in a UTF-8 Russian letter) become U+FFFD with a warning rather than a guess. A
+// part whose label is missing, names no charset iconv knows (after common misspellings) or is
+// wrong for most of its bytes is read as UTF-8 if valid, else in a charset the message declares
+// elsewhere (another part, an encoded word, an HTML meta tag), else windows-1251 or KOI8-R
+// (whichever reads more like Russian) when its 8-bit bytes run together like Cyrillic words and
+// the result reads as Cyrillic, U+FFFD for each 8-bit byte when it does not, else windows-1252.
+// Raw 8-bit header bytes are read in a charset the message declares when one fits, else guessed.
 std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw,
                                                         const ParseOptions& options = {});
 
