@@ -28,14 +28,6 @@ std::string local_part(std::string_view address) {
   return ascii_lower(address.substr(0, address.find('@')));
 }
 
-std::string casefold(std::string_view text) {
-  if (text.empty()) return {};
-  gchar* folded = g_utf8_casefold(text.data(), static_cast<gssize>(text.size()));
-  std::string result(folded);
-  g_free(folded);
-  return result;
-}
-
 template <typename Needles>
 bool contains_any(std::string_view text, const Needles& needles) {
   return std::ranges::any_of(needles, [&](std::string_view needle) { return text.find(needle) != std::string_view::npos; });
