@@ -48,6 +48,22 @@ bool looks_cyrillic(std::string_view bytes) {
   return high_next_to_high > high_next_to_ascii;
 }
 
+// Western 8-bit text has its accented letters alone between ASCII ones; double-byte CJK
+// charsets (Big5, Shift_JIS, GBK, whose second byte may be ASCII) put 8-bit bytes side by side
+// far more often. True when at least four 8-bit bytes and a third of them touch another.
+bool looks_double_byte(std::string_view bytes) {
+  std::size_t high = 0;
+  std::size_t paired = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (!is_high(static_cast<unsigned char>(bytes[i]))) continue;
+    ++high;
+    const bool left = i > 0 && is_high(static_cast<unsigned char>(bytes[i - 1]));
+    const bool right = i + 1 < bytes.size() && is_high(static_cast<unsigned char>(bytes[i + 1]));
+    paired += (left || right) ? 1 : 0;
+  }
+  return high >= 4 && paired * 3 >= high;
+}
+
 // How Russian the text reads: the sum over its Cyrillic letters of ten times the natural log
 // of the letter's frequency in Russian prose (а..я; ё is rare in print), plus 3 for each
 // lower-case letter. Text read through the wrong one of windows-1251 and KOI8-R lands on rare
@@ -112,6 +128,7 @@ Guess guess_and_convert(std::string_view bytes) {
     if (as_cp1251) return {"windows-1251", std::move(*as_cp1251)};
     if (as_koi8) return {"KOI8-R", std::move(*as_koi8)};
   }
+  if (looks_double_byte(bytes)) return {"", ""};  // no single-byte table reads it
   if (auto as_cp1252 = convert(bytes, "WINDOWS-1252")) return {"windows-1252", std::move(*as_cp1252)};
   // ISO-8859-1 maps every byte, so this cannot fail.
   return {"ISO-8859-1", convert(bytes, "ISO-8859-1").value_or(std::string())};
@@ -119,7 +136,11 @@ Guess guess_and_convert(std::string_view bytes) {
 
 }  // namespace
 
-std::string guess_charset(std::string_view bytes) { return guess_and_convert(bytes).charset; }
+std::string guess_charset(std::string_view bytes) {
+  Guess guess = guess_and_convert(bytes);
+  if ((guess.charset == "windows-1251" || guess.charset == "KOI8-R") && !plausible_cyrillic(guess.text)) return {};
+  return guess.charset;  // "" from guess_and_convert too: bytes that look double-byte
+}
 
 namespace {
 
@@ -298,9 +319,10 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view declared, st
     }
   }
   Guess guess = guess_and_convert(bytes);
-  if ((guess.charset == "windows-1251" || guess.charset == "KOI8-R") && !plausible_cyrillic(guess.text)) {
-    // Runs of 8-bit bytes that read as neither Russian case pattern: CJK or another charset we
-    // cannot tell. U+FFFD is honest where a Cyrillic guess would be confident mojibake.
+  if (guess.charset.empty() ||
+      ((guess.charset == "windows-1251" || guess.charset == "KOI8-R") && !plausible_cyrillic(guess.text))) {
+    // 8-bit bytes in pairs or runs that read as no Cyrillic text: CJK or another charset we
+    // cannot tell. U+FFFD is honest where any single-byte guess would be confident mojibake.
     std::string honest;
     std::size_t replaced = 0;
     for (const char c : bytes) {

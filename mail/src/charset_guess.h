@@ -7,7 +7,8 @@
 // other rather than next to ASCII letters), windows-1251 or KOI8-R, whichever reads more like
 // Russian (common letters and lower case; each read as the other swaps case and lands on rare
 // letters) if the result reads like Cyrillic text at all, else each 8-bit byte becomes U+FFFD
-// (CJK or other bytes we cannot tell: honest rather than mojibake); otherwise windows-1252,
+// (CJK or other bytes we cannot tell: honest rather than mojibake); likewise U+FFFD when a
+// third of the 8-bit bytes stand next to another (double-byte CJK); otherwise windows-1252,
 // and ISO-8859-1 as the last resort.
 #pragma once
 
@@ -40,7 +41,7 @@ std::string iconv_charset(std::string_view label);
 std::string first_clean_charset(std::string_view bytes, const std::vector<std::string>& charsets);
 
 // "UTF-8", "windows-1251", "KOI8-R", "windows-1252" or "ISO-8859-1" for unlabelled bytes, per the
-// rule above without its U+FFFD step (GMime needs a charset for header bytes).
+// rule above; "" where the rule gives U+FFFD (runs of 8-bit bytes that read as no Cyrillic).
 std::string guess_charset(std::string_view bytes);
 
 }  // namespace triaged::mail::detail

@@ -34,10 +34,14 @@ std::vector<std::string> header_fallback_charsets(std::string_view raw, const st
       warnings.push_back("undeclared 8-bit bytes in the headers; read as " + preferred +
                          ", a charset the message declares");
       charsets.push_back(preferred);
-    } else {
-      std::string guess = detail::guess_charset(headers);
+    } else if (std::string guess = detail::guess_charset(headers); !guess.empty()) {
       warnings.push_back("undeclared 8-bit bytes in the headers; guessed " + guess);
       charsets.push_back(std::move(guess));
+    } else {
+      // CJK or other bytes no guess reads: UTF-8 alone makes GMime show each bad byte as "?",
+      // honest where any fallback below would be confident mojibake.
+      warnings.emplace_back("undeclared 8-bit bytes in the headers fit no charset; shown as ?");
+      return charsets;
     }
   }
   for (const char* charset : {"windows-1251", "koi8-r", "windows-1252", "iso-8859-1"}) charsets.emplace_back(charset);

@@ -197,3 +197,19 @@ TEST_CASE("unlabelled Russian in capitals is still read as Cyrillic") {
   REQUIRE(parsed.has_value());
   CHECK(parsed->text == "ЗАКАЗ НЕ ПРИШЕЛ");
 }
+
+TEST_CASE("raw CJK header bytes with no charset anywhere are shown as question marks rather than mojibake") {
+  // "訂單 8812 尚未到貨" in Big5, whose second bytes are sometimes ASCII.
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: \xAD\x71\xB3\xE6 8812 \xA9\x7C\xA5\xBC\xA8\xEC\xB3\x66\n\nplain ascii body\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "?q? 8812 ?|?????f");
+  CHECK(any_warning_contains(*parsed, "fit no charset"));
+}
+
+TEST_CASE("unlabelled Western accents are still guessed as windows-1252") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\n\nCaf\xE9 cr\xE8me br\xFBl\xE9" "e \x96 5\x80 \xB1" "5\xB0" "C, d\xE9j\xE0 vu\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Café crème brûlée – 5€ ±5°C, déjà vu");
+}
