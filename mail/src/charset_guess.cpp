@@ -48,20 +48,24 @@ bool looks_cyrillic(std::string_view bytes) {
   return high_next_to_high > high_next_to_ascii;
 }
 
-// Western 8-bit text has its accented letters alone between ASCII ones; double-byte CJK
-// charsets (Big5, Shift_JIS, GBK, whose second byte may be ASCII) put 8-bit bytes side by side
-// far more often. True when at least four 8-bit bytes and a third of them touch another.
+// Western 8-bit text has its accented letters alone or in pairs ("Größe", "příliš"); double-byte
+// CJK charsets (Big5, Shift_JIS, GBK, whose second byte may be ASCII) make runs of three and
+// more 8-bit bytes whenever two characters meet. True when at least four 8-bit bytes and half
+// of them stand in such runs.
 bool looks_double_byte(std::string_view bytes) {
   std::size_t high = 0;
-  std::size_t paired = 0;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (!is_high(static_cast<unsigned char>(bytes[i]))) continue;
-    ++high;
-    const bool left = i > 0 && is_high(static_cast<unsigned char>(bytes[i - 1]));
-    const bool right = i + 1 < bytes.size() && is_high(static_cast<unsigned char>(bytes[i + 1]));
-    paired += (left || right) ? 1 : 0;
+  std::size_t in_long_runs = 0;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i <= bytes.size(); ++i) {
+    if (i < bytes.size() && is_high(static_cast<unsigned char>(bytes[i]))) {
+      ++high;
+      ++run;
+      continue;
+    }
+    if (run >= 3) in_long_runs += run;
+    run = 0;
   }
-  return high >= 4 && paired * 3 >= high;
+  return high >= 4 && in_long_runs * 2 >= high;
 }
 
 // How Russian the text reads: the sum over its Cyrillic letters of ten times the natural log

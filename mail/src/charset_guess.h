@@ -7,8 +7,8 @@
 // other rather than next to ASCII letters), windows-1251 or KOI8-R, whichever reads more like
 // Russian (common letters and lower case; each read as the other swaps case and lands on rare
 // letters) if the result reads like Cyrillic text at all, else each 8-bit byte becomes U+FFFD
-// (CJK or other bytes we cannot tell: honest rather than mojibake); likewise U+FFFD when a
-// third of the 8-bit bytes stand next to another (double-byte CJK); otherwise windows-1252,
+// (CJK or other bytes we cannot tell: honest rather than mojibake); likewise U+FFFD when half
+// the 8-bit bytes stand in runs of three or more (double-byte CJK); otherwise windows-1252,
 // and ISO-8859-1 as the last resort.
 #pragma once
 

@@ -212,4 +212,8 @@ TEST_CASE("unlabelled Western accents are still guessed as windows-1252") {
       "From: a@example.com\nSubject: x\n\nCaf\xE9 cr\xE8me br\xFBl\xE9" "e \x96 5\x80 \xB1" "5\xB0" "C, d\xE9j\xE0 vu\n");
   REQUIRE(parsed.has_value());
   CHECK(parsed->text == "Café crème brûlée – 5€ ±5°C, déjà vu");
+  // Accented letters side by side are still Western.
+  const auto german = parse_message("From: a@example.com\nSubject: x\n\nGr\xF6\xDF" "e 42, \xDC" "bergr\xF6\xDF" "e verf\xFC" "gbar\n");
+  REQUIRE(german.has_value());
+  CHECK(german->text == "Größe 42, Übergröße verfügbar");
 }
