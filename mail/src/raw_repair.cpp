@@ -10,12 +10,12 @@
 namespace triaged::mail::detail {
 namespace {
 
-// Fields RFC 5322 and RFC 2045 allow once. Mail clients read the first of repeated ones.
-constexpr std::array<std::string_view, 16> kSingleFields = {
-    "date",    "from",       "sender",        "reply-to",     "to",
-    "cc",      "bcc",        "message-id",    "in-reply-to",  "references",
-    "subject", "mime-version", "content-type", "content-transfer-encoding",
-    "content-disposition", "content-id"};
+// Fields RFC 5322 and RFC 2045 allow once, whose repeats GMime reads differently from mail
+// clients (the last instead of the first). To and Cc are left alone: GMime joins repeated
+// address lists, which loses no recipient.
+constexpr std::array<std::string_view, 13> kSingleFields = {
+    "date", "from", "sender", "reply-to", "message-id", "in-reply-to", "references", "subject", "mime-version",
+    "content-type", "content-transfer-encoding", "content-disposition", "content-id"};
 
 // "Name:" (optionally "Name :"), the field name printable ASCII without a colon; the lower-case
 // name, or "" when the line is not a header field.

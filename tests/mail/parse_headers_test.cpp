@@ -273,3 +273,10 @@ TEST_CASE("prose without headers is still no message") {
   CHECK_FALSE(parse_message("Hello there\nName: Ivan\nPhone: 123\n\nthanks\n").has_value());
   CHECK_FALSE(parse_message("Just some words\non two lines\n").has_value());
 }
+
+TEST_CASE("repeated To headers keep every recipient") {
+  const auto parsed = parse_message("From: a@example.com\nTo: one@example.com\nTo: two@example.com\nSubject: x\n\nhi\n");
+  REQUIRE(parsed.has_value());
+  REQUIRE(parsed->to.size() == 2);
+  CHECK(parsed->to[1].address == "two@example.com");
+}
