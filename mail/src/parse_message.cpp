@@ -48,6 +48,26 @@ std::vector<std::string> header_fallback_charsets(std::string_view raw, const st
   return charsets;
 }
 
+// The boundary of every multipart GMime found, outermost first.
+std::vector<std::string> multipart_boundaries(GMimeMessage* message) {
+  std::vector<std::string> boundaries;
+  if (GMimeObject* root = g_mime_message_get_mime_part(message); root != nullptr && GMIME_IS_MULTIPART(root)) {
+    if (const char* boundary = g_mime_object_get_content_type_parameter(root, "boundary")) boundaries.emplace_back(boundary);
+  }
+  g_mime_message_foreach(
+      message,
+      [](GMimeObject*, GMimeObject* part, gpointer data) {
+        if (!GMIME_IS_MULTIPART(part)) return;
+        const char* boundary = g_mime_object_get_content_type_parameter(part, "boundary");
+        auto* found = static_cast<std::vector<std::string>*>(data);
+        if (boundary != nullptr && *boundary != '\0' && std::ranges::find(*found, boundary) == found->end()) {
+          found->emplace_back(boundary);
+        }
+      },
+      &boundaries);
+  return boundaries;
+}
+
 bool is_charset_token(std::string_view name) {
   return !name.empty() && name.size() <= 40 && std::ranges::all_of(name, [](char c) {
     return g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
@@ -161,6 +181,15 @@ std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, con
       detail::make_parser_options(header_fallback_charsets(raw, {}, header_warnings));
   detail::GObjectPtr<GMimeMessage> message = detail::construct_message(raw, parser_options.get());
   if (!message) return std::unexpected(ParseError{"GMime found no message in the input"});
+  std::optional<std::string> parts_repaired;
+  if (const std::vector<std::string> boundaries = multipart_boundaries(message.get()); !boundaries.empty()) {
+    parts_repaired = detail::repaired_part_headers(raw, boundaries, parsed.warnings);
+    if (parts_repaired) {
+      raw = *parts_repaired;
+      message = detail::construct_message(raw, parser_options.get());
+      if (!message) return std::unexpected(ParseError{"GMime found no message in the input"});
+    }
+  }
   const std::vector<std::string> declared_charsets = sender_charsets(message.get(), raw);
   if (!header_warnings.empty()) {
     // Raw 8-bit headers: read them in a charset the message declares when one fits.

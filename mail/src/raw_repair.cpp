@@ -144,7 +144,10 @@ std::optional<std::string> multipart_with_subtype(std::string_view line) {
 // The header block rewritten: repeated single fields dropped, a multipart type without a
 // subtype named multipart/mixed, a line of spaces or a body line without a blank line before
 // it turned into a proper separator. nullopt when it needs none of that.
-std::optional<std::string> repair_header_block(std::string_view text, std::vector<std::string>& warnings) {
+// With `part`, `text` starts a MIME part, whose header block may be missing altogether: a
+// first line that is no header starts its body.
+std::optional<std::string> repair_header_block(std::string_view text, std::vector<std::string>& warnings,
+                                               bool part = false) {
   std::string out;
   out.reserve(text.size() + 2);
   std::set<std::string> seen;
@@ -172,9 +175,9 @@ std::optional<std::string> repair_header_block(std::string_view text, std::vecto
       continue;
     }
     const std::string name = field_name(content);
-    if (name.empty() && !(at == 0 && content.starts_with("From "))) {
-      // Prose from the first line on is not a message at all; GMime says so.
-      if (next_is_header || at == 0) {  // a broken header line among others: GMime skips it
+    if (name.empty() && (part || !(at == 0 && content.starts_with("From ")))) {
+      // Prose from the first line on is not a message at all; GMime says so. A part may be.
+      if (next_is_header || (at == 0 && !part)) {  // a broken header line among others: GMime skips it
         out.append(line);
         at += line.size();
         continue;
@@ -211,6 +214,43 @@ std::optional<std::string> repair_header_block(std::string_view text, std::vecto
 }
 
 }  // namespace
+
+std::optional<std::string> repaired_part_headers(std::string_view raw, const std::vector<std::string>& boundaries,
+                                                 std::vector<std::string>& warnings) {
+  const auto opens_part = [&](std::string_view line) {
+    if (!line.starts_with("--")) return false;
+    const std::string_view token = trim(line.substr(2));
+    return std::ranges::find(boundaries, token) != boundaries.end();
+  };
+  const auto is_boundary = [&](std::string_view line) {
+    if (!line.starts_with("--")) return false;
+    return std::ranges::any_of(boundaries, [&](const std::string& b) { return line.substr(2).starts_with(b); });
+  };
+  std::string out;
+  std::vector<std::string> found;
+  std::size_t copied = 0;
+  std::size_t at = 0;
+  while (at < raw.size()) {
+    const std::string_view line = line_at(raw, at);
+    at += line.size();
+    if (!opens_part(without_line_end(line))) continue;
+    std::size_t end = at;
+    while (end < raw.size() && !is_boundary(line_at(raw, end))) end += line_at(raw, end).size();
+    if (std::optional<std::string> fixed = repair_header_block(raw.substr(at, end - at), found, true)) {
+      out.append(raw.substr(copied, at - copied));
+      out += *fixed;
+      copied = end;
+    }
+    at = end;
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(raw.substr(copied));
+  for (auto& warning : found) {
+    warning = "in a MIME part: " + warning;
+    if (std::ranges::find(warnings, warning) == warnings.end()) warnings.push_back(std::move(warning));
+  }
+  return out;
+}
 
 std::string_view header_block(std::string_view raw) {
   const std::size_t lf = raw.find("\n\n");

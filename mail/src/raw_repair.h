@@ -19,6 +19,13 @@ namespace triaged::mail::detail {
 // warning saying what was wrong.
 std::optional<std::string> repaired_for_gmime(std::string_view raw, std::vector<std::string>& warnings);
 
+// The same header-block repairs for every part of the multiparts with these boundaries (a part
+// whose body starts without a blank line, or has no headers at all, or a separator line of
+// spaces), which GMime would otherwise read as empty; nullopt when no part needs one. Needs the
+// boundaries GMime found, so it runs on a first parse's result.
+std::optional<std::string> repaired_part_headers(std::string_view raw, const std::vector<std::string>& boundaries,
+                                                 std::vector<std::string>& warnings);
+
 // The message's header block: everything before the first blank line.
 std::string_view header_block(std::string_view raw);
 

@@ -331,3 +331,16 @@ TEST_CASE("misspelled transfer encodings are decoded for what they plainly mean"
   CHECK(text_of("quoted-printable; x", "caf=C3=A9") == "café");
   CHECK(text_of("8-bit", "caf\xC3\xA9") == "café");
 }
+
+TEST_CASE("a MIME part whose body starts without a blank line or without any header keeps its text") {
+  const auto text_of = [](const std::string& part) {
+    auto parsed = parse_message("From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\n" +
+                                part + "--b--\n");
+    REQUIRE(parsed.has_value());
+    return parsed->text;
+  };
+  CHECK(text_of("Content-Type: text/plain\nHello from the part\nsecond line\n") == "Hello from the part\nsecond line");
+  CHECK(text_of("Content-Type: text/plain\n   \nHello after spaces\n") == "Hello after spaces");
+  CHECK(text_of("Hello without part headers\n") == "Hello without part headers");
+  CHECK(text_of("Content-Type: text/plain\n\nAn ordinary part\n") == "An ordinary part");
+}
