@@ -145,7 +145,9 @@ class BodyWalker {
       const std::string rebuilt = "Content-Type: " + type + "; boundary=\"" + boundary + "\"\n\n" + prologue;
       GObjectPtr<GMimeMessage> reparsed = construct_message(rebuilt, parser_options_);
       if (reparsed) {
-        if (GMimeObject* root = g_mime_message_get_mime_part(reparsed.get())) walk(root, mode, depth + 1);
+        // Kept until the walk is over: fallback_body_ may point into it.
+        GMimeMessage* kept = reparsed_.emplace_back(std::move(reparsed)).get();
+        if (GMimeObject* root = g_mime_message_get_mime_part(kept)) walk(root, mode, depth + 1);
         return;
       }
     }
@@ -331,6 +333,7 @@ class BodyWalker {
   std::vector<std::string>* segments_ = &top_segments_;
   bool in_report_ = false;
   std::optional<FallbackBody> fallback_body_;
+  std::vector<GObjectPtr<GMimeMessage>> reparsed_;  // re-split multiparts, alive as long as the walker
 };
 
 }  // namespace
