@@ -260,14 +260,18 @@ std::string_view header_block(std::string_view raw) {
 
 std::optional<std::string> repaired_for_gmime(std::string_view raw, std::vector<std::string>& warnings) {
   std::optional<std::string> repaired;
-  const std::string_view trimmed = skip_leading_noise(raw, warnings);
-  if (trimmed.size() != raw.size()) repaired = std::string(trimmed);
-  if (uses_cr_only(repaired ? std::string_view(*repaired) : raw)) {
+  // Line ends first: every later repair works on lines.
+  if (uses_cr_only(raw)) {
     warnings.emplace_back("lines end in CR only (classic Mac); read as LF");
-    repaired = cr_to_lf(repaired ? std::string_view(*repaired) : raw);
-  } else if (uses_cr_cr_lf(repaired ? std::string_view(*repaired) : raw)) {
+    repaired = cr_to_lf(raw);
+  } else if (uses_cr_cr_lf(raw)) {
     warnings.emplace_back("lines end in CR CR LF; read as CR LF");
-    repaired = without_doubled_cr(repaired ? std::string_view(*repaired) : raw);
+    repaired = without_doubled_cr(raw);
+  }
+  {
+    const std::string_view current = repaired ? std::string_view(*repaired) : raw;
+    const std::string_view trimmed = skip_leading_noise(current, warnings);
+    if (trimmed.size() != current.size()) repaired = std::string(trimmed);
   }
   {
     const std::string_view current = repaired ? std::string_view(*repaired) : raw;

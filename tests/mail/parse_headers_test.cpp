@@ -280,3 +280,11 @@ TEST_CASE("repeated To headers keep every recipient") {
   REQUIRE(parsed->to.size() == 2);
   CHECK(parsed->to[1].address == "two@example.com");
 }
+
+TEST_CASE("a stray first line in a CR-only message is skipped too") {
+  const auto parsed = parse_message("lena@example.de>\rFrom: Lena <lena@example.de>\rSubject: cut short\r\rbody\r");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "lena@example.de");
+  CHECK(parsed->subject == "cut short");
+  CHECK(parsed->text == "body");
+}
