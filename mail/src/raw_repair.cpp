@@ -177,7 +177,8 @@ std::optional<std::string> repair_header_block(std::string_view text, std::vecto
     const std::string name = field_name(content);
     if (name.empty() && (part || !(at == 0 && content.starts_with("From ")))) {
       // Prose from the first line on is not a message at all; GMime says so. A part may be.
-      if (next_is_header || (at == 0 && !part)) {  // a broken header line among others: GMime skips it
+      // A broken header line among others (a field follows it; GMime skips it), or the first.
+      if (!field_name(next).empty() || (at == 0 && !part)) {
         out.append(line);
         at += line.size();
         continue;

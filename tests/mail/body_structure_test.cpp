@@ -357,3 +357,10 @@ TEST_CASE("a named text part found by re-splitting a multipart on its real bound
   CHECK(parsed->text == "Order 3310 arrived without the manual.");
   CHECK(any_warning_contains(*parsed, "never occurs"));
 }
+
+TEST_CASE("a body line without a blank line before it starts the body even when indented lines follow") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain\nThe handle came off.\n  Please send a new one.\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "The handle came off.\n  Please send a new one.");
+}
