@@ -171,6 +171,8 @@ std::string bounce_reason(const BodyFindings& findings, const ParsedMessage& mes
   return {};
 }
 
+}  // namespace
+
 // A list whose address is the mailbox the mail came to: the support address is a group.
 bool from_own_list(const ParsedMessage& message, const ParseOptions& options) {
   const std::string mailbox = ascii_lower(trim(options.mailbox));
@@ -185,6 +187,8 @@ bool from_own_list(const ParsedMessage& message, const ParseOptions& options) {
   }
   return false;
 }
+
+namespace {
 
 std::string reason_from_headers(const ParsedMessage& message, bool own_list) {
   if (const auto* value = header(message, "auto-submitted")) {

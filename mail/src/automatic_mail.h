@@ -20,4 +20,9 @@ namespace triaged::mail::detail {
 // quoted or forwarded text: a person forwarding a bounce is a person.
 void classify_automatic(const BodyFindings& findings, const ParseOptions& options, ParsedMessage& message);
 
+// Whether a list with options.mailbox as its own address redistributed this message (its
+// List-Post names the mailbox, or its List-Id is the mailbox's dotted form): the support
+// address is a group, and the mail a person's.
+bool from_own_list(const ParsedMessage& message, const ParseOptions& options);
+
 }  // namespace triaged::mail::detail

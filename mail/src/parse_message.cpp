@@ -166,6 +166,24 @@ void read_envelope(GMimeMessage* message, GMimeParserOptions* parser_options, Pa
   out.date = date_of(message);
 }
 
+// A group that is the support mailbox and rewrites From to itself ("'Ann' via Support"
+// <support@shop.example>, as Google Groups does for DMARC) keeps the person in
+// X-Original-From or Reply-To: that is the sender.
+void restore_list_sender(GMimeParserOptions* parser_options, const ParseOptions& options, ParsedMessage& message) {
+  if (detail::ascii_lower(message.from.address) != detail::ascii_lower(detail::trim(options.mailbox))) return;
+  if (!detail::from_own_list(message, options)) return;
+  Address original;
+  if (const auto it = message.headers.find("x-original-from"); it != message.headers.end()) {
+    const auto parsed = detail::salvage_addresses(parser_options, it->second);
+    if (!parsed.empty()) original = parsed.front();
+  }
+  if (!detail::is_usable_address(original)) original = message.reply_to;
+  if (!detail::is_usable_address(original)) return;
+  message.warnings.push_back("From is the list itself (" + message.from.address + "); the sender is read from " +
+                             (original.address == message.reply_to.address ? "Reply-To" : "X-Original-From"));
+  message.from = original;
+}
+
 }  // namespace
 
 std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, const ParseOptions& options) {
@@ -209,6 +227,7 @@ std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw, con
   if (parsed.headers.empty() && detail::is_blank(parsed.text) && parsed.attachments.empty()) {
     return std::unexpected(ParseError{"no header and no readable body"});
   }
+  restore_list_sender(parser_options.get(), options, parsed);
   detail::classify_automatic(findings, options, parsed);
   parsed.text_for_rules = trim_quoted_and_signature(parsed.text);
   return parsed;

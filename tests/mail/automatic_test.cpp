@@ -271,3 +271,21 @@ TEST_CASE("a bounce that quotes the original as text yields the original Message
   CHECK(parsed->is_bounce);
   CHECK(parsed->bounced_message_ids == std::vector<std::string>{"ticket-K7M-3QX.2@shop.example"});
 }
+
+TEST_CASE("a support group that rewrites From to itself yields the person from Reply-To or X-Original-From") {
+  const std::string raw =
+      "From: 'Ann Lee' via Support <support@shop.example>\nReply-To: Ann Lee <ann@example.com>\n"
+      "X-Original-From: Ann Lee <ann@example.com>\nTo: support@shop.example\nSubject: Broken kettle\n"
+      "Precedence: list\nList-ID: <support.shop.example>\nList-Post: <mailto:support@shop.example>\n\nIt leaks.\n";
+  ParseOptions ours;
+  ours.mailbox = "support@shop.example";
+  const auto parsed = parse_message(raw, ours);
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "ann@example.com");
+  CHECK(parsed->from.name == "Ann Lee");
+  CHECK_FALSE(parsed->is_automatic());
+  // Mail from the mailbox's own address that no list of it carried keeps its From.
+  const auto own = parse_message("From: support@shop.example\nReply-To: x@example.com\nSubject: s\n\nhi\n", ours);
+  REQUIRE(own.has_value());
+  CHECK(own->from.address == "support@shop.example");
+}

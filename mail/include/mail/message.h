@@ -48,7 +48,8 @@ struct ParseOptions {
   // The address the message was delivered to ("support@shop.example"), if known. Mail that a
   // list server with this very address redistributed (a Google Group used as the support
   // mailbox: List-Post names it, or List-Id is its dotted form) is a person's mail, so its
-  // List-* and "Precedence: list" headers do not make it automatic.
+  // List-* and "Precedence: list" headers do not make it automatic, and a From the group
+  // rewrote to its own address is replaced by X-Original-From or Reply-To.
   std::string mailbox;
 };
 
