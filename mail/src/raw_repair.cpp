@@ -1,5 +1,7 @@
 #include "raw_repair.h"
 
+#include <glib.h>
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -261,6 +263,18 @@ std::string_view header_block(std::string_view raw) {
 
 std::optional<std::string> repaired_for_gmime(std::string_view raw, std::vector<std::string>& warnings) {
   std::optional<std::string> repaired;
+  // A file saved as UTF-16 (Windows "Unicode" text) with its byte order mark: read as UTF-8.
+  if (raw.starts_with("\xFF\xFE") || raw.starts_with("\xFE\xFF")) {
+    gsize written = 0;
+    gchar* utf8 = g_convert(raw.data() + 2, static_cast<gssize>(raw.size() - 2), "UTF-8",
+                            raw.starts_with("\xFF\xFE") ? "UTF-16LE" : "UTF-16BE", nullptr, &written, nullptr);
+    if (utf8 != nullptr) {
+      warnings.emplace_back("the message was saved as UTF-16; read as UTF-8");
+      repaired = std::string(utf8, written);
+      g_free(utf8);
+      raw = *repaired;
+    }
+  }
   // Line ends first: every later repair works on lines.
   if (uses_cr_only(raw)) {
     warnings.emplace_back("lines end in CR only (classic Mac); read as LF");

@@ -1,5 +1,6 @@
 // Byte-level repairs of a raw message before GMime reads it, for damage real mail carries and
-// GMime would read worse than a mail client: a leading byte order mark or whitespace, classic
+// GMime would read worse than a mail client: a file saved as UTF-16, a leading byte order mark
+// or whitespace or stray lines, classic
 // Mac CR-only line ends (or CR CR LF ones), a "blank" line of spaces or no blank line at all
 // between the headers and the body, a multipart type without a subtype, repeated
 // single-instance header fields (GMime keeps the last, clients the first), NUL bytes in

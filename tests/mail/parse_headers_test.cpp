@@ -288,3 +288,26 @@ TEST_CASE("a stray first line in a CR-only message is skipped too") {
   CHECK(parsed->subject == "cut short");
   CHECK(parsed->text == "body");
 }
+
+TEST_CASE("a message saved as UTF-16 with a byte order mark is read") {
+  const std::string utf8 = "From: Ann <ann@example.com>\r\nSubject: Заказ\r\n\r\nГде заказ?\r\n";
+  std::string utf16 = "\xFF\xFE";
+  // UTF-16LE by hand for the BMP: every character of this text is below U+0800.
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    unsigned code = lead;
+    if (lead >= 0xC0) {
+      code = ((lead & 0x1F) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3F);
+      i += 2;
+    } else {
+      ++i;
+    }
+    utf16 += static_cast<char>(code & 0xFF);
+    utf16 += static_cast<char>(code >> 8);
+  }
+  const auto parsed = parse_message(utf16);
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "ann@example.com");
+  CHECK(parsed->subject == "Заказ");
+  CHECK(parsed->text == "Где заказ?");
+}
