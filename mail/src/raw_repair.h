@@ -1,12 +1,11 @@
 // Byte-level repairs of a raw message before GMime reads it, for damage real mail carries and
-// GMime would read worse than a mail client: a file saved as UTF-16, a leading byte order mark
-// or whitespace or stray lines, classic
-// Mac CR-only line ends (or CR CR LF ones), a "blank" line of spaces or no blank line at all
-// between the headers and the body, a multipart type without a subtype, repeated
-// single-instance header fields (GMime keeps the last, clients the first), NUL bytes in
-// headers, and padded RFC 2047 B words (encoded_word_repair.h). Only the message's own header
-// block is edited; bodies are left byte for byte, except that CR-only line ends become LF and
-// CR CR LF ones CR LF everywhere.
+// GMime would read worse than a mail client: a file saved as UTF-16; a leading byte order mark,
+// whitespace or stray lines; classic Mac CR-only line ends (or CR CR LF ones); a "blank" line
+// of spaces or no blank line at all between the headers and the body, in the message and in
+// its MIME parts; a multipart type without a subtype; repeated single-instance header fields
+// (GMime keeps the last, clients the first); NUL bytes in headers; and padded RFC 2047 B words
+// (encoded_word_repair.h). Only header blocks are edited; bodies are left byte for byte,
+// except that CR-only line ends become LF and CR CR LF ones CR LF everywhere.
 #pragma once
 
 #include <optional>
