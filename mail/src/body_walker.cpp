@@ -287,9 +287,8 @@ class BodyWalker {
   }
 
   std::string decode_text(GMimePart* part, std::string_view what) {
-    const char* charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
     const std::string bytes = decoded_content(part);
-    std::string label = or_empty(charset);
+    std::string label = charset_label(GMIME_OBJECT(part));
     // HTML often names its charset only in a <meta> tag.
     if (trim(label).empty() && mime_type_of(GMIME_OBJECT(part)) == "text/html") label = html_meta_charset(bytes);
     DecodedText decoded = decode_to_utf8(bytes, label, what, sender_charsets_);

@@ -13,6 +13,7 @@
 #include "gmime_support.h"
 #include "mail/message.h"
 #include "message_headers.h"
+#include "part_headers.h"
 #include "raw_repair.h"
 #include "text_utf8.h"
 
@@ -98,8 +99,8 @@ std::vector<std::string> sender_charsets(GMimeMessage* message, std::string_view
         if (!GMIME_IS_PART(part)) return;
         GMimeContentType* type = g_mime_object_get_content_type(part);
         if (type == nullptr || g_ascii_strcasecmp(g_mime_content_type_get_media_type(type), "text") != 0) return;
-        if (const char* label = g_mime_content_type_get_parameter(type, "charset")) {
-          static_cast<std::vector<std::string>*>(data)->emplace_back(label);
+        if (std::string label = detail::charset_label(part); !label.empty()) {
+          static_cast<std::vector<std::string>*>(data)->push_back(std::move(label));
         }
       },
       &labels);

@@ -126,6 +126,22 @@ bool repair_transfer_encoding(GMimePart* part, std::vector<std::string>& warning
   return true;
 }
 
+std::string charset_label(GMimeObject* object) {
+  if (const char* charset = g_mime_object_get_content_type_parameter(object, "charset")) return charset;
+  const char* header = g_mime_object_get_header(object, "Content-Type");
+  if (header == nullptr) return {};
+  const std::string value = ascii_lower(header);
+  const std::size_t at = value.find("charset");
+  if (at == std::string::npos) return {};
+  std::size_t start = value.find_first_not_of(" \t", at + 7);
+  if (start == std::string::npos || (value[start] != '=' && value[start] != ':')) return {};
+  start = value.find_first_not_of(" \t\"'", start + 1);
+  if (start == std::string::npos) return {};
+  std::size_t end = start;
+  while (end < value.size() && (g_ascii_isalnum(value[end]) || value[end] == '-' || value[end] == '_' || value[end] == '.' || value[end] == ':')) ++end;
+  return value.substr(start, end - start);
+}
+
 bool is_readable_text(std::string_view type) {
   if (!type.starts_with("text/")) return false;
   constexpr std::array<std::string_view, 6> kMachine = {"text/calendar", "text/x-vcard", "text/vcard",

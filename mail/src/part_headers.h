@@ -31,6 +31,11 @@ void prefer_first_content_type(GMimeObject* object, GMimeParserOptions* parser_o
 // it changed the part's encoding.
 bool repair_transfer_encoding(GMimePart* part, std::vector<std::string>& warnings);
 
+// The part's charset label: GMime's charset parameter, else a "charset=" (or "charset:") the
+// raw Content-Type carries where GMime could not see a parameter ("text/plain charset=koi8-r",
+// "format=flowed charset=x"); "" if none.
+std::string charset_label(GMimeObject* object);
+
 // Text a person can read as it is, or after light conversion (text/enriched); not the
 // machine formats that travel as text (calendars, contact cards, header dumps).
 bool is_readable_text(std::string_view type);

@@ -217,3 +217,13 @@ TEST_CASE("unlabelled Western accents are still guessed as windows-1252") {
   REQUIRE(german.has_value());
   CHECK(german->text == "Größe 42, Übergröße verfügbar");
 }
+
+TEST_CASE("a charset label GMime cannot see as a parameter is still read") {
+  for (const std::string type : {"text/plain charset=koi8-r", "text/plain, charset=koi8-r", "text/plain;charset:koi8-r",
+                                 "text/plain; format=flowed charset=\"koi8-r\""}) {
+    const auto parsed = parse_message("From: a@example.com\nSubject: x\nContent-Type: " + type + "\n\n\xf0\xd2\xc9\xd7\xc5\xd4\n");
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->text == "Привет");
+    CHECK(parsed->warnings.empty());
+  }
+}
