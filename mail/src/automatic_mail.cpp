@@ -190,7 +190,15 @@ bool from_own_list(const ParsedMessage& message, const ParseOptions& options) {
 
 namespace {
 
-std::string reason_from_headers(const ParsedMessage& message, bool own_list) {
+// "Auto-Submitted: no": the sender's program declares a person wrote it (RFC 3834).
+bool declared_personal(const ParsedMessage& message) {
+  const std::string* value = header(message, "auto-submitted");
+  return value != nullptr && bare_keyword(*value) == "no";
+}
+
+// `person` (Auto-Submitted: no) outweighs the signs that only suggest a machine: Precedence,
+// List-*; not the auto-responders' own headers or an empty Return-Path.
+std::string reason_from_headers(const ParsedMessage& message, bool own_list, bool person) {
   if (const auto* value = header(message, "auto-submitted")) {
     const std::string keyword = bare_keyword(*value);
     if (!keyword.empty() && keyword != "no") return "Auto-Submitted: " + keyword;
@@ -206,7 +214,7 @@ std::string reason_from_headers(const ParsedMessage& message, bool own_list) {
       return std::string(display) + " header" + (value->empty() ? "" : ": " + *value);
     }
   }
-  if (const auto* value = header(message, "precedence")) {
+  if (const auto* value = header(message, "precedence"); value != nullptr && !person) {
     const std::string keyword = bare_keyword(*value);
     if (keyword == "bulk" || keyword == "junk" || (keyword == "list" && !own_list) || keyword == "auto_reply") {
       return "Precedence: " + keyword;
@@ -216,7 +224,7 @@ std::string reason_from_headers(const ParsedMessage& message, bool own_list) {
     const std::string_view path = trim(*value);
     if (path.empty() || path == "<>") return "empty Return-Path (a bounce or notification)";
   }
-  if (own_list) return {};
+  if (own_list || person) return {};
   if (header(message, "list-id") != nullptr) return "list mail (List-Id)";
   if (header(message, "list-unsubscribe") != nullptr) return "list mail (List-Unsubscribe)";
   return {};
@@ -284,10 +292,12 @@ void classify_automatic(const BodyFindings& findings, const ParseOptions& option
   } else if (findings.has_feedback_report) {
     reason = "abuse feedback report (ARF)";
   } else {
-    reason = reason_from_headers(message, from_own_list(message, options));
+    reason = reason_from_headers(message, from_own_list(message, options), declared_personal(message));
   }
-  if (reason.empty() && !has_prefix && is_auto_reply_subject(message.subject)) reason = "auto-reply subject";
-  if (reason.empty() && is_notification_sender(sender.local)) reason = "notification sender " + sender.local + "@";
+  if (!declared_personal(message)) {
+    if (reason.empty() && !has_prefix && is_auto_reply_subject(message.subject)) reason = "auto-reply subject";
+    if (reason.empty() && is_notification_sender(sender.local)) reason = "notification sender " + sender.local + "@";
+  }
   message.automatic_reason = std::move(reason);
   message.no_auto_reply_reason = message.automatic_reason.empty() ? suppression_reason(message) : message.automatic_reason;
 }

@@ -17,7 +17,8 @@ namespace triaged::mail::detail {
 // other reports (ARF feedback), then Auto-Submitted, X-Autoreply, Precedence, an empty
 // Return-Path, List-Id or List-Unsubscribe, then an auto-reply subject, then a no-reply or
 // notification sender. Subjects and texts count only without a Re:/Fwd: prefix and outside
-// quoted or forwarded text: a person forwarding a bounce is a person.
+// quoted or forwarded text: a person forwarding a bounce is a person. "Auto-Submitted: no"
+// outweighs the soft signs (Precedence, List-*, subject, sender name), not a bounce's evidence.
 void classify_automatic(const BodyFindings& findings, const ParseOptions& options, ParsedMessage& message);
 
 // Whether a list with options.mailbox as its own address redistributed this message (its

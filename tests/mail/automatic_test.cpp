@@ -289,3 +289,14 @@ TEST_CASE("a support group that rewrites From to itself yields the person from R
   REQUIRE(own.has_value());
   CHECK(own->from.address == "support@shop.example");
 }
+
+TEST_CASE("Auto-Submitted no outweighs soft robot signs but not a bounce") {
+  const auto reason = [](const std::string& from, const std::string& headers) {
+    auto parsed = parse_message("From: " + from + "\nSubject: Out of Office: back Monday\nAuto-Submitted: no\n" + headers + "\nhi\n");
+    REQUIRE(parsed.has_value());
+    return parsed->automatic_reason;
+  };
+  CHECK(reason("Ann <ann@example.com>", "Precedence: bulk\nList-Id: <l.example.com>\n").empty());
+  CHECK(reason("Shop <noreply@shop.example>", "").empty());
+  CHECK(reason("MAILER-DAEMON@mx.example", "") == "sent by mailer-daemon (a bounce)");
+}
