@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <unordered_set>
 
 #include "encoded_word_repair.h"
 #include "text_utf8.h"
@@ -220,15 +221,22 @@ std::optional<std::string> repair_header_block(std::string_view text, std::vecto
 
 std::optional<std::string> repaired_part_headers(std::string_view raw, const std::vector<std::string>& boundaries,
                                                  std::vector<std::string>& warnings) {
-  const auto opens_part = [&](std::string_view line) {
+  const std::unordered_set<std::string_view> known(boundaries.begin(), boundaries.end());
+  // "--b" opens a part, "--b--" closes the multipart; both end the part before them.
+  const auto boundary_of = [&](std::string_view line, bool* closing) {
+    line = trim(without_line_end(line));
     if (!line.starts_with("--")) return false;
-    const std::string_view token = trim(line.substr(2));
-    return std::ranges::find(boundaries, token) != boundaries.end();
+    line.remove_prefix(2);
+    if (known.contains(line)) {
+      *closing = false;
+      return true;
+    }
+    *closing = true;
+    return line.ends_with("--") && known.contains(line.substr(0, line.size() - 2));
   };
-  const auto is_boundary = [&](std::string_view line) {
-    if (!line.starts_with("--")) return false;
-    return std::ranges::any_of(boundaries, [&](const std::string& b) { return line.substr(2).starts_with(b); });
-  };
+  bool closing = false;
+  const auto opens_part = [&](std::string_view line) { return boundary_of(line, &closing) && !closing; };
+  const auto is_boundary = [&](std::string_view line) { return boundary_of(line, &closing); };
   std::string out;
   std::vector<std::string> found;
   std::size_t copied = 0;
