@@ -40,8 +40,8 @@ bool starts_with_any(std::string_view text, const Prefixes& prefixes) {
 
 // MTAs' own names for themselves, as local part or display name (casefolded).
 bool is_mailer_name(std::string_view folded) {
-  constexpr std::array<std::string_view, 6> kLocal = {"mailer-daemon", "mailer_daemon", "mailerdaemon",
-                                                      "mail-daemon", "maildaemon", "postmaster"};
+  constexpr std::array<std::string_view, 7> kLocal = {"mailer-daemon", "mailer_daemon", "mailerdaemon",
+                                                      "mail-daemon", "maildaemon", "mdaemon", "postmaster"};
   constexpr std::array<std::string_view, 5> kNames = {"mail delivery system", "mail delivery subsystem",
                                                       "mail delivery service", "mail administrator", "mailer daemon"};
   return std::ranges::find(kLocal, folded) != kLocal.end() || std::ranges::find(kNames, folded) != kNames.end();
@@ -73,14 +73,20 @@ constexpr std::array<std::string_view, 31> kBounceSubjects = {
 // Subjects auto-responders use (Outlook's in several languages, vacation programs), casefolded
 // with any space before the colon removed; each ends in a colon, so a customer's subject about
 // an auto-reply ("Auto reply from your shop is in English") does not match.
-constexpr std::array<std::string_view, 16> kAutoReplySubjects = {
+constexpr std::array<std::string_view, 30> kAutoReplySubjects = {
     "automatic reply:", "autoreply:", "auto-reply:", "auto reply:", "auto response:", "autoresponse:",
-    "out of office:", "out of office autoreply:", "out of office reply:", "abwesenheitsnotiz:",
-    "automatische antwort:", "réponse automatique:", "risposta automatica:", "respuesta automática:",
-    "автоматический ответ:", "автоответ:"};
+    "[auto-reply]", "[auto reply]", "[autoreply]", "out of office:", "out of office autoreply:",
+    "out of office reply:", "abwesenheitsnotiz:", "automatische antwort:", "réponse automatique:",
+    "risposta automatica:", "respuesta automática:", "resposta automática:", "automatisch antwoord:",
+    "autosvar:", "automaattinen vastaus:", "automatická odpověď:", "odpowiedź automatyczna:",
+    "automatikus válasz:", "αυτόματη απάντηση:", "автоматический ответ:", "автоответ:",
+    "自動回覆:", "自动回复:", "自動応答:"};
 
 bool is_auto_reply_subject(std::string_view subject) {
   std::string folded = casefold(trim(subject));
+  for (std::size_t at = folded.find("\xEF\xBC\x9A"); at != std::string::npos; at = folded.find("\xEF\xBC\x9A", at)) {
+    folded.replace(at, 3, ":");  // full-width colon, as CJK clients write it
+  }
   for (std::size_t at = folded.find(" :"); at != std::string::npos; at = folded.find(" :", at)) folded.erase(at, 1);
   // Lotus Notes: "AUTO: Jane Doe is out of the office (returning 12/01/2026)".
   return starts_with_any(folded, kAutoReplySubjects) || folded.find("is out of the office") != std::string::npos;

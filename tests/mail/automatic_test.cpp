@@ -105,6 +105,7 @@ TEST_CASE("mail from mailer-daemon or postmaster is a bounce even without a repo
   REQUIRE(daemon.has_value());
   CHECK(daemon->is_bounce);
   CHECK(daemon->automatic_reason == "sent by mailer-daemon (a bounce)");
+  CHECK(parse_message("From: MDaemon@mail.example.com\nSubject: failure\n\nx\n")->is_bounce);
   auto postmaster = parse_message("From: Postmaster <postmaster@example.com>\nSubject: failure\n\nx\n");
   REQUIRE(postmaster.has_value());
   CHECK(postmaster->is_bounce);
@@ -207,6 +208,10 @@ TEST_CASE("auto-reply subjects are automatic and subjects about auto-replies are
   CHECK(reason("Réponse automatique : Commande 4410") == "auto-reply subject");
   CHECK(reason("Автоматический ответ: Заказ 4410") == "auto-reply subject");
   CHECK(reason("AUTO: Jane Doe is out of the office (returning 12/01/2026)") == "auto-reply subject");
+  CHECK(reason("Automatisch antwoord: Bestelling 4410") == "auto-reply subject");
+  CHECK(reason("[Auto-Reply] Order 4410") == "auto-reply subject");
+  CHECK(reason("自动回复: 订单 4410") == "auto-reply subject");
+  CHECK(reason("自動回覆：訂單 4410") == "auto-reply subject");
   CHECK(reason("Auto reply from your shop is in English").empty());
   CHECK(reason("Out of office hours delivery").empty());
   CHECK(reason("Re: Automatic reply: Order 4410").empty());
