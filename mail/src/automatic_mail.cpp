@@ -168,7 +168,8 @@ std::string bounce_reason(const BodyFindings& findings, const ParsedMessage& mes
   if (has_prefix) return {};
   const bool bounce_subject = contains_any(casefold(message.subject), kBounceSubjects);
   const bool bounce_text = contains_any(own, kBounceTextMarks) || has_dsn_fields(own);
-  if (bounce_subject && (bounce_text || findings.encloses_original || is_notification_sender(sender.local))) {
+  const bool encloses_original = findings.encloses_original && !findings.encloses_bounce;
+  if (bounce_subject && (bounce_text || encloses_original || is_notification_sender(sender.local))) {
     return "delivery failure report (subject and text)";
   }
   if (bounce_text && (is_notification_sender(sender.local) || header(message, "auto-submitted") != nullptr)) {

@@ -34,6 +34,19 @@ std::string lower_parameter(GMimeObject* object, const char* name) {
   return value == nullptr ? std::string() : ascii_lower(trim(value));
 }
 
+// Whether an enclosed message is itself a delivery report (a person forwarding a bounce
+// encloses one; a bounce encloses the original instead): a report, or from an MTA.
+bool is_bounce_itself(GMimeMessage* message) {
+  if (GMimeObject* root = g_mime_message_get_mime_part(message)) {
+    const std::string type = mime_type_of(root);
+    if (type == "multipart/report" || type == "message/delivery-status") return true;
+  }
+  const std::vector<Address> from = read_addresses(g_mime_message_get_from(message));
+  if (from.empty()) return false;
+  const std::string local = ascii_lower(std::string_view(from.front().address).substr(0, from.front().address.find('@')));
+  return local == "mailer-daemon" || local == "postmaster";
+}
+
 // A file name for a forwarded message that names none: its subject, made safe for a file system.
 std::string eml_name(std::string_view subject) {
   std::string name;
@@ -249,7 +262,10 @@ class BodyWalker {
     if (inner == nullptr) return;
     const std::string subject = unfold_header_value(clean_utf8(or_empty(g_mime_message_get_subject(inner))));
     const std::string id = message_id_of(inner);
-    if (segments_ == &top_segments_) findings.encloses_original = true;
+    if (segments_ == &top_segments_ && !in_report_) {
+      findings.encloses_original = true;
+      findings.encloses_bounce |= is_bounce_itself(inner);
+    }
     if (!id.empty()) {
       findings.enclosed_message_ids.push_back(id);
       if (in_report_) remember_report_id(id);

@@ -22,6 +22,7 @@ struct BodyFindings {
   bool has_delivery_status = false;
   bool has_feedback_report = false;
   bool encloses_original = false;
+  bool encloses_bounce = false;  // an enclosed message is itself a bounce: a person forwarded it
 };
 
 // Fills out.text, text_from_html, attachments and warnings. Never fails: a part that cannot be

@@ -305,3 +305,13 @@ TEST_CASE("Auto-Submitted no outweighs soft robot signs but not a bounce") {
   CHECK(reason("Shop <noreply@shop.example>", "").empty());
   CHECK(reason("MAILER-DAEMON@mx.example", "") == "sent by mailer-daemon (a bounce)");
 }
+
+TEST_CASE("a person forwarding a bounce as an attachment under its own subject is a person") {
+  const auto parsed = parse_message(
+      "From: Ann <ann@example.com>\nSubject: Undeliverable: Return form\nContent-Type: multipart/mixed; boundary=x\n\n"
+      "--x\nContent-Type: text/plain\n\nYour returns address bounces, see the attached message.\n"
+      "--x\nContent-Type: message/rfc822\n\nFrom: postmaster@shop.example\nSubject: Undeliverable: Return form\n\n"
+      "Delivery has failed to these recipients or groups.\n--x--\n");
+  REQUIRE(parsed.has_value());
+  CHECK_FALSE(parsed->is_automatic());
+}
