@@ -59,16 +59,20 @@ bool is_notification_sender(std::string_view local) {
 
 // Phrases of the subjects MTAs give their failure reports, casefolded, found anywhere in a
 // subject that carries no Re:/Fwd: prefix (a person answering or forwarding a bounce has one).
-// Each names mail, not a parcel: "Undelivered order" is a customer's complaint. A subject
-// alone never makes a bounce; see bounce_reason().
-constexpr std::array<std::string_view, 31> kBounceSubjects = {
-    "undelivered mail", "undeliverable mail", "mail delivery status", "undeliverable message", "undelivered message", "undeliverable:",
-    "mail delivery fail", "delivery status notification", "returned mail", "failure notice", "non-delivery",
-    "nondeliverable", "non delivery", "mail system error", "delivery notification", "message delivery fail",
-    "could not send message", "mail could not be delivered", "message could not be delivered",
-    "delivery failure", "delivery failed", "mail delivery error", "bounced mail",
-    "недоставленное сообщение", "не удается доставить", "не доставлено", "unzustellbar", "non remis",
-    "onbestelbaar", "no se puede entregar", "impossibile recapitare"};
+// A subject alone never makes a bounce; see bounce_reason(). These name mail, not a parcel,
+// so even with a message enclosed ("Undeliverable: ..." and the original) they are a bounce.
+constexpr std::array<std::string_view, 22> kMailFailureSubjects = {
+    "undelivered mail returned to sender", "undeliverable mail", "undeliverable message", "undelivered message",
+    "undeliverable:", "mail delivery failed", "mail delivery failure", "mail delivery status",
+    "delivery status notification", "returned mail:", "failure notice", "nondeliverable mail",
+    "mail system error", "message delivery failure", "could not send message", "mail could not be delivered",
+    "недоставленное сообщение", "не удается доставить", "unzustellbar", "onbestelbaar", "no se puede entregar",
+    "impossibile recapitare"};
+
+// Failure subjects a customer could write about a parcel ("Delivery failure for order 5510"):
+// a bounce only beside an MTA's own wording or from a no-reply sender.
+constexpr std::array<std::string_view, 5> kAmbiguousFailureSubjects = {
+    "delivery failure", "delivery failed", "delivery notification", "non-delivery", "non delivery"};
 
 // Subjects auto-responders use (Outlook's in several languages, vacation programs), casefolded
 // with any space before the colon removed; each ends in a colon, so a customer's subject about
@@ -166,10 +170,13 @@ std::string bounce_reason(const BodyFindings& findings, const ParsedMessage& mes
   if (header(message, "x-failed-recipients") != nullptr) return "X-Failed-Recipients header (a bounce)";
   if (header(message, "x-ms-exchange-message-is-ndr") != nullptr) return "Exchange non-delivery report";
   if (has_prefix) return {};
-  const bool bounce_subject = contains_any(casefold(message.subject), kBounceSubjects);
+  const std::string subject = casefold(message.subject);
+  const bool mail_failure_subject = contains_any(subject, kMailFailureSubjects);
+  const bool bounce_subject = mail_failure_subject || contains_any(subject, kAmbiguousFailureSubjects);
   const bool bounce_text = contains_any(own, kBounceTextMarks) || has_dsn_fields(own);
   const bool encloses_original = findings.encloses_original && !findings.encloses_bounce;
-  if (bounce_subject && (bounce_text || encloses_original || is_notification_sender(sender.local))) {
+  if ((bounce_subject && (bounce_text || is_notification_sender(sender.local))) ||
+      (mail_failure_subject && encloses_original)) {
     return "delivery failure report (subject and text)";
   }
   if (bounce_text && (is_notification_sender(sender.local) || header(message, "auto-submitted") != nullptr)) {

@@ -226,8 +226,11 @@ TEST_CASE("bounces of several MTAs are recognised without multipart report") {
   // Courier's null sender and its own wording.
   CHECK(automatic("From: Courier mail server at mx.example <@>\nSubject: NOTICE: mail delivery status.\n\n"
                   "This is a delivery status notification from mx.example.\n"));
-  // Lotus Notes: a failure subject and the original enclosed.
-  CHECK(automatic("From: Mail Router <router@lotus.example>\nSubject: DELIVERY FAILURE: User jdoe unknown\n"
+  // Lotus Notes: a failure subject and its own wording.
+  CHECK(automatic("From: Mail Router <router@lotus.example>\nSubject: DELIVERY FAILURE: User jdoe unknown\n\n"
+                  "Your message was not delivered to jdoe.\n"));
+  // A relay with a mail failure subject and the original enclosed.
+  CHECK(automatic("From: Relay <relay@mx.example>\nSubject: Mail delivery failed: returning message to sender\n"
                   "Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nnot delivered\n"
                   "--x\nContent-Type: message/rfc822\n\nFrom: support@shop.example\nMessage-ID: <t.1@shop.example>\n\nhi\n--x--\n"));
   // Exim's text from a relay that signs as itself, with X-Failed-Recipients.
@@ -246,6 +249,15 @@ TEST_CASE("a customer's delivery complaint with a failure-like subject is a pers
   CHECK_FALSE(automatic("Undelivered order 5510", "My order was not delivered, the courier says it could not be delivered."));
   CHECK_FALSE(automatic("Delivery failure for order 5510", "The parcel could not be delivered, please help."));
   CHECK_FALSE(automatic("Delivery notification never came", "I got no notification."));
+  CHECK_FALSE(automatic("Returned mail order 5510", "I sent the parcel back."));
+  CHECK_FALSE(automatic("Undelivered mail-order parcel", "It never came."));
+  // With the shop's confirmation attached as a message.
+  auto attached = parse_message(
+      "From: Ann <ann@example.com>\nSubject: Delivery failure for order 5510\nContent-Type: multipart/mixed; boundary=x\n\n"
+      "--x\nContent-Type: text/plain\n\nSee your confirmation attached.\n--x\nContent-Type: message/rfc822\n\n"
+      "From: shop@shop.example\nSubject: Order 5510 confirmed\n\nThanks\n--x--\n");
+  REQUIRE(attached.has_value());
+  CHECK_FALSE(attached->is_automatic());
 }
 
 TEST_CASE("a person's mail redistributed by the group that is the support mailbox is not automatic") {
