@@ -1,12 +1,14 @@
 #include "raw_repair.h"
 
 #include <glib.h>
+#include <gmime/gmime.h>
 
 #include <algorithm>
 #include <array>
 #include <set>
 #include <unordered_set>
 
+#include "charset_guess.h"
 #include "encoded_word_repair.h"
 #include "text_utf8.h"
 
@@ -217,6 +219,38 @@ std::optional<std::string> repair_header_block(std::string_view text, std::vecto
   return out;
 }
 
+// The message's header block with each RFC 2047 word's charset that iconv knows only by another
+// name ("=?x-sjis?", "=?win-1251?", "=?x-mac-cyrillic?") renamed to the name it knows, so GMime
+// decodes the word instead of trying its fallback charsets on it; nullopt when none needs it.
+std::optional<std::string> renamed_word_charsets(std::string_view raw, std::vector<std::string>& warnings) {
+  const std::string_view headers = header_block(raw);
+  std::string out;
+  std::size_t copied = 0;
+  for (std::size_t at = headers.find("=?"); at != std::string_view::npos; at = headers.find("=?", at + 2)) {
+    const std::size_t end = headers.find('?', at + 2);
+    if (end == std::string_view::npos || end - at - 2 > 40) continue;
+    std::string_view label = headers.substr(at + 2, end - at - 2);
+    label = label.substr(0, label.find('*'));  // RFC 2231 language: "utf-8*en"
+    if (label.empty() || label.find_first_of(" \t\r\n") != std::string_view::npos) continue;
+    const std::string name(label);
+    const char* gmime_name = g_mime_charset_iconv_name(name.c_str());
+    GIConv cd = g_iconv_open("UTF-8", gmime_name != nullptr ? gmime_name : name.c_str());
+    if (cd != reinterpret_cast<GIConv>(-1)) {
+      g_iconv_close(cd);
+      continue;
+    }
+    const std::string known = iconv_charset(label);
+    if (known.empty()) continue;
+    if (out.empty() && copied == 0) warnings.push_back("encoded words in charset \"" + name + "\" read as " + known);
+    out.append(raw.substr(copied, at + 2 - copied));
+    out += known;
+    copied = at + 2 + label.size();
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(raw.substr(copied));
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> repaired_part_headers(std::string_view raw, const std::vector<std::string>& boundaries,
@@ -302,6 +336,9 @@ std::optional<std::string> repaired_for_gmime(std::string_view raw, std::vector<
   }
   if (std::optional<std::string> joined = join_padded_base64_words(repaired ? std::string_view(*repaired) : raw)) {
     repaired = std::move(joined);
+  }
+  if (std::optional<std::string> renamed = renamed_word_charsets(repaired ? std::string_view(*repaired) : raw, warnings)) {
+    repaired = std::move(renamed);
   }
   // GMime reads header values as C strings, so a NUL would silently cut a subject short.
   const std::string_view current = repaired ? std::string_view(*repaired) : raw;

@@ -3,8 +3,8 @@
 // whitespace or stray lines; classic Mac CR-only line ends (or CR CR LF ones); a "blank" line
 // of spaces or no blank line at all between the headers and the body, in the message and in
 // its MIME parts; a multipart type without a subtype; repeated single-instance header fields
-// (GMime keeps the last, clients the first); NUL bytes in headers; and padded RFC 2047 B words
-// (encoded_word_repair.h). Only header blocks are edited; bodies are left byte for byte,
+// (GMime keeps the last, clients the first); NUL bytes in headers; padded RFC 2047 B words
+// (encoded_word_repair.h) and RFC 2047 charset labels iconv knows by another name. Only header blocks are edited; bodies are left byte for byte,
 // except that CR-only line ends become LF and CR CR LF ones CR LF everywhere.
 #pragma once
 

@@ -227,3 +227,12 @@ TEST_CASE("a charset label GMime cannot see as a parameter is still read") {
     CHECK(parsed->warnings.empty());
   }
 }
+
+TEST_CASE("encoded words in a misspelled charset are decoded in the charset it means") {
+  // "テスト" in Shift_JIS and "Привет" in windows-1251, under labels iconv does not know.
+  const auto parsed = parse_message(
+      "From: =?win-1251?B?z/Do4uXy?= <a@example.com>\nSubject: =?x-sjis?B?g2WDWINn?=\n\nhi\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "テスト");
+  CHECK(parsed->from.name == "Привет");
+}
