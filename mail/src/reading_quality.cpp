@@ -45,6 +45,7 @@ ReadingQuality reading_quality(const ParsedMessage& message) {
   quality.replacement_characters =
       count_replacements(message.subject) + count_replacements(message.from.name) + count_replacements(message.text);
   for (const auto& warning : message.warnings) {
+    if (warning.find("fit no charset") != std::string::npos) ++quality.replacement_characters;  // parse_message.cpp
     std::string charset = charset_named_in(warning);
     if (!charset.empty() && std::ranges::find(quality.guessed_charsets, charset) == quality.guessed_charsets.end()) {
       quality.guessed_charsets.push_back(std::move(charset));

@@ -53,3 +53,11 @@ TEST_CASE("robots and bounces are flagged") {
   CHECK(list.automatic);
   CHECK_FALSE(list.bounce);
 }
+
+TEST_CASE("raw header bytes that fit no charset count as lost bytes") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: \xAD\x71\xB3\xE6 8812 \xA9\x7C\xA5\xBC\xA8\xEC\xB3\x66\n\nplain ascii body\n");
+  REQUIRE(parsed.has_value());
+  CHECK(reading_quality(*parsed).replacement_characters == 1);
+  CHECK_FALSE(reading_quality(*parsed).clean());
+}

@@ -122,7 +122,9 @@ std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw,
 // an admin checks a mailbox export before switching by adding these up.
 struct ReadingQuality {
   bool empty_text = false;      // no readable text: nothing for rules to route on
-  std::size_t replacement_characters = 0;  // U+FFFD in subject, sender name and text: bytes lost
+  // Bytes lost: U+FFFD in subject, sender name and text, plus one when raw 8-bit header bytes
+  // fit no charset (GMime shows them as "?").
+  std::size_t replacement_characters = 0;
   // Charsets guessed, or taken from elsewhere in the message, for unlabelled or mislabelled
   // parts and raw 8-bit headers, e.g. "windows-1251"; without repeats.
   std::vector<std::string> guessed_charsets;
