@@ -9,6 +9,23 @@ bool is_blank_line(std::string_view line) { return line == "\n" || line == "\r\n
 
 bool is_from_line(std::string_view line) { return line.starts_with("From "); }
 
+// "From sender Mon Dec  7 10:00:00 2026": an envelope line by its asctime date (a time and a
+// year), which a body line that happens to start with "From " does not carry.
+bool looks_like_envelope(std::string_view line) {
+  bool time = false;
+  bool year = false;
+  for (std::size_t i = 5; i + 4 < line.size() + 1; ++i) {
+    const auto digit = [&](std::size_t k) { return k < line.size() && line[k] >= '0' && line[k] <= '9'; };
+    if (digit(i) && digit(i + 1) && i + 2 < line.size() && line[i + 2] == ':' && digit(i + 3) && digit(i + 4)) time = true;
+    if ((i == 0 || line[i - 1] == ' ') && digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) &&
+        (i + 4 == line.size() || line[i + 4] == ' ' || line[i + 4] == '\r' || line[i + 4] == '\n') &&
+        (line[i] == '1' || line[i] == '2')) {
+      year = true;
+    }
+  }
+  return time && year;
+}
+
 // ">From " (any number of ">") loses one ">"; any other line is returned as it is.
 std::string_view unescaped(std::string_view line) {
   const std::size_t quotes = line.find_first_not_of('>');
@@ -40,7 +57,7 @@ std::optional<MboxMessage> MboxReader::next() {
     bool started = false;  // past this message's own "From " line or first line
     while (have_line_) {
       const std::string_view line = line_;
-      if (is_from_line(line) && previous_blank_) {
+      if (is_from_line(line) && (previous_blank_ || looks_like_envelope(line))) {
         if (started) break;  // the next message's separator: left for the next call
         previous_blank_ = false;
         started = true;

@@ -73,3 +73,12 @@ TEST_CASE("empty blocks between From lines and an empty file yield no message") 
   CHECK(read_all("From a\n\nFrom b\n\n").empty());
   CHECK(read_all("From a\n\n\nFrom b\nSubject: only\n\nx\n").size() == 1);
 }
+
+TEST_CASE("an envelope line with a date splits messages even without a blank line before it") {
+  const auto messages = read_all(
+      "From a@example.com Mon Dec  7 10:00:00 2026\nSubject: one\n\nbody one\n"
+      "From b@example.com Mon Dec  7 11:00:00 2026\nSubject: two\n\nbody two\nFrom here on no split.\n");
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[0].raw == "Subject: one\n\nbody one\n");
+  CHECK(messages[1].raw == "Subject: two\n\nbody two\nFrom here on no split.\n");
+}

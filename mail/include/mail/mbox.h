@@ -18,8 +18,9 @@ struct MboxMessage {
   bool truncated = false;    // longer than max_bytes: raw holds only the first max_bytes
 };
 
-// A message starts at a line beginning "From " that opens the file or follows a blank line
-// (LF or CRLF files); text before the first such line, if not blank, is a message of its own (a
+// A message starts at a line beginning "From " that opens the file, follows a blank line, or
+// carries an envelope date ("From a@b Mon Dec  7 10:00:00 2026": writers that leave no blank
+// line between messages), in LF and CRLF files alike; text before the first such line, if not blank, is a message of its own (a
 // single .eml given as an mbox). One ">" is removed from lines of the form ">From ", ">>From ",
 // ... (mboxrd quoting; mboxo files lose only the ">" their writer added). Memory is bounded by
 // max_bytes per message plus one line; a longer message is cut there and marked truncated, the
