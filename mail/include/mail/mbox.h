@@ -20,11 +20,11 @@ struct MboxMessage {
 
 // A message starts at a line beginning "From " that opens the file, follows a blank line, or
 // carries an envelope date ("From a@b Mon Dec  7 10:00:00 2026": writers that leave no blank
-// line between messages), in LF and CRLF files alike; text before the first such line, if not blank, is a message of its own (a
-// single .eml given as an mbox). One ">" is removed from lines of the form ">From ", ">>From ",
-// ... (mboxrd quoting; mboxo files lose only the ">" their writer added). Memory is bounded by
-// max_bytes per message plus one line; a longer message is cut there and marked truncated, the
-// rest skipped, so the next message still starts where it should.
+// line between messages), in LF and CRLF files alike; text before the first such line, if not
+// blank, is a message of its own (a single .eml given as an mbox). One ">" is removed from lines
+// of the form ">From ", ">>From ", ... (mboxrd quoting; mboxo files lose only the ">" their
+// writer added). Memory is bounded by max_bytes per message plus one line; a longer message is
+// cut there and marked truncated, the rest skipped, so the next message still starts right.
 class MboxReader {
  public:
   // `in` positioned at `start_offset` (0, or an offset a previous MboxMessage reported).
