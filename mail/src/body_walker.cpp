@@ -1,12 +1,15 @@
 #include "body_walker.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <string_view>
 
 #include "attachment_sink.h"
 #include "charset_guess.h"
 #include "gmime_support.h"
 #include "message_headers.h"
+#include "part_headers.h"
 #include "text_utf8.h"
 
 namespace triaged::mail::detail {
@@ -31,14 +34,17 @@ std::string lower_parameter(GMimeObject* object, const char* name) {
   return value == nullptr ? std::string() : ascii_lower(trim(value));
 }
 
-bool is_attachment_disposition(GMimeObject* object) {
-  GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object);
-  return disposition != nullptr && g_mime_content_disposition_is_attachment(disposition);
-}
-
-std::string filename_of(GMimeObject* object) {
-  if (!GMIME_IS_PART(object)) return {};
-  return unfold_header_value(clean_utf8(or_empty(g_mime_part_get_filename(GMIME_PART(object)))));
+// Whether an enclosed message is itself a delivery report (a person forwarding a bounce
+// encloses one; a bounce encloses the original instead): a report, or from an MTA.
+bool is_bounce_itself(GMimeMessage* message) {
+  if (GMimeObject* root = g_mime_message_get_mime_part(message)) {
+    const std::string type = mime_type_of(root);
+    if (type == "multipart/report" || type == "message/delivery-status") return true;
+  }
+  const std::vector<Address> from = read_addresses(g_mime_message_get_from(message));
+  if (from.empty()) return false;
+  const std::string local = ascii_lower(std::string_view(from.front().address).substr(0, from.front().address.find('@')));
+  return local == "mailer-daemon" || local == "postmaster";
 }
 
 // A file name for a forwarded message that names none: its subject, made safe for a file system.
@@ -54,9 +60,11 @@ std::string eml_name(std::string_view subject) {
 
 class BodyWalker {
  public:
-  BodyWalker(GMimeParserOptions* parser_options, const ParseOptions& options, ParsedMessage& out)
+  BodyWalker(GMimeParserOptions* parser_options, const ParseOptions& options,
+             const std::vector<std::string>& sender_charsets, ParsedMessage& out)
       : parser_options_(parser_options),
         options_(options),
+        sender_charsets_(sender_charsets),
         out_(out),
         sink_(options, out.attachments, out.warnings) {}
 
@@ -73,9 +81,31 @@ class BodyWalker {
     return text;
   }
 
+  // The text of the first named text part, when no other part gave any text; with a warning.
+  void use_fallback_body() {
+    if (!fallback_body_ || !top_segments_.empty()) return;
+    const FallbackBody& fallback = *fallback_body_;
+    const std::string name = fallback.filename.empty() ? fallback.type : fallback.filename;
+    std::string text = decode_text(fallback.part, "text part \"" + name + "\"");
+    if (fallback.type == "text/html") {
+      add_html_segment(std::move(text));
+    } else if (fallback.type == "text/enriched" || fallback.type == "text/richtext") {
+      add_html_segment(enriched_to_html(text, fallback.type == "text/richtext"));
+    } else {
+      add_segment(std::move(text));
+    }
+    if (!top_segments_.empty()) out_.warnings.push_back("no other body; the text part \"" + name + "\" read as the body");
+  }
+
   BodyFindings findings;
 
  private:
+  struct FallbackBody {
+    std::string type;
+    std::string filename;
+    GMimePart* part;  // owned by the message being walked
+  };
+
   void walk(GMimeObject* object, Mode mode, int depth) {
     if (depth > kMaxDepth) {
       out_.warnings.push_back("MIME structure nested deeper than " + std::to_string(kMaxDepth) +
@@ -87,7 +117,7 @@ class BodyWalker {
     } else if (GMIME_IS_MULTIPART(object)) {
       walk_multipart(GMIME_MULTIPART(object), mode, depth);
     } else if (GMIME_IS_PART(object)) {
-      walk_leaf(GMIME_PART(object), mode);
+      walk_leaf(GMIME_PART(object), mode, depth);
     }
   }
 
@@ -128,12 +158,14 @@ class BodyWalker {
       const std::string rebuilt = "Content-Type: " + type + "; boundary=\"" + boundary + "\"\n\n" + prologue;
       GObjectPtr<GMimeMessage> reparsed = construct_message(rebuilt, parser_options_);
       if (reparsed) {
-        if (GMimeObject* root = g_mime_message_get_mime_part(reparsed.get())) walk(root, mode, depth + 1);
+        // Kept until the walk is over: fallback_body_ may point into it.
+        GMimeMessage* kept = reparsed_.emplace_back(std::move(reparsed)).get();
+        if (GMimeObject* root = g_mime_message_get_mime_part(kept)) walk(root, mode, depth + 1);
         return;
       }
     }
     out_.warnings.push_back(type + " has no parts GMime could split; kept its content as text");
-    if (wants_text(mode)) add_segment(clean_utf8(decode_to_utf8(prologue, "", "unsplit multipart").text));
+    if (wants_text(mode)) add_segment(clean_utf8(decode_to_utf8(prologue, "", "unsplit multipart", sender_charsets_).text));
   }
 
   // The first "--token" line, the opening delimiter the sender really used; "" if none.
@@ -175,12 +207,22 @@ class BodyWalker {
     }
   }
 
-  void walk_leaf(GMimePart* part, Mode mode) {
+  void walk_leaf(GMimePart* part, Mode mode, int depth) {
     auto* object = GMIME_OBJECT(part);
+    prefer_first_content_type(object, parser_options_);
+    repair_content_type(object, parser_options_, out_.warnings);
+    repair_transfer_encoding(part, out_.warnings);
     const std::string type = mime_type_of(object);
     const std::string filename = filename_of(object);
-    const bool body_candidate = (type == "text/plain" || type == "text/html") &&
-                                !is_attachment_disposition(object) && filename.empty();
+    const bool is_text = type == "text/plain" || type == "text/html";
+    const bool body_candidate = is_text && !is_attachment_disposition(object) && filename.empty();
+    // A named text part (Netscape-era mail, gateways), a nameless one marked attachment, a
+    // text/enriched or other readable text part, or a message that is nothing but one text part
+    // is the body if nothing else is; decided once the walk is over.
+    if (!body_candidate && is_readable_text(type) && wants_text(mode) && segments_ == &top_segments_ &&
+        !fallback_body_ && (!is_attachment_disposition(object) || depth == 0 || filename.empty())) {
+      fallback_body_ = FallbackBody{type, filename, part};
+    }
     if (body_candidate) {
       if (!wants_text(mode)) return;
       if (type == "text/plain") {
@@ -190,9 +232,19 @@ class BodyWalker {
       }
       return;
     }
-    if (type == "text/rfc822-headers" && in_report_) {
+    if (segments_ == &top_segments_) {
+      findings.has_delivery_status |= type == "message/delivery-status" || type == "message/global-delivery-status";
+      findings.has_feedback_report |= type == "message/feedback-report";
+      findings.encloses_original |= type == "text/rfc822-headers";
+    }
+    if (type == "text/rfc822-headers") {
       GObjectPtr<GMimeMessage> headers = construct_message(decoded_content(part), parser_options_);
-      if (headers) remember_report_id(message_id_of(headers.get()));
+      const std::string id = headers ? message_id_of(headers.get()) : std::string();
+      if (in_report_) {
+        remember_report_id(id);
+      } else if (!id.empty() && segments_ == &top_segments_) {
+        findings.enclosed_message_ids.push_back(id);
+      }
     }
     if (!wants_attachments(mode)) return;
     Attachment attachment;
@@ -210,6 +262,10 @@ class BodyWalker {
     if (inner == nullptr) return;
     const std::string subject = unfold_header_value(clean_utf8(or_empty(g_mime_message_get_subject(inner))));
     const std::string id = message_id_of(inner);
+    if (segments_ == &top_segments_ && !in_report_) {
+      findings.encloses_original = true;
+      findings.encloses_bounce |= is_bounce_itself(inner);
+    }
     if (!id.empty()) {
       findings.enclosed_message_ids.push_back(id);
       if (in_report_) remember_report_id(id);
@@ -247,8 +303,11 @@ class BodyWalker {
   }
 
   std::string decode_text(GMimePart* part, std::string_view what) {
-    const char* charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-    DecodedText decoded = decode_to_utf8(decoded_content(part), or_empty(charset), what);
+    const std::string bytes = decoded_content(part);
+    std::string label = charset_label(GMIME_OBJECT(part));
+    // HTML often names its charset only in a <meta> tag.
+    if (trim(label).empty() && mime_type_of(GMIME_OBJECT(part)) == "text/html") label = html_meta_charset(bytes);
+    DecodedText decoded = decode_to_utf8(bytes, label, what, sender_charsets_);
     // walk_alternative decodes the plain part twice; say the guess once.
     if (!decoded.warning.empty() && std::ranges::find(out_.warnings, decoded.warning) == out_.warnings.end()) {
       out_.warnings.push_back(std::move(decoded.warning));
@@ -282,19 +341,23 @@ class BodyWalker {
 
   GMimeParserOptions* parser_options_;
   const ParseOptions& options_;
+  const std::vector<std::string>& sender_charsets_;
   ParsedMessage& out_;
   AttachmentSink sink_;
   std::vector<std::string> top_segments_;
   std::vector<std::string>* segments_ = &top_segments_;
   bool in_report_ = false;
+  std::optional<FallbackBody> fallback_body_;
+  std::vector<GObjectPtr<GMimeMessage>> reparsed_;  // re-split multiparts, alive as long as the walker
 };
 
 }  // namespace
 
 BodyFindings walk_body(GMimeMessage* message, GMimeParserOptions* parser_options, const ParseOptions& options,
-                       ParsedMessage& out) {
-  BodyWalker walker(parser_options, options, out);
+                       const std::vector<std::string>& sender_charsets, ParsedMessage& out) {
+  BodyWalker walker(parser_options, options, sender_charsets, out);
   walker.walk_message(message);
+  walker.use_fallback_body();
   std::string text = walker.joined_text();
   if (text.size() > options.max_text_bytes) {
     out.warnings.push_back("text of " + std::to_string(text.size()) + " bytes cut to " +

@@ -64,6 +64,16 @@ std::string mime_type_of(GMimeObject* object) {
   return ascii_lower(name.get());
 }
 
+std::string enriched_to_html(std::string_view text, bool richtext) {
+  GObjectPtr<GMimeStream> sink(g_mime_stream_mem_new());
+  GObjectPtr<GMimeStream> filtered(g_mime_stream_filter_new(sink.get()));
+  GObjectPtr<GMimeFilter> filter(g_mime_filter_enriched_new(richtext ? GMIME_FILTER_ENRICHED_IS_RICHTEXT : 0));
+  g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered.get()), filter.get());
+  g_mime_stream_write(filtered.get(), text.data(), text.size());
+  g_mime_stream_flush(filtered.get());
+  return take_bytes(sink.get());
+}
+
 std::string without_angle_brackets(std::string_view id) {
   id = trim(id);
   if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);

@@ -50,4 +50,7 @@ std::string mime_type_of(GMimeObject* object);
 
 std::string without_angle_brackets(std::string_view id);
 
+// text/enriched (RFC 1896), or text/richtext when `richtext`, as HTML, by GMime's filter.
+std::string enriched_to_html(std::string_view text, bool richtext);
+
 }  // namespace triaged::mail::detail

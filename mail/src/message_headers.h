@@ -5,6 +5,7 @@
 #include <gmime/gmime.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,23 @@ namespace triaged::mail::detail {
 
 // Mailboxes in order, groups flattened; names decoded and cleaned to UTF-8.
 std::vector<Address> read_addresses(InternetAddressList* list);
+
+// The first mailbox of an address header written without angle brackets around an address
+// that follows a display name ("Big Bug bb@bug.com", "=?utf-8?q?J=C3=B6rg?= j@example.de"),
+// which GMime reads as no address; nullopt for any other form. `raw_value` as in the message.
+std::optional<Address> unbracketed_first_mailbox(GMimeParserOptions* options, std::string_view raw_value);
+
+// An address a reply can go to: "local@domain", no spaces, quotes, brackets or encoded words.
+bool is_usable_address(const Address& address);
+bool has_usable_address(const std::vector<Address>& addresses);
+
+// A second reading of a malformed address header GMime found no usable address in: the
+// whole value RFC 2047-decoded first (some mailers encode "Name <addr>" as one word), outer
+// quotes removed, then parsed again; failing that, the first word holding an "@".
+std::vector<Address> salvage_addresses(GMimeParserOptions* options, std::string_view raw_value);
+
+// The raw (undecoded, folded) value of the first header named `name`; nullptr if none.
+const char* first_raw_header(GMimeObject* object, const char* name);
 
 // "Name <addr>" or just "addr", for human-readable renderings.
 std::string format_address(const Address& address);

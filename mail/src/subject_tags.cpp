@@ -12,16 +12,8 @@
 namespace triaged::mail {
 namespace {
 
-// Casefolded, so Cyrillic prefixes match in any case ("ОТВЕТ", "Ответ").
-std::string casefold(std::string_view text) {
-  if (text.empty()) return {};
-  gchar* folded = g_utf8_casefold(text.data(), static_cast<gssize>(text.size()));
-  std::string result(folded);
-  g_free(folded);
-  return result;
-}
-
 // Longest first, so "Fwd" is tried before "Fw" and "Ответ" before "Отв".
+// Casefolded (detail::casefold), so Cyrillic prefixes match in any case ("ОТВЕТ", "Ответ").
 constexpr std::array<std::string_view, 11> kPrefixes = {
     "ответ", "пересл", "отв", "fwd", "re", "fw", "aw", "wg", "sv", "vs", "tr"};
 
@@ -52,7 +44,7 @@ std::size_t prefix_length(std::string_view text) {
       candidate_end = static_cast<std::size_t>(g_utf8_next_char(text.data() + candidate_end) - text.data());
       ++characters;
     }
-    if (candidate_end > text.size() || casefold(text.substr(0, candidate_end)) != prefix) continue;
+    if (candidate_end > text.size() || detail::casefold(text.substr(0, candidate_end)) != prefix) continue;
     std::size_t at = skip_counter(text, candidate_end);
     at = skip_spaces(text, at);
     if (at < text.size() && text[at] == ':') return at + 1;

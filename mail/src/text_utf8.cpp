@@ -71,6 +71,14 @@ std::string ascii_lower(std::string_view text) {
   return result;
 }
 
+std::string casefold(std::string_view text) {
+  if (text.empty()) return {};
+  gchar* folded = g_utf8_casefold(text.data(), static_cast<gssize>(text.size()));
+  std::string result(folded);
+  g_free(folded);
+  return result;
+}
+
 std::string_view trim(std::string_view text) {
   constexpr std::string_view kSpace = " \t\r\n\f\v";
   const auto first = text.find_first_not_of(kSpace);

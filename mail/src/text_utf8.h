@@ -21,6 +21,8 @@ std::string_view cut_at_utf8_boundary(std::string_view text, std::size_t max_byt
 std::string unfold_header_value(std::string_view value);
 
 std::string ascii_lower(std::string_view text);
+// Unicode case folding (GLib's), for caseless comparison of any script: "ОТВЕТ" -> "ответ".
+std::string casefold(std::string_view text);
 std::string_view trim(std::string_view text);
 bool is_blank(std::string_view text);
 bool starts_with_ignoring_ascii_case(std::string_view text, std::string_view prefix);

@@ -189,3 +189,178 @@ TEST_CASE("several inline text parts are joined with a blank line") {
   REQUIRE(parsed.has_value());
   CHECK(parsed->text == "first part\n\nsecond part\n\nthird part");
 }
+
+TEST_CASE("a line of spaces between headers and body separates them") {
+  const ParsedMessage m = parse_fixture("separator_line_with_spaces.eml");
+  CHECK(m.subject == "spaces on the blank line");
+  CHECK(m.text == "The handle of my kettle is loose.");
+  CHECK(any_warning_contains(m, "a line of spaces ended the headers"));
+}
+
+TEST_CASE("a body that starts right after the headers without a blank line is kept") {
+  const ParsedMessage m = parse_fixture("body_without_separator.eml");
+  CHECK(m.subject == "no blank line");
+  CHECK(m.text == "The handle came off completely today.\nPlease send a new one.");
+  CHECK(any_warning_contains(m, "no blank line between the headers and the body"));
+}
+
+TEST_CASE("a broken header line followed by more headers is not taken for the body") {
+  const auto parsed = parse_message(
+      "From: A <a@example.com>\nX-Broken header line\nSubject: still a header\n\nthe body\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "still a header");
+  CHECK(parsed->text == "the body");
+}
+
+TEST_CASE("a text part that carries a file name is the body when the message has no other") {
+  const ParsedMessage m = parse_fixture("text_plain_with_filename.eml");
+  CHECK(m.text == "Order 3310 arrived without the manual.");
+  CHECK(any_warning_contains(m, "\"order.txt\" read as the body"));
+  REQUIRE(m.attachments.size() == 2);
+  CHECK(m.attachments[0].filename == "order.txt");
+  CHECK(m.attachments[1].filename == "box.gif");
+}
+
+TEST_CASE("a text part with a file name stays only an attachment when there is a body") {
+  const ParsedMessage m = parse_fixture("attachment_pdf.eml");
+  CHECK(m.text == "Invoice attached, and the error log from the app.");
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nthe words\n"
+      "--b\nContent-Type: text/plain; name=notes.txt\nContent-Disposition: inline; filename=notes.txt\n\nthe file\n--b--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "the words");
+  REQUIRE(parsed->attachments.size() == 1);
+  CHECK(parsed->attachments[0].filename == "notes.txt");
+}
+
+TEST_CASE("a message that is one text part named as a file reads that part as its body") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8; name=\"note.txt\"\n"
+      "Content-Disposition: attachment; filename=\"note.txt\"\n\nthe printer says error 42\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "the printer says error 42");
+}
+
+TEST_CASE("a Content-Type without a subtype is read as text plain with its charset") {
+  const ParsedMessage m = parse_fixture("content_type_no_subtype.eml");
+  CHECK(m.text == "Курьер оставил посылку у двери.");
+  CHECK(m.attachments.empty());
+  CHECK(any_warning_contains(m, "Content-Type \"text; charset=utf-8\" is invalid; read as text/plain"));
+}
+
+TEST_CASE("an invalid or empty Content-Type is read as text plain") {
+  const ParsedMessage m = parse_fixture("content_type_invalid.eml");
+  CHECK(m.text == "My refund for order 7001 never came.");
+  CHECK(m.attachments.empty());
+  const auto empty = parse_message("From: a@example.com\nSubject: x\nContent-Type:\n\nplain words\n");
+  REQUIRE(empty.has_value());
+  CHECK(empty->text == "plain words");
+  const auto quoted = parse_message("From: a@example.com\nSubject: x\nContent-Type: \"text/plain\"; charset=utf-8\n\ngr\xC3\xBCn\n");
+  REQUIRE(quoted.has_value());
+  CHECK(quoted->text == "grün");
+}
+
+TEST_CASE("a multipart Content-Type without a subtype is read as multipart mixed") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart; boundary=zz\n\n"
+      "--zz\nContent-Type: text/plain\n\nfirst part\n--zz\nContent-Type: image/gif; name=a.gif\n\nGIF89a\n--zz--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "first part");
+  REQUIRE(parsed->attachments.size() == 1);
+  CHECK(parsed->attachments[0].filename == "a.gif");
+}
+
+TEST_CASE("an image part without a subtype stays an attachment") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=zz\n\n"
+      "--zz\nContent-Type: text/plain\n\nsee photo\n--zz\nContent-Type: image; name=a.png\n"
+      "Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--zz--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "see photo");
+  REQUIRE(parsed->attachments.size() == 1);
+  CHECK(parsed->attachments[0].data.starts_with("\x89PNG"));
+}
+
+TEST_CASE("the RFC 2231 filename star parameter wins over a plain filename") {
+  const ParsedMessage m = parse_fixture("rfc2231_filename_and_extended.eml");
+  REQUIRE(m.attachments.size() == 1);
+  CHECK(m.attachments[0].filename == "Rechnung Müller.pdf");
+  const auto reversed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n"
+      "--b\nContent-Type: application/pdf; name*=utf-8''%C3%9Cbersicht.pdf; name=\"Ubersicht.pdf\"\n\n%PDF\n--b--\n");
+  REQUIRE(reversed.has_value());
+  REQUIRE(reversed->attachments.size() == 1);
+  CHECK(reversed->attachments[0].filename == "Übersicht.pdf");
+}
+
+TEST_CASE("a text enriched body is read as text") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/enriched\n\n<bold>Order 77</bold> arrived <italic>broken</italic>.\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Order 77 arrived broken.");
+}
+
+TEST_CASE("a nameless text part marked attachment is the body when there is no other") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\nContent-Disposition: attachment\n\nthe words\n--b--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "the words");
+}
+
+TEST_CASE("an HTML part without a charset label is read in the charset its meta tag names") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/html\n\n"
+      "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-7\"></head>"
+      "<body>\xCA\xE1\xEB\xE7\xEC\xDD\xF1\xE1</body></html>\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Καλημέρα");
+  CHECK(parsed->warnings.empty());
+}
+
+TEST_CASE("misspelled transfer encodings are decoded for what they plainly mean") {
+  const auto text_of = [](const std::string& encoding, const std::string& body) {
+    auto parsed = parse_message("From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\n"
+                                "Content-Transfer-Encoding: " + encoding + "\n\n" + body + "\n");
+    REQUIRE(parsed.has_value());
+    return parsed->text;
+  };
+  CHECK(text_of("base-64", "SGVsbG8gd29ybGQ=") == "Hello world");
+  CHECK(text_of("quoted printable", "caf=C3=A9") == "café");
+  CHECK(text_of("quoted-printable; x", "caf=C3=A9") == "café");
+  CHECK(text_of("8-bit", "caf\xC3\xA9") == "café");
+}
+
+TEST_CASE("a MIME part whose body starts without a blank line or without any header keeps its text") {
+  const auto text_of = [](const std::string& part) {
+    auto parsed = parse_message("From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\n" +
+                                part + "--b--\n");
+    REQUIRE(parsed.has_value());
+    return parsed->text;
+  };
+  CHECK(text_of("Content-Type: text/plain\nHello from the part\nsecond line\n") == "Hello from the part\nsecond line");
+  CHECK(text_of("Content-Type: text/plain\n   \nHello after spaces\n") == "Hello after spaces");
+  CHECK(text_of("Hello without part headers\n") == "Hello without part headers");
+  CHECK(text_of("Content-Type: text/plain\n\nAn ordinary part\n") == "An ordinary part");
+}
+
+TEST_CASE("a named text part found by re-splitting a multipart on its real boundary becomes the body") {
+  // The declared boundary lacks the dashes the body uses; the re-split message must outlive
+  // the walk, since the body is read from one of its parts at the end.
+  std::string raw = read_fixture("text_plain_with_filename.eml");
+  const std::string declared = "boundary=\"------------NS4\"";
+  REQUIRE(contains(raw, declared));
+  raw.replace(raw.find(declared), declared.size(), "boundary=\"----------NS4\"");
+  const auto parsed = parse_message(raw);
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "Order 3310 arrived without the manual.");
+  CHECK(any_warning_contains(*parsed, "never occurs"));
+}
+
+TEST_CASE("a body line without a blank line before it starts the body even when indented lines follow") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: text/plain\nThe handle came off.\n  Please send a new one.\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "The handle came off.\n  Please send a new one.");
+}

@@ -148,3 +148,166 @@ TEST_CASE("a Date beyond what system_clock can hold is treated as absent") {
   REQUIRE(parsed.has_value());
   CHECK_FALSE(parsed->date.has_value());
 }
+
+TEST_CASE("classic Mac CR-only line ends are read like LF") {
+  const ParsedMessage m = parse_fixture("cr_only_line_ends.eml");
+  CHECK(m.subject == "Colis abîmé");
+  CHECK(m.from.address == "claire@example.fr");
+  CHECK(m.message_id == "classic-mac-1@example.fr");
+  CHECK(m.text == "Bonjour,\nle colis 5521 est arrivé abîmé.\n\nClaire");
+  CHECK(any_warning_contains(m, "lines end in CR only"));
+}
+
+TEST_CASE("a leading UTF-8 byte order mark is ignored") {
+  const ParsedMessage m = parse_fixture("leading_bom.eml");
+  CHECK(m.from.address == "tom@example.com");
+  CHECK(m.subject == "Saved from a text editor");
+  CHECK(m.headers.contains("from"));
+  CHECK(m.text == "The kettle lid does not close.");
+}
+
+TEST_CASE("blank lines and indentation before the first header are ignored") {
+  const ParsedMessage m = parse_fixture("leading_whitespace.eml");
+  CHECK(m.from.address == "tom@example.com");
+  CHECK(m.subject == "Pasted with an indent");
+  CHECK(m.headers.at("return-path") == "<tom@example.com>");
+  CHECK(m.text == "The kettle lid still does not close.");
+  CHECK(any_warning_contains(m, "whitespace before the first header"));
+}
+
+TEST_CASE("an mbox From_ line before the headers is skipped") {
+  const auto parsed = parse_message(
+      "From someone@example.com Mon Dec  7 10:00:00 2026\nFrom: A <a@example.com>\nSubject: from mbox\n\nbody\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "a@example.com");
+  CHECK(parsed->subject == "from mbox");
+  CHECK(parsed->text == "body");
+}
+
+TEST_CASE("a duplicated Subject or Content-Type header is read from its first occurrence") {
+  const ParsedMessage m = parse_fixture("duplicate_headers.eml");
+  CHECK(m.subject == "Falsche Farbe geliefert");
+  CHECK(m.headers.at("subject") == "Falsche Farbe geliefert");
+  CHECK(m.text == "Ich habe einen grünen Wasserkocher bekommen, bestellt war ein roter.");
+  CHECK(m.attachments.empty());
+}
+
+TEST_CASE("a duplicated From header is read from its first occurrence") {
+  const auto parsed = parse_message(
+      "From: First <first@example.com>\nFrom: Second <second@example.com>\nSubject: x\n\nhi\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "first@example.com");
+}
+
+TEST_CASE("a duplicated Content-Type in a MIME part is read from its first occurrence") {
+  const auto parsed = parse_message(
+      "From: a@example.com\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain; charset=utf-8\nContent-Type: application/octet-stream\n\n"
+      "gr\xC3\xBCn\n--b--\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->text == "grün");
+  CHECK(parsed->attachments.empty());
+}
+
+TEST_CASE("an unbracketed address after a display name is the sender") {
+  const ParsedMessage m = parse_fixture("from_unbracketed.eml");
+  CHECK(m.from.name == "Big Bug");
+  CHECK(m.from.address == "bb@bug.example");
+  CHECK(any_warning_contains(m, "From address without angle brackets"));
+}
+
+TEST_CASE("unbracketed senders with quoted or encoded names or a second address keep the first") {
+  const auto sender_of = [](const std::string& from) {
+    auto parsed = parse_message("From: " + from + "\nSubject: x\n\nhi\n");
+    REQUIRE(parsed.has_value());
+    return parsed->from;
+  };
+  CHECK(sender_of("\"Big Bug\" bb@bug.example").address == "bb@bug.example");
+  CHECK(sender_of("\"Big Bug\" bb@bug.example").name == "Big Bug");
+  const Address encoded = sender_of("=?utf-8?q?J=C3=B6rg_M?= joerg@example.de");
+  CHECK(encoded.name == "Jörg M");
+  CHECK(encoded.address == "joerg@example.de");
+  CHECK(sender_of("Big Bug bb@bug.example, other@example.com").address == "bb@bug.example");
+  // Forms GMime already reads are left to it.
+  CHECK(sender_of("bb@bug.example (Big Bug)").name == "Big Bug");
+  CHECK(sender_of("Big Bug <bb@bug.example>").address == "bb@bug.example");
+  CHECK(sender_of("bb@bug.example").address == "bb@bug.example");
+}
+
+TEST_CASE("CR CR LF line ends are read as CRLF") {
+  const auto parsed = parse_message("From: A <a@example.com>\r\r\nSubject: doubled\r\r\n\r\r\nline one\r\r\nline two\r\r\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->subject == "doubled");
+  CHECK(parsed->text == "line one\nline two");
+}
+
+TEST_CASE("malformed From headers still yield a usable sender address") {
+  const auto sender_of = [](const std::string& from) {
+    auto parsed = parse_message("From: " + from + "\nSubject: x\n\nhi\n");
+    REQUIRE(parsed.has_value());
+    return parsed->from;
+  };
+  // The whole mailbox in one encoded word: "Ivan <ivan@example.ru>".
+  const Address encoded = sender_of("=?UTF-8?B?SXZhbiA8aXZhbkBleGFtcGxlLnJ1Pg==?=");
+  CHECK(encoded.address == "ivan@example.ru");
+  CHECK(encoded.name == "Ivan");
+  CHECK(sender_of("Petrov, Ivan <ivan@example.ru>").address == "ivan@example.ru");
+  CHECK(sender_of("\"ivan@example.ru\"").address == "ivan@example.ru");
+  CHECK(sender_of("'ivan@example.ru'").address == "ivan@example.ru");
+  CHECK(sender_of("\"Ivan <ivan@example.ru>\"").address == "ivan@example.ru");
+  CHECK(sender_of("Ivan <ivan@example.ru>>").address == "ivan@example.ru");
+}
+
+TEST_CASE("a title line before the real headers is skipped") {
+  const auto parsed = parse_message(
+      "Microsoft Mail Internet Headers Version 2.0\r\nReceived: from mx.example.com\r\nFrom: A <a@example.com>\r\n"
+      "Subject: saved headers\r\n\r\nbody text\r\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "a@example.com");
+  CHECK(parsed->subject == "saved headers");
+  CHECK(parsed->text == "body text");
+  CHECK(any_warning_contains(*parsed, "1 line before the first header ignored"));
+}
+
+TEST_CASE("prose without headers is still no message") {
+  CHECK_FALSE(parse_message("Hello there\nName: Ivan\nPhone: 123\n\nthanks\n").has_value());
+  CHECK_FALSE(parse_message("Just some words\non two lines\n").has_value());
+}
+
+TEST_CASE("repeated To headers keep every recipient") {
+  const auto parsed = parse_message("From: a@example.com\nTo: one@example.com\nTo: two@example.com\nSubject: x\n\nhi\n");
+  REQUIRE(parsed.has_value());
+  REQUIRE(parsed->to.size() == 2);
+  CHECK(parsed->to[1].address == "two@example.com");
+}
+
+TEST_CASE("a stray first line in a CR-only message is skipped too") {
+  const auto parsed = parse_message("lena@example.de>\rFrom: Lena <lena@example.de>\rSubject: cut short\r\rbody\r");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "lena@example.de");
+  CHECK(parsed->subject == "cut short");
+  CHECK(parsed->text == "body");
+}
+
+TEST_CASE("a message saved as UTF-16 with a byte order mark is read") {
+  const std::string utf8 = "From: Ann <ann@example.com>\r\nSubject: Заказ\r\n\r\nГде заказ?\r\n";
+  std::string utf16 = "\xFF\xFE";
+  // UTF-16LE by hand for the BMP: every character of this text is below U+0800.
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    unsigned code = lead;
+    if (lead >= 0xC0) {
+      code = ((lead & 0x1F) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3F);
+      i += 2;
+    } else {
+      ++i;
+    }
+    utf16 += static_cast<char>(code & 0xFF);
+    utf16 += static_cast<char>(code >> 8);
+  }
+  const auto parsed = parse_message(utf16);
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->from.address == "ann@example.com");
+  CHECK(parsed->subject == "Заказ");
+  CHECK(parsed->text == "Где заказ?");
+}

@@ -45,6 +45,12 @@ struct ParseOptions {
   std::size_t max_header_bytes = 4096;       // one decoded header value kept in `headers`
   // The header triaged puts on its own outgoing mail; seeing it come back means a loop.
   std::string loop_header = "X-Triaged-Loop";
+  // The address the message was delivered to ("support@shop.example"), if known. Mail that a
+  // list server with this very address redistributed (a Google Group used as the support
+  // mailbox: List-Post names it, or List-Id is its dotted form) is a person's mail, so its
+  // List-* and "Precedence: list" headers do not make it automatic, and a From the group
+  // rewrote to its own address is replaced by X-Original-From or Reply-To.
+  std::string mailbox;
 };
 
 struct ParsedMessage {
@@ -66,16 +72,27 @@ struct ParsedMessage {
   bool text_from_html = false;  // no text/plain part was usable; text was converted from HTML
   std::vector<Attachment> attachments;  // in document order, forwarded messages included
 
-  // Why this message is automatic (RFC 3834 and common practice), e.g.
-  // "Auto-Submitted: auto-replied", "Precedence: bulk", "delivery status notification";
-  // empty for mail a person wrote. Automatic mail must never be answered automatically.
+  // Why this message was sent by a machine rather than written by a person (RFC 3834 and
+  // common practice), e.g. "Auto-Submitted: auto-replied", "Precedence: bulk", "list mail
+  // (List-Id)", "delivery status notification"; empty for mail a person wrote. Automatic mail
+  // is not a customer's request: it never becomes a ticket of its own.
   std::string automatic_reason;
-  bool is_bounce = false;                       // multipart/report delivery-status, or a mailer-daemon
-  std::vector<std::string> bounced_message_ids;  // Message-IDs of the original quoted in a bounce
+  // Why no automatic reply may be sent to this message's sender; empty when one may. Every
+  // automatic message has one (its automatic_reason). A person's mail can have one too:
+  // "X-Auto-Response-Suppress: All" or "AutoReply" (which Outlook puts on much ordinary mail)
+  // asks for no automatic answer but says nothing about who wrote it, so such mail becomes a
+  // ticket like any other and only the automatic reply (a question for missing fields) is
+  // withheld.
+  std::string no_auto_reply_reason;
+  bool is_bounce = false;                       // a delivery failure report, in any of the forms MTAs send
+  // Message-IDs of the original a bounce returns: from its MIME copy, else its quoted text.
+  std::vector<std::string> bounced_message_ids;
   bool has_loop_header = false;                 // carries options.loop_header
 
   std::vector<std::string> warnings;  // charset guessed, text cut, part dropped, ...
   bool is_automatic() const { return !automatic_reason.empty(); }
+  // False for automatic mail and for mail that asks not to be answered automatically.
+  bool may_auto_reply() const { return no_auto_reply_reason.empty(); }
 };
 
 struct ParseError {
@@ -83,14 +100,44 @@ struct ParseError {
 };
 
 // A ParseError only when nothing is usable: `raw` is empty or whitespace; GMime finds no
-// message in it (it does not start with a header block: prose or binary garbage with no
-// "Name: value" first line); or the message has no header, no readable text and no
-// attachment. Everything else parses, however broken, with what was wrong in `warnings`. A
-// text part whose charset label is missing, unknown to iconv or wrong for its bytes is read as
-// UTF-8 if valid, else windows-1251 or KOI8-R (by which gives more lower-case Cyrillic) when
-// its 8-bit bytes run together like Cyrillic words, else windows-1252, else ISO-8859-1.
+// message in it (no header block within its first lines: prose or binary garbage); or the
+// message has no header, no readable text and no attachment. Everything else parses, however
+// broken, with what was wrong in `warnings`: a leading BOM, whitespace or up to five stray
+// lines before the headers; CR-only or CR CR LF line ends; a separator line of spaces or none;
+// repeated headers (the first counts, as in mail clients); a From address without brackets or
+// encoded whole; a Content-Type without subtype or invalid (text/plain, RFC 2045); a
+// misspelled transfer encoding. With no other body, a named or attachment-marked text part is
+// the body. A text part is read as labelled when it can be: a few bytes invalid in its charset
+// (one bad byte in a UTF-8 Russian letter) become U+FFFD with a warning rather than a guess. A
+// part whose label is missing, names no charset iconv knows (after common misspellings) or is
+// wrong for most of its bytes is read as UTF-8 if valid, else in a charset the message declares
+// elsewhere (another part, an encoded word, an HTML meta tag), else windows-1251 or KOI8-R
+// (whichever reads more like Russian) when its 8-bit bytes run together like Cyrillic words and
+// the result reads as Cyrillic, U+FFFD for each 8-bit byte when it does not, else windows-1252.
+// Raw 8-bit header bytes are read in a charset the message declares when one fits, else guessed.
 std::expected<ParsedMessage, ParseError> parse_message(std::string_view raw,
                                                         const ParseOptions& options = {});
+
+// How well triaged read one message, the per-message half of `triagectl parse-mail --summary`:
+// an admin checks a mailbox export before switching by adding these up.
+struct ReadingQuality {
+  bool empty_text = false;      // no readable text: nothing for rules to route on
+  // Bytes lost: U+FFFD in subject, sender name and text, plus one when raw 8-bit header bytes
+  // fit no charset (GMime shows them as "?").
+  std::size_t replacement_characters = 0;
+  // Charsets guessed, or taken from elsewhere in the message, for unlabelled or mislabelled
+  // parts and raw 8-bit headers, e.g. "windows-1251"; without repeats.
+  std::vector<std::string> guessed_charsets;
+  bool missing_sender = false;  // no From address a reply could go to
+  bool automatic = false;       // automatic_reason is set: a robot, never a ticket of its own
+  bool bounce = false;
+  bool clean() const {
+    return !empty_text && replacement_characters == 0 && guessed_charsets.empty() && !missing_sender;
+  }
+};
+
+// Read from a parsed message alone (its fields and warnings); cheap.
+ReadingQuality reading_quality(const ParsedMessage& message);
 
 // "Re: AW: Fwd: [#K7M-3QX] Где заказ" -> "[#K7M-3QX] Где заказ". Any number and mix of
 // Re/RE/Fwd/Fw/AW/WG/SV/VS/Ответ/Отв/Пересл prefixes, with "[n]"/"(n)" counters.
