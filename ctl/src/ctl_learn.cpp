@@ -25,6 +25,8 @@ struct LearnOptions {
   bool misses = false;
   int folds = 5;
   double c = 30;
+  std::string chars = "0";
+  bool no_negation = false;
   std::string out;
 };
 
@@ -66,6 +68,14 @@ learn::TrainOptions train_options(const LearnOptions& o) {
   learn::TrainOptions t;
   t.c = o.c;
   t.folds = o.folds;
+  t.features.negation = !o.no_negation;
+  // "3-5": character n-grams of 3 to 5; "0": none. Checked when the option is parsed.
+  if (o.chars == "0") {
+    t.features.char_min = t.features.char_max = 0;
+  } else {
+    t.features.char_min = o.chars[0] - '0';
+    t.features.char_max = o.chars[2] - '0';
+  }
   return t;
 }
 
@@ -257,6 +267,13 @@ void add_common(CLI::App* cmd, LearnOptions& o) {
       ->check(CLI::Range(0, 50));
   cmd->add_option("--c", o.c, "liblinear's C: less regularisation as it grows")->check(CLI::PositiveNumber);
   cmd->add_flag("--no-inline", o.no_inline, "leave the rule set's inline tests out of training");
+  cmd->add_option("--chars", o.chars, "character n-grams of each word as features: MIN-MAX (1-8), or 0 for none")
+      ->check([](const std::string& v) -> std::string {
+        if (v == "0") return "";
+        if (v.size() == 3 && v[1] == '-' && v[0] >= '1' && v[0] <= '8' && v[2] >= v[0] && v[2] <= '8') return "";
+        return "expected MIN-MAX with 1 <= MIN <= MAX <= 8 (like 3-5), or 0";
+      });
+  cmd->add_flag("--no-negation", o.no_negation, "do not tell negated words apart from the others");
 }
 
 }  // namespace

@@ -23,8 +23,11 @@ namespace triaged::routing {
 // features it was trained on.
 struct FeatureOptions {
   bool negation = true;    // a negated word ("не про доставку") is a feature of its own: "~w:..."
-  int char_min = 3;        // character n-grams of each folded word, with < > at its ends;
-  int char_max = 5;        // 0: none. They carry typos and transliteration ("dostavka", "курер").
+  // Character n-grams of each folded word, with < > at its ends (0: none). They can carry typos
+  // and transliteration ("dostavka", "курер"), but cost a lookup each; on the example's labeled
+  // tickets words alone scored as well (docs/routing.md), so they are off unless asked for.
+  int char_min = 0;
+  int char_max = 0;
 };
 
 // A model as stored: the topics it knows, a bias per topic and the weights of every feature
