@@ -81,13 +81,31 @@ function renderSuggestion() {
   } else {
     const words = decidingWords(s);
     const title = state.schema?.topicById.get(s.topic)?.title || s.topic_title || s.topic;
+    const modelWords = (s.model?.words || []).map((w) => w.feature.replace(/^~?w:/, ''));
+    let why;
+    if (s.source === 'model') why = el('p', {}, t('intake.decided_by_model'), ' ', modelWords.map((w) => el('mark', { class: 'word' }, w)));
+    else if (s.source === 'default' || words.length === 0) why = el('p', {}, t('intake.decided_default'));
+    else why = el('p', {}, t('intake.decided_by'), ' ', words.map((w) => el('mark', { class: 'word' }, w)));
     box.replaceChildren(
-      el('p', { class: 'suggested' }, t('intake.suggested', { topic: title, department: departmentTitle(s.department) })),
-      s.source === 'default' || words.length === 0
-        ? el('p', {}, t('intake.decided_default'))
-        : el('p', {}, t('intake.decided_by'), ' ', words.map((w) => el('mark', { class: 'word' }, w))));
+      el('p', { class: 'suggested' }, t('intake.suggested', { topic: title, department: departmentTitle(s.department) })), why);
   }
   $('use-suggestion').hidden = !(s && state.pinned && state.topic !== s.topic);
+  renderUnsure();
+}
+
+// Below this confidence the rules (or the model) could not tell two topics apart well: the
+// operator is asked, and Alt+R takes the runner-up.
+const UNSURE_BELOW = 0.5;
+
+function renderUnsure() {
+  const s = state.suggestion;
+  const button = $('use-runner-up');
+  const runnerUp = s && !state.pinned && s.runner_up && s.confidence < UNSURE_BELOW ? s.runner_up : null;
+  button.hidden = !runnerUp;
+  if (!runnerUp) return;
+  const title = state.schema?.topicById.get(runnerUp)?.title || runnerUp;
+  button.textContent = t('intake.unsure_or', { topic: title });
+  button.dataset.topic = runnerUp;
 }
 
 // --- Topic picker ----------------------------------------------------------------------
@@ -320,6 +338,13 @@ function wire() {
   });
   topicList.addEventListener('change', () => chooseTopic(topicList.value, true));
   $('use-suggestion').addEventListener('click', () => chooseTopic(state.suggestion.topic, false));
+  $('use-runner-up').addEventListener('click', (e) => chooseTopic(e.currentTarget.dataset.topic, true));
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey && (e.key === 'r' || e.key === 'R' || e.code === 'KeyR') && !$('use-runner-up').hidden) {
+      e.preventDefault();
+      $('use-runner-up').click();
+    }
+  });
   form.addEventListener('input', (e) => { if (e.target.closest('[data-field]')) state.values[e.target.name] = e.target.value; });
   form.addEventListener('change', (e) => { if (e.target.closest('[data-field]')) state.values[e.target.name] = e.target.value; });
   // Enter in a one-line field must not file a half-taken call; Ctrl+Enter anywhere does.

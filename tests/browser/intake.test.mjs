@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { activeId, tabTo, until } from './harness.mjs';
 
 const LATE_COURIER = 'Курьер так и не приехал, жду с самого утра';
+// Two topics' keywords at once (a double charge and a late courier): the rules are unsure.
+const TWO_TOPICS = 'Двойное списание за заказ, а ещё курьер опоздал';
 
 async function openForm(page, daemon) {
   await page.goto(`${daemon.base}/`);
@@ -33,6 +35,22 @@ export const tests = [
       const words = await page.$$eval('#suggestion mark.word', (m) => m.map((x) => x.textContent));
       assert.ok(words.includes('Курьер'), `deciding words: ${words}`);
       assert.deepEqual(await requiredIds(page), ['order_id']);
+    },
+  },
+  {
+    name: 'a description two topics match offers the runner-up and Alt+R takes it',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type(TWO_TOPICS);
+      await until('the unsure prompt', async () => page.isVisible('#use-runner-up'));
+      const first = await topicValue(page);
+      const offered = await page.$eval('#use-runner-up', (b) => b.dataset.topic);
+      assert.notEqual(offered, first, 'the runner-up is another topic than the suggestion');
+      assert.match(await page.textContent('#use-runner-up'), /Не уверен — или «.+»\? \(Alt\+R\)/);
+      await page.keyboard.press('Alt+KeyR');
+      await until('the runner-up taken', async () => (await topicValue(page)) === offered);
+      assert.ok(await page.isHidden('#use-runner-up'), 'once the operator chose, nothing more is asked');
+      assert.match(await page.textContent('#topic-info'), /Выбрано оператором/);
     },
   },
   {

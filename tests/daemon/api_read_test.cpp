@@ -1,6 +1,5 @@
 // Api::handle() for reading: one ticket, lists, the schema, the queues, and the answers for
 // paths and methods that do not exist.
-#define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER
 #include <catch2/catch.hpp>
 
 #include <algorithm>

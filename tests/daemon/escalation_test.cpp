@@ -14,7 +14,7 @@
 #include "storage/escalations.h"
 #include "storage/ticket_store.h"
 #include "jobs/webhook_sender.h"
-#include "../e2e/webhook_receiver.h"
+#include "webhook_receiver.h"
 
 namespace {
 

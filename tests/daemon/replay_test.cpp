@@ -1,6 +1,5 @@
 // replay(): stored tickets routed again by a candidate rule set, compared with where they
 // are now. Tickets come in through the API, so they are stored exactly as the daemon does.
-#define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER
 #include <catch2/catch.hpp>
 
 #include "api_harness.h"

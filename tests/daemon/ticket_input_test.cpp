@@ -1,5 +1,4 @@
 // The channel adapters on their own: form decoding and the checks both encodings share.
-#define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER
 #include <catch2/catch.hpp>
 
 #include <string>

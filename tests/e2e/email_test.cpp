@@ -237,9 +237,8 @@ TEST_CASE("mailgate exits 75 when the daemon is down or silent and 0 once it sto
   // A port nobody listens on: bind one, learn its number, close it.
   unsigned short closed_port = 0;
   {
-    net::io_context ioc;
-    tcp::acceptor a(ioc, {net::ip::make_address("127.0.0.1"), 0});
-    closed_port = a.local_endpoint().port();
+    SilentListener a;
+    closed_port = a.port();
   }
   auto down = run_program({binary("triagectl"), "mailgate", "--url", "http://127.0.0.1:" + std::to_string(closed_port)},
                           dir, 10s, mail);
@@ -247,10 +246,9 @@ TEST_CASE("mailgate exits 75 when the daemon is down or silent and 0 once it sto
   CHECK_THAT(down.err, Catch::Contains("retry"));
 
   // Listening but never answering: the timeout, not a hang.
-  net::io_context ioc;
-  tcp::acceptor silent(ioc, {net::ip::make_address("127.0.0.1"), 0});
+  SilentListener silent;
   auto hung = run_program({binary("triagectl"), "mailgate", "--timeout", "1", "--url",
-                           "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port())},
+                           "http://127.0.0.1:" + std::to_string(silent.port())},
                           dir, 10s, mail);
   CHECK(hung.exit_code == EX_TEMPFAIL);
 
@@ -267,19 +265,10 @@ TEST_CASE("mailgate exits 75 when the daemon is down or silent and 0 once it sto
 TEST_CASE("mailgate exits 75 on a 5xx answer and 65 when the daemon refuses the message as too large", "[e2e][email]") {
   TempDir dir;
   // A fake daemon that answers every request 503.
-  net::io_context ioc;
-  tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"), 0});
-  std::thread fake([&] {
-    tcp::socket s(ioc);
-    acceptor.accept(s);
-    net::streambuf buf;
-    boost::system::error_code ec;
-    net::read_until(s, buf, "\r\n\r\n", ec);
-    net::write(s, net::buffer(std::string("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")), ec);
-  });
+  OneShotHttpServer fake("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   const std::string mail = dir.write("m.eml", late_courier_mail("five@example.ru"));
   auto unavailable = run_program({binary("triagectl"), "mailgate", "--url",
-                                  "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port())},
+                                  "http://127.0.0.1:" + std::to_string(fake.port())},
                                  dir, 10s, mail);
   fake.join();
   CHECK(unavailable.exit_code == EX_TEMPFAIL);

@@ -5,6 +5,8 @@
 // Content-Length, bytes that are not HTTP, half a request).
 #include <catch2/catch.hpp>
 
+#include <boost/json.hpp>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>

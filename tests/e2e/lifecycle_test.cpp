@@ -167,9 +167,8 @@ TEST_CASE("a rule file whose inline test fails stops triaged with the test's fil
 }
 
 TEST_CASE("a busy --listen port makes triaged exit non-zero naming the address", "[e2e]") {
-  net::io_context ioc;
-  tcp::acceptor busy(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-  const std::string address = "127.0.0.1:" + std::to_string(busy.local_endpoint().port());
+  SilentListener busy;
+  const std::string address = "127.0.0.1:" + std::to_string(busy.port());
   TempDir dir;
   auto result = run_program({binary("triaged"), "--listen", address, "--db", dir.file("t.db"), "--rules",
                              dir.write("rules.yaml", kTestRules)},

@@ -3,6 +3,8 @@
 // dashboard asks for metrics the daemon serves.
 #include <catch2/catch.hpp>
 
+#include <boost/json.hpp>
+
 #include <map>
 #include <regex>
 #include <set>

@@ -108,28 +108,14 @@ TEST_CASE("SIGTERM under load loses no acknowledged ticket", "[e2e]") {
     clients.emplace_back([&] {
       // Each client posts until the daemon stops answering; a 503 while draining is fine, a
       // 201 is a promise.
-      // Plain synchronous Beast with error codes: Catch's assertions must not run off the
-      // main thread, and the connection ending is the expected way out.
-      net::io_context ioc;
-      beast::tcp_stream stream(ioc);
-      beast::error_code ec;
-      stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
-      beast::flat_buffer buffer;
-      while (!ec) {
-        http::request<http::string_body> req{http::verb::post, "/api/v1/tickets", 11};
-        req.set(http::field::host, "127.0.0.1");
-        req.set(http::field::content_type, "application/json");
-        req.body() = kTicket;
-        req.prepare_payload();
-        http::write(stream, req, ec);
-        if (ec) break;
-        http::response<http::string_body> res;
-        http::read(stream, buffer, res, ec);
-        if (ec) break;
+      // A quiet connection: Catch's assertions must not run off the main thread, and the
+      // connection ending is the expected way out.
+      QuietConnection connection(port);
+      while (auto res = connection.request(http::verb::post, "/api/v1/tickets", kTicket, "application/json")) {
         ++answered;
-        if (res.result_int() != 201) continue;
+        if (res->status != 201) continue;
         std::lock_guard lock(mutex);
-        acknowledged.insert(std::string(boost::json::parse(res.body()).at("ref").as_string()));
+        acknowledged.insert(std::string(boost::json::parse(res->body).at("ref").as_string()));
       }
     });
   }

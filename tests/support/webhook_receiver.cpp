@@ -1,8 +1,4 @@
-// A local HTTP server for the webhook tests: on 127.0.0.1 and a free port, it answers every
-// request 200 (or the first `fail_first` with 500, to exercise retries) and keeps what it
-// received (method, target, headers, body), so a test can check what the daemon posted and
-// verify its signature.
-#pragma once
+#include "webhook_receiver.h"
 
 #include <catch2/catch.hpp>
 
@@ -11,52 +7,19 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <string>
 #include <thread>
-#include <vector>
 
 namespace triaged::e2e {
 
-struct ReceivedRequest {
-  std::string method;
-  std::string target;
-  std::string content_type;
-  std::string signature;  // the X-Triaged-Signature header
-  std::string body;
-};
-
-class WebhookReceiver {
- public:
-  explicit WebhookReceiver(int fail_first = 0)
+struct WebhookReceiver::Impl {
+  explicit Impl(int fail_first)
       : acceptor_(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0}), fail_first_(fail_first) {
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this] { serve(); });
   }
-  ~WebhookReceiver() {
-    stopping_ = true;
-    // Wake the blocking accept with a connection of our own.
-    boost::system::error_code ec;
-    boost::asio::ip::tcp::socket poke(ioc_);
-    poke.connect({boost::asio::ip::make_address("127.0.0.1"), port_}, ec);
-    thread_.join();
-  }
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-
-  // Waits until at least `n` requests arrived; fails the test after `timeout`.
-  std::vector<ReceivedRequest> wait_for(std::size_t n, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    if (!arrived_.wait_for(lock, timeout, [&] { return received_.size() >= n; }))
-      FAIL("the webhook receiver got " << received_.size() << " request(s), expected " << n);
-    return received_;
-  }
-
- private:
   void serve() {
     namespace http = boost::beast::http;
     while (!stopping_) {
@@ -96,5 +59,33 @@ class WebhookReceiver {
   std::condition_variable arrived_;
   std::vector<ReceivedRequest> received_;
 };
+
+WebhookReceiver::WebhookReceiver(int fail_first) : impl_(std::make_unique<Impl>(fail_first)) {}
+
+WebhookReceiver::~WebhookReceiver() {
+  impl_->stopping_ = true;
+  // Wake the blocking accept with a connection of our own.
+  boost::system::error_code ec;
+  boost::asio::ip::tcp::socket poke(impl_->ioc_);
+  poke.connect({boost::asio::ip::make_address("127.0.0.1"), impl_->port_}, ec);
+  impl_->thread_.join();
+}
+
+std::string WebhookReceiver::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(impl_->port_) + path;
+}
+
+std::vector<ReceivedRequest> WebhookReceiver::wait_for(std::size_t n, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex_);
+  if (!impl_->arrived_.wait_for(lock, timeout, [&] { return impl_->received_.size() >= n; }))
+    FAIL("the webhook receiver got " << impl_->received_.size() << " request(s), expected " << n);
+  return impl_->received_;
+}
+
+std::size_t WebhookReceiver::received_within(std::size_t n, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex_);
+  impl_->arrived_.wait_for(lock, timeout, [&] { return impl_->received_.size() >= n; });
+  return impl_->received_.size();
+}
 
 }  // namespace triaged::e2e

@@ -1,7 +1,4 @@
-// A local SMTP server for the tests: enough of RFC 5321 for libcurl to deliver to it
-// (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), on 127.0.0.1 and a free port. It keeps
-// what it receives, and can refuse the first N messages with a 451 to exercise retries.
-#pragma once
+#include "smtp_sink.h"
 
 #include <catch2/catch.hpp>
 
@@ -11,88 +8,56 @@
 #include <boost/asio/write.hpp>
 
 #include <atomic>
-#include <chrono>
+#include <cctype>
 #include <condition_variable>
 #include <istream>
 #include <mutex>
-#include <string>
+#include <optional>
 #include <thread>
-#include <vector>
 
 namespace triaged::e2e {
+namespace {
 
-struct SmtpMessage {
-  std::string mail_from;
-  std::vector<std::string> rcpt_to;
-  std::string data;  // the message as received, dot-unstuffed, CRLF line ends
+bool equal_ignoring_case(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
 
-  // The value of the first header `name` (case-insensitive), unfolded; "" if absent.
-  std::string header(const std::string& name) const {
-    std::size_t at = 0;
-    while (at < data.size()) {
-      const auto eol = data.find("\r\n", at);
-      const std::string line = data.substr(at, eol - at);
-      if (line.empty()) return "";
-      const auto colon = line.find(':');
-      if (colon != std::string::npos && line.size() > colon && strcasecmp_(line.substr(0, colon), name)) {
-        std::string value = line.substr(colon + 1);
-        std::size_t next = eol + 2;
-        while (next < data.size() && (data[next] == ' ' || data[next] == '\t')) {
-          const auto e = data.find("\r\n", next);
-          value += data.substr(next, e - next);
-          next = e + 2;
-        }
-        while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-        return value;
+}  // namespace
+
+std::string SmtpMessage::header(const std::string& name) const {
+  std::size_t at = 0;
+  while (at < data.size()) {
+    const auto eol = data.find("\r\n", at);
+    const std::string line = data.substr(at, eol - at);
+    if (line.empty()) return "";
+    const auto colon = line.find(':');
+    if (colon != std::string::npos && line.size() > colon && equal_ignoring_case(line.substr(0, colon), name)) {
+      std::string value = line.substr(colon + 1);
+      std::size_t next = eol + 2;
+      while (next < data.size() && (data[next] == ' ' || data[next] == '\t')) {
+        const auto e = data.find("\r\n", next);
+        value += data.substr(next, e - next);
+        next = e + 2;
       }
-      if (eol == std::string::npos) return "";
-      at = eol + 2;
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      return value;
     }
-    return "";
+    if (eol == std::string::npos) return "";
+    at = eol + 2;
   }
+  return "";
+}
 
- private:
-  static bool strcasecmp_(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-  }
-};
-
-class SmtpSink {
- public:
-  explicit SmtpSink(int refuse_first = 0)
+struct SmtpSink::Impl {
+  explicit Impl(int refuse_first)
       : acceptor_(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0}), refuse_(refuse_first) {
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this] { serve(); });
   }
-  ~SmtpSink() {
-    stopping_ = true;
-    // Wake the blocking accept with a connection of our own.
-    boost::system::error_code ec;
-    boost::asio::ip::tcp::socket poke(ioc_);
-    poke.connect({boost::asio::ip::make_address("127.0.0.1"), port_}, ec);
-    thread_.join();
-  }
 
-  unsigned short port() const { return port_; }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
-
-  // Waits until at least `n` messages arrived; fails the test after `timeout`.
-  std::vector<SmtpMessage> wait_for(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    std::unique_lock lock(mutex_);
-    if (!arrived_.wait_for(lock, timeout, [&] { return messages_.size() >= n; }))
-      FAIL("the SMTP sink got " << messages_.size() << " message(s), expected " << n);
-    return messages_;
-  }
-  std::vector<SmtpMessage> messages() {
-    std::lock_guard lock(mutex_);
-    return messages_;
-  }
-  int refused() const { return refused_.load(); }
-
- private:
   void serve() {
     while (!stopping_) {
       boost::asio::ip::tcp::socket socket(ioc_);
@@ -164,5 +129,32 @@ class SmtpSink {
   std::vector<SmtpMessage> messages_;
   std::thread thread_;
 };
+
+SmtpSink::SmtpSink(int refuse_first) : impl_(std::make_unique<Impl>(refuse_first)) {}
+
+SmtpSink::~SmtpSink() {
+  impl_->stopping_ = true;
+  // Wake the blocking accept with a connection of our own.
+  boost::system::error_code ec;
+  boost::asio::ip::tcp::socket poke(impl_->ioc_);
+  poke.connect({boost::asio::ip::make_address("127.0.0.1"), impl_->port_}, ec);
+  impl_->thread_.join();
+}
+
+unsigned short SmtpSink::port() const { return impl_->port_; }
+
+std::vector<SmtpMessage> SmtpSink::wait_for(std::size_t n, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex_);
+  if (!impl_->arrived_.wait_for(lock, timeout, [&] { return impl_->messages_.size() >= n; }))
+    FAIL("the SMTP sink got " << impl_->messages_.size() << " message(s), expected " << n);
+  return impl_->messages_;
+}
+
+std::vector<SmtpMessage> SmtpSink::messages() {
+  std::lock_guard lock(impl_->mutex_);
+  return impl_->messages_;
+}
+
+int SmtpSink::refused() const { return impl_->refused_.load(); }
 
 }  // namespace triaged::e2e
