@@ -36,7 +36,7 @@ std::string destinations_text(const storage::TopicCoverage& topic, std::size_t a
 }  // namespace
 
 std::expected<CoverageReport, storage::StoreError> coverage_report(
-    storage::TicketStore& store, std::optional<std::chrono::system_clock::time_point> since,
+    storage::TrafficStore& store, std::optional<std::chrono::system_clock::time_point> since,
     const routing::RuleSet* rules) {
   auto coverage = store.coverage(since);
   if (!coverage) return std::unexpected(std::move(coverage.error()));

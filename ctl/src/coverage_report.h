@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "routing/routing.h"
-#include "storage/ticket_store.h"
+#include "storage/traffic.h"
 
 namespace triaged::cli {
 
@@ -43,7 +43,7 @@ struct CoverageReport {
 
 // `rules` may be null. Fails only when the store does.
 std::expected<CoverageReport, storage::StoreError> coverage_report(
-    storage::TicketStore& store, std::optional<std::chrono::system_clock::time_point> since,
+    storage::TrafficStore& store, std::optional<std::chrono::system_clock::time_point> since,
     const routing::RuleSet* rules);
 
 // {since, tickets, by_rules, by_operator, by_default, default_share, covered_share, target,

@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "storage/ticket_store.h"
+#include "storage/result.h"
 
 namespace triaged::storage {
 

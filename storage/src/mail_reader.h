@@ -1,5 +1,5 @@
 // The read side of the email path: each function reads through a connection the caller
-// leased (TicketReader::with_connection). See TicketStore for what each one answers.
+// leased (TicketReader::with_connection). See MailStore and OutboxStore for what each one answers.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/mail_store.h"
 
 namespace triaged::storage {
 

@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/mail.h"
+#include "storage/tickets.h"
 
 namespace triaged::storage {
 

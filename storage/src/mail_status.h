@@ -7,7 +7,7 @@
 #include <string>
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/mail.h"
 
 namespace triaged::storage {
 

@@ -5,11 +5,11 @@
 #include <cstdint>
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/mail_store.h"
 
 namespace triaged::storage {
 
-// One MailWrite (see TicketStore::write_mail). Any error means the caller must undo this
+// One MailWrite (see MailStore::write_mail). Any error means the caller must undo this
 // write's rows: it may fail after some of them went in (a reply to a ticket that vanished,
 // a link to a missing ticket).
 //

@@ -3,13 +3,13 @@
 #pragma once
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/ticket_actions.h"
 
 namespace triaged::storage {
 
-// See TicketStore::claim.
+// See StaffActionStore::claim.
 Result<TicketActionOutcome> claim_ticket(Database& db, const Claim& claim);
-// See TicketStore::change_status.
+// See StaffActionStore::change_status.
 Result<TicketActionOutcome> change_ticket_status(Database& db, const StatusChange& change);
 
 }  // namespace triaged::storage

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/tickets.h"
 
 namespace triaged::storage {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/tickets.h"
 
 namespace triaged::storage {
 

@@ -11,7 +11,7 @@ Result<std::unique_ptr<TicketStore>> TicketStore::open(const StoreOptions& optio
   return SqliteTicketStore::open(options);
 }
 
-Result<CreateOutcome> TicketStore::create_and_wait(NewTicket ticket) {
+Result<CreateOutcome> TicketRecords::create_and_wait(NewTicket ticket) {
   // Shared, not borrowed from this frame: the writer may still be inside set_value() when
   // get() returns and this frame is gone.
   auto promise = std::make_shared<std::promise<Result<CreateOutcome>>>();
@@ -21,7 +21,7 @@ Result<CreateOutcome> TicketStore::create_and_wait(NewTicket ticket) {
   return outcome.get();
 }
 
-Result<MailOutcome> TicketStore::write_mail_and_wait(MailWrite write) {
+Result<MailOutcome> MailStore::write_mail_and_wait(MailWrite write) {
   // Shared for the same reason as in create_and_wait.
   auto promise = std::make_shared<std::promise<Result<MailOutcome>>>();
   auto outcome = promise->get_future();

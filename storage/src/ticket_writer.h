@@ -31,11 +31,11 @@ class TicketWriter {
   TicketWriter(const TicketWriter&) = delete;
   TicketWriter& operator=(const TicketWriter&) = delete;
 
-  // See TicketStore::create. `done` runs before submit returns when the queue is full
+  // See TicketRecords::create. `done` runs before submit returns when the queue is full
   // (overloaded) or the writer is closing (closed).
-  void submit(NewTicket ticket, TicketStore::CreateCallback done);
-  // See TicketStore::write_mail; queued and batched together with creates.
-  void submit(MailWrite write, TicketStore::MailCallback done);
+  void submit(NewTicket ticket, TicketRecords::CreateCallback done);
+  // See MailStore::write_mail; queued and batched together with creates.
+  void submit(MailWrite write, MailStore::MailCallback done);
   // A write outside the queue, on the write connection: rare and small. Runs `write` in its
   // own IMMEDIATE transaction, committed if it succeeds; Code::closed once close() began.
   Result<void> write_now(const std::function<Result<void>(Database&)>& write);
@@ -53,11 +53,11 @@ class TicketWriter {
  private:
   struct PendingCreate {
     NewTicket ticket;
-    TicketStore::CreateCallback done;
+    TicketRecords::CreateCallback done;
   };
   struct PendingMail {
     MailWrite write;
-    TicketStore::MailCallback done;
+    MailStore::MailCallback done;
   };
   using Pending = std::variant<PendingCreate, PendingMail>;
   // outcomes[i] holds the alternative matching batch[i]'s.

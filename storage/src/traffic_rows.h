@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "database.h"
-#include "storage/ticket_store.h"
+#include "storage/ticket_actions.h"
+#include "storage/traffic.h"
 
 namespace triaged::storage {
 
-// See TicketStore::reroute. Runs inside the caller's write transaction.
+// See StaffActionStore::reroute. Runs inside the caller's write transaction.
 Result<RerouteOutcome> reroute_ticket(Database& db, const Reroute& reroute);
 
 // Where the previous page of a scan ended: the (created_at ms, id) of its last ticket.

@@ -3,22 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "api_harness.h"
+#include "mail_samples.h"
 
 namespace triaged::testing {
 namespace {
 
 namespace json = boost::json;
-
-const std::string kMailRules = replace_once(kTestRules, "    pattern: '^\\d{8}$'\n",
-                                            "    pattern: '^\\d{8}$'\n    extract: '(?i:order)\\D{0,12}(\\d{8})'\n");
-
-std::string mail(const std::string& from, const std::string& subject, const std::string& body,
-                 const std::string& extra_headers = "") {
-  static int counter = 0;
-  return "From: " + from + "\r\nTo: support@shop.example\r\nSubject: " + subject + "\r\nMessage-ID: <n" +
-         std::to_string(++counter) + "@example.com>\r\n" + extra_headers +
-         "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n";
-}
 
 std::vector<storage::OutboxItem> outbox(ApiHarness& api) {
   auto due = api.store().due_outbox(test_epoch() + std::chrono::hours(1000), 100);

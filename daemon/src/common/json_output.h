@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "routing/routing.h"
-#include "storage/ticket_store.h"
+#include "storage/requesters.h"
+#include "storage/tickets.h"
 
 namespace triaged::daemon {
 

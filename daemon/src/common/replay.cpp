@@ -57,7 +57,7 @@ json::array transitions_to_json(const std::vector<ReplayTransition>& transitions
 
 }  // namespace
 
-std::expected<ReplayReport, storage::StoreError> replay(storage::TicketStore& store,
+std::expected<ReplayReport, storage::StoreError> replay(storage::TrafficStore& store,
                                                         const routing::RuleSet& candidate,
                                                         const ReplayOptions& options) {
   ReplayReport report;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "routing/routing.h"
-#include "storage/ticket_store.h"
+#include "storage/traffic.h"
 
 namespace triaged::daemon {
 
@@ -68,7 +68,7 @@ struct ReplayReport {
 
 // Replays the newest options.limit tickets created since options.since (all when unset),
 // newest first, against `candidate`. Fails only when the store does.
-std::expected<ReplayReport, storage::StoreError> replay(storage::TicketStore& store,
+std::expected<ReplayReport, storage::StoreError> replay(storage::TrafficStore& store,
                                                         const routing::RuleSet& candidate,
                                                         const ReplayOptions& options);
 

@@ -9,7 +9,7 @@
 
 #include "http/api.h"
 #include "common/problem.h"
-#include "storage/ticket_store.h"
+#include "storage/result.h"
 
 namespace triaged::daemon {
 

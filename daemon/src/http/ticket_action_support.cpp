@@ -61,7 +61,7 @@ bool has_error_for(const std::vector<FieldError>& errors, std::string_view field
   return std::any_of(errors.begin(), errors.end(), [&](const FieldError& e) { return e.field == field; });
 }
 
-storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::TicketStore& store,
+storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::TicketRecords& store,
                                                                  const std::string& id_or_ref) {
   // All digits is an id; but a ref typed without its dash can be all digits too ("123456"
   // for "123-456"), so a numeric miss is tried as a ref.

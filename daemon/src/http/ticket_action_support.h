@@ -38,7 +38,7 @@ void read_bool(const boost::json::object& o, const char* key, bool& out, std::ve
 bool has_error_for(const std::vector<FieldError>& errors, std::string_view field);
 
 // The ticket an API path names by id ("12") or ref ("K7M-3QX", as people type it).
-storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::TicketStore& store,
+storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::TicketRecords& store,
                                                                  const std::string& id_or_ref);
 
 // One staff action's request: answers the checks every action shares, then hands the found

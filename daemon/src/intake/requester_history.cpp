@@ -26,7 +26,7 @@ storage::RequesterKeys requester_keys(const routing::Ticket& ticket) {
   return keys;
 }
 
-RoutedWithHistory route_with_history(storage::TicketStore& store, const routing::RuleSet& rules,
+RoutedWithHistory route_with_history(storage::RequesterStore& store, const routing::RuleSet& rules,
                                      routing::Ticket& ticket, std::chrono::system_clock::time_point now) {
   RoutedWithHistory out;
   const storage::RequesterKeys keys = requester_keys(ticket);

@@ -8,7 +8,8 @@
 #include <optional>
 
 #include "routing/routing.h"
-#include "storage/ticket_store.h"
+#include "storage/requesters.h"
+#include "storage/tickets.h"
 
 namespace triaged::daemon {
 
@@ -26,7 +27,7 @@ struct RoutedWithHistory {
 // route() with the requester's history: looks the profile up by the ticket's keys and fills
 // ticket.known from it. A failed lookup is logged and routing goes on without history: a
 // ticket is never refused for it.
-RoutedWithHistory route_with_history(storage::TicketStore& store, const routing::RuleSet& rules,
+RoutedWithHistory route_with_history(storage::RequesterStore& store, const routing::RuleSet& rules,
                                      routing::Ticket& ticket, std::chrono::system_clock::time_point now);
 
 // Sets the requester parts of `nt` from the decision it was routed with: keys, the values to

@@ -66,7 +66,7 @@ std::string send_smtp(const OutboxOptions& options, const std::string& to, const
   return std::string(curl_easy_strerror(rc)) + (error[0] ? std::string(": ") + error : "");
 }
 
-OutboxSender::OutboxSender(storage::TicketStore& store, OutboxOptions options)
+OutboxSender::OutboxSender(storage::OutboxStore& store, OutboxOptions options)
     : store_(store), options_(std::move(options)), worker_(options_.poll_interval, [this] { deliver_due(); }) {}
 
 OutboxSender::~OutboxSender() { stop(); }

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "jobs/polling_worker.h"
-#include "storage/ticket_store.h"
+#include "storage/mail_store.h"
 
 namespace triaged::daemon {
 
@@ -33,7 +33,7 @@ std::string send_smtp(const OutboxOptions& options, const std::string& to, const
 
 class OutboxSender {
  public:
-  OutboxSender(storage::TicketStore& store, OutboxOptions options);
+  OutboxSender(storage::OutboxStore& store, OutboxOptions options);
   ~OutboxSender();  // stops
   void start();
   // Wakes the thread now instead of at the next poll (after something was queued).
@@ -43,7 +43,7 @@ class OutboxSender {
  private:
   void deliver_due();
 
-  storage::TicketStore& store_;
+  storage::OutboxStore& store_;
   const OutboxOptions options_;
   PollingWorker worker_;  // last: its thread uses the members above
 };

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "storage/ticket_store.h"
+#include "storage/result.h"
 
 namespace triaged::storage {
 

@@ -15,9 +15,11 @@
 
 #include "routing/routing.h"
 #include "storage/mail.h"
-#include "storage/ticket_store.h"
+#include "storage/result.h"
 
 namespace triaged::storage {
+
+class TicketStore;  // ticket_store.h
 
 // An open ticket (not needs_info, resolved or closed) as the scheduler sees it.
 struct SlaTicket {

@@ -1,7 +1,7 @@
 // storage: the records of the email path. Messages (inbound and outbound) belong to tickets;
 // attachments to messages; mail that could not become a ticket waits in quarantine with its
 // raw bytes; automatic replies wait in the outbox until the SMTP relay took them. The types
-// here are plain data; TicketStore (ticket_store.h) has the operations.
+// here are plain data; MailStore and OutboxStore (mail_store.h) have the operations.
 #pragma once
 
 #include <chrono>

@@ -3,7 +3,8 @@
 // phone it was seen with, the values worth remembering, and its tickets. A new ticket that
 // repeats an open ticket of the same requester is merged into it or linked to it, decided
 // inside the writer's transaction so two racing reports cannot both become "the first".
-// Plain data; TicketStore (ticket_store.h) has the operations.
+// RequesterStore reads profiles and links; the writes happen inside ticket and mail writes
+// (tickets.h, mail_store.h) and staff link changes (ticket_actions.h).
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "storage/mail.h"
+#include "storage/result.h"
 
 namespace triaged::storage {
 
@@ -90,6 +92,18 @@ struct LinkChange {
   std::string reason;
   std::string actor;
   Clock::time_point at;
+};
+
+class RequesterStore {
+ public:
+  virtual ~RequesterStore() = default;
+
+  // The profile owning the email key, else the one owning the phone key; nullopt if neither
+  // is known or both keys are empty.
+  virtual Result<std::optional<RequesterProfile>> find_requester(const RequesterKeys& keys) = 0;
+  virtual Result<std::optional<RequesterProfile>> requester(std::int64_t id) = 0;
+  // The ticket's links, oldest first.
+  virtual Result<std::vector<TicketLink>> links(std::int64_t ticket_id) = 0;
 };
 
 }  // namespace triaged::storage

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/ticket_store.h"
+#include "storage/mail.h"
+#include "storage/result.h"
 
 namespace triaged::storage {
 

@@ -1,6 +1,7 @@
-// storage: what staff do to a ticket in their queue besides rerouting it (traffic.h): take it
-// (claim) and move it through its statuses. Plain data; TicketStore (ticket_store.h) has the
-// operations, each one transaction that updates the ticket and appends its events.
+// storage: what staff do to a ticket in their queue: reroute it (the Reroute record is in
+// traffic.h, since reroutes are also how rules are judged), take it (claim), move it through
+// its statuses, link it to another. StaffActionStore has the operations, each one transaction
+// on the write connection that updates the ticket and appends its events. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -8,6 +9,10 @@
 #include <string>
 
 #include "storage/mail.h"
+#include "storage/requesters.h"
+#include "storage/result.h"
+#include "storage/tickets.h"
+#include "storage/traffic.h"
 
 namespace triaged::storage {
 
@@ -30,6 +35,51 @@ struct StatusChange {
   std::string reason;                // "" when none given
   std::string actor;                 // who did it; "" when unknown
   Clock::time_point at;
+};
+
+// The outcome of reroute(): the ticket as it is now, and whether this call changed it (false
+// when it already had that topic and department; then nothing was recorded).
+struct RerouteOutcome {
+  StoredTicket ticket;
+  bool changed = true;
+};
+
+// The outcome of claim() and change_status(): the ticket as it is now, and whether this call
+// changed it (false: nothing was recorded).
+struct TicketActionOutcome {
+  StoredTicket ticket;
+  bool changed = true;
+};
+
+class StaffActionStore {
+ public:
+  virtual ~StaffActionStore() = default;
+
+  // Sets the ticket's topic, department and updated_at and appends a "rerouted" event
+  // {from_topic, from_department, to_topic, to_department, reason, actor}, in one
+  // transaction on the write connection. The stored decision, priority and due time stay as
+  // routed. A ticket that already has that topic and department is returned unchanged
+  // (changed=false) and nothing is recorded. A missing ticket fails with Code::bad_request.
+  virtual Result<RerouteOutcome> reroute(const Reroute& reroute) = 0;
+
+  // Sets the assignee and updated_at and appends a "claimed" event {assignee,
+  // previous_assignee}; a "new" ticket also becomes "in_progress" with a "status_changed"
+  // event {from, to, reason: "claimed", actor}. One transaction on the write connection. A
+  // ticket the assignee already holds, or that someone else holds while take_over is unset,
+  // is returned unchanged (changed=false; its assignee says who holds it) and nothing is
+  // recorded. A missing ticket or an empty assignee fails with Code::bad_request.
+  virtual Result<TicketActionOutcome> claim(const Claim& claim) = 0;
+  // Sets the status and updated_at and appends a "status_changed" event {from, to, reason,
+  // actor}, in one transaction. A ticket already in that status is returned unchanged
+  // (changed=false) and nothing is recorded. A missing ticket or an empty status fails with
+  // Code::bad_request.
+  virtual Result<TicketActionOutcome> change_status(const StatusChange& change) = 0;
+
+  // Links or unlinks two tickets in one transaction, with a "linked"/"unlinked" event
+  // {ticket_id, ref, kind, reason, actor} on each. Linking a linked pair again, or
+  // unlinking an unlinked one, changes nothing (changed=false). A missing ticket, a ticket
+  // linked to itself or an unknown kind fails with Code::bad_request.
+  virtual Result<TicketActionOutcome> change_link(const LinkChange& change) = 0;
 };
 
 }  // namespace triaged::storage

@@ -1,17 +1,20 @@
 // storage: the records for judging rules on real traffic. A staff reroute corrects where a
 // ticket went and is kept as a "rerouted" event; a scan streams stored tickets in pages for
 // replaying them against a candidate rule set; coverage aggregates how a period's tickets
-// were routed and how often staff corrected each topic. Plain data; TicketStore
-// (ticket_store.h) has the operations.
+// were routed and how often staff corrected each topic. TrafficStore has the reads; the
+// reroute itself is a staff action (ticket_actions.h).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "storage/mail.h"
+#include "storage/result.h"
+#include "storage/tickets.h"
 
 namespace triaged::storage {
 
@@ -62,6 +65,25 @@ struct Coverage {
   std::int64_t by_default = 0;
   std::int64_t rerouted = 0;
   std::vector<TopicCoverage> topics;  // most tickets first, then by topic id
+};
+
+// The reads replay and coverage make. Thread-safe; only reads.
+class TrafficStore {
+ public:
+  virtual ~TrafficStore() = default;
+
+  // Calls `visit` with each ticket matching `query` in order, as stored: the ticket as
+  // received in .ticket (an explicit topic in .ticket.topic; fields as last updated, which
+  // for email tickets includes fields a reply supplied) plus its topic, department, status,
+  // rules_version and decision_json now. Reads one page per query, keyset-paged, and holds
+  // no connection or snapshot while `visit` runs, so `visit` may call this store. Stops
+  // early when `visit` returns false. Returns the number of tickets visited.
+  virtual Result<std::int64_t> scan_tickets(const ScanQuery& query,
+                                            const std::function<bool(const StoredTicket&)>& visit) = 0;
+  // Tickets created at or after `since` (all when unset).
+  virtual Result<std::int64_t> count_tickets(std::optional<Clock::time_point> since) = 0;
+  // How tickets created at or after `since` were routed and rerouted, from one snapshot.
+  virtual Result<Coverage> coverage(std::optional<Clock::time_point> since) = 0;
 };
 
 }  // namespace triaged::storage
