@@ -184,7 +184,10 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
   // Mail without a Message-ID (Postfix adds none to relayed mail) still needs a dedupe key:
   // the MTA redelivers after any timeout, even one that came after the daemon stored it.
   const std::string content_key = "sha256:" + sha256_hex(raw);
-  auto parsed = mail::parse_message(raw, options_.parse);
+  // The mailbox decides whether a list that is the support address itself carried the mail.
+  mail::ParseOptions parse = options_.parse;
+  parse.mailbox = mailbox;
+  auto parsed = mail::parse_message(raw, parse);
   if (!parsed) {
     w.message_id = content_key;
     w.kind = MailWrite::Kind::quarantine;
@@ -250,6 +253,10 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
     return *sent < options_.max_auto_replies_per_day;
   };
   const auto ask = [&](const routing::Decision& d, const storage::StoredTicket* on) -> std::expected<void, storage::StoreError> {
+    if (!m.may_auto_reply()) {
+      w.events.push_back({"auto_reply_suppressed", event_json({{"reason", m.no_auto_reply_reason}})});
+      return {};
+    }
     auto allowed = can_ask(m.from.address);
     if (!allowed) return std::unexpected(allowed.error());
     if (!*allowed) {
