@@ -9,6 +9,7 @@
 #include "ctl_http.h"
 #include "ctl_commands.h"
 #include "ctl_mailgate.h"
+#include "ctl_import_mail.h"
 #include "ctl_parse_mail.h"
 
 namespace triaged::cli {
@@ -135,6 +136,8 @@ void add_mail_commands(CLI::App& app, Run& run) {
       return parse_mail_files(parse->files, parse->with_text);
     };
   });
+
+  add_import_mail_command(app, run);
 
   struct QuarantineOptions {
     Daemon daemon;
