@@ -51,6 +51,8 @@ HttpReply http_call(const HttpCall& call) {
     return reply;
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+  curl_off_t retry_after = 0;
+  if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK) reply.retry_after = static_cast<long>(retry_after);
   return reply;
 }
 

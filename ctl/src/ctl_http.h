@@ -20,6 +20,7 @@ struct HttpReply {
   std::string body;
   std::string error;                  // transport failure: refused, timed out, ...
   bool timed_out = false;
+  long retry_after = 0;               // seconds, from a Retry-After header (429, 503); 0 if none
 };
 
 HttpReply http_call(const HttpCall& call);

@@ -9,6 +9,7 @@
 #include "ctl_http.h"
 #include "ctl_commands.h"
 #include "ctl_mailgate.h"
+#include "ctl_import_mail.h"
 #include "ctl_parse_mail.h"
 
 namespace triaged::cli {
@@ -117,12 +118,26 @@ void add_mail_commands(CLI::App& app, Run& run) {
   struct ParseOptions {
     std::vector<std::string> files;
     bool with_text = false;
+    bool summary = false;
+    bool json = false;
   };
   auto parse = std::make_shared<ParseOptions>();
-  auto* parse_cmd = app.add_subcommand("parse-mail", "show what triaged reads from .eml files (one JSON line each)");
-  parse_cmd->add_option("FILE", parse->files, "message files")->required()->check(CLI::ExistingFile);
+  auto* parse_cmd = app.add_subcommand(
+      "parse-mail", "show what triaged reads from .eml files (one JSON line each), or with --summary how it "
+                    "reads a whole export (an mbox, a Maildir, a directory)");
+  parse_cmd->add_option("FILE", parse->files, "message files; with --summary also an mbox or directories")
+      ->required()->check(CLI::ExistingPath);
   parse_cmd->add_flag("--text", parse->with_text, "include the full text, quotes and signature included");
-  parse_cmd->callback([&run, parse] { run = [parse] { return parse_mail_files(parse->files, parse->with_text); }; });
+  parse_cmd->add_flag("--summary", parse->summary, "counts of what reads badly and the worst messages");
+  parse_cmd->add_flag("--json", parse->json, "with --summary: the summary as one JSON object");
+  parse_cmd->callback([&run, parse] {
+    run = [parse] {
+      if (parse->summary) return parse_mail_summary(parse->files, parse->json);
+      return parse_mail_files(parse->files, parse->with_text);
+    };
+  });
+
+  add_import_mail_command(app, run);
 
   struct QuarantineOptions {
     Daemon daemon;

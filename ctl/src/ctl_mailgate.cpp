@@ -27,6 +27,18 @@ std::string summary(const std::string& body) {
 
 }  // namespace
 
+HttpReply post_mail(const MailgateOptions& options, std::string message) {
+  HttpCall call;
+  call.method = "POST";
+  call.url = join_url(options.url, "/api/v1/ingest/email");
+  if (!options.mailbox.empty()) call.url += "?mailbox=" + url_escape(options.mailbox);
+  call.body = std::move(message);
+  call.content_type = "message/rfc822";
+  call.api_key = options.api_key;
+  call.timeout = options.timeout;
+  return http_call(call);
+}
+
 int run_mailgate(const MailgateOptions& options, std::FILE* in) {
   std::string message;
   char buffer[65536];
@@ -47,15 +59,7 @@ int run_mailgate(const MailgateOptions& options, std::FILE* in) {
     std::fprintf(stderr, "mailgate: empty message on stdin\n");
     return EX_NOINPUT;
   }
-  HttpCall call;
-  call.method = "POST";
-  call.url = join_url(options.url, "/api/v1/ingest/email");
-  if (!options.mailbox.empty()) call.url += "?mailbox=" + url_escape(options.mailbox);
-  call.body = std::move(message);
-  call.content_type = "message/rfc822";
-  call.api_key = options.api_key;
-  call.timeout = options.timeout;
-  const HttpReply reply = http_call(call);
+  const HttpReply reply = post_mail(options, std::move(message));
   if (reply.status == 0) {
     std::fprintf(stderr, "mailgate: %s: %s; the MTA should retry later\n", options.url.c_str(), reply.error.c_str());
     return EX_TEMPFAIL;

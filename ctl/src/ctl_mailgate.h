@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <string>
 
+#include "ctl_http.h"
+
 namespace triaged::cli {
 
 struct MailgateOptions {
@@ -21,6 +23,10 @@ struct MailgateOptions {
   std::size_t max_bytes = 64 * 1024 * 1024;   // read at most this much from stdin
   bool quiet = false;                         // no line on stdout for a stored message
 };
+
+// POSTs one raw message to the daemon's ingest endpoint (with options.mailbox, key and
+// timeout) and returns the answer as it came; mailgate and import-mail both deliver this way.
+HttpReply post_mail(const MailgateOptions& options, std::string message);
 
 // Returns the exit code; reasons go to stderr (the MTA logs them, or quotes them in a bounce).
 int run_mailgate(const MailgateOptions& options, std::FILE* in);

@@ -207,5 +207,35 @@ TEST_CASE("a quarantine entry can be reprocessed once and then answers 409", "[e
   problem_of(api.send(http::verb::post, "/api/v1/quarantine/" + id + "/reprocess", "", ""), 409);
 }
 
+TEST_CASE("a person's mail that asks for no automatic answer becomes a ticket and is asked nothing", "[email]") {
+  ApiHarness api(kMailRules);
+  auto res = api.post_email(mail("Maria <maria@example.es>", "Courier is late", "Nobody came.",
+                                 "Auto-Submitted: no\r\nX-Auto-Response-Suppress: All\r\n"));
+  REQUIRE(res.result_int() == 201);
+  auto body = body_json(res);
+  CHECK(str(body.at("outcome")) == "needs_info");
+  CHECK(body.at("reply_queued") == false);
+  CHECK(outbox(api).empty());
+  auto events = api.store().events(body.at("ticket").at("id").to_number<std::int64_t>());
+  REQUIRE(events);
+  const auto suppressed = std::find_if(events->begin(), events->end(),
+                                       [](const auto& e) { return e.kind == "auto_reply_suppressed"; });
+  REQUIRE(suppressed != events->end());
+  CHECK_THAT(suppressed->data_json, Catch::Contains("X-Auto-Response-Suppress"));
+}
+
+TEST_CASE("a person's mail redistributed by the group that is the mailbox becomes a ticket", "[email]") {
+  ApiHarness api(kMailRules);
+  const std::string list_headers =
+      "Precedence: list\r\nList-ID: <support.shop.example>\r\nList-Post: <mailto:support@shop.example>\r\n";
+  auto ours = body_json(api.post_email(mail("Ann <ann@example.com>", "Courier is late", "Order 12345678, no courier.",
+                                            list_headers)));
+  CHECK(str(ours.at("outcome")) == "created");
+  // Delivered to another mailbox the same list mail is a robot's.
+  auto other = body_json(api.post_email(
+      mail("Ann <ann@example.com>", "Courier is late", "Order 12345678, no courier.", list_headers), "billing@shop.example"));
+  CHECK(str(other.at("outcome")) == "quarantined");
+}
+
 }  // namespace
 }  // namespace triaged::testing

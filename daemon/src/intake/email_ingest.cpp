@@ -53,7 +53,10 @@ void EmailIngest::ingest(std::string raw, std::string mailbox, Done done,
   // Mail without a Message-ID (Postfix adds none to relayed mail) still needs a dedupe key:
   // the MTA redelivers after any timeout, even one that came after the daemon stored it.
   const std::string content_key = "sha256:" + sha256_hex(raw);
-  auto parsed = mail::parse_message(raw, options_.parse);
+  // The mailbox decides whether a list that is the support address itself carried the mail.
+  mail::ParseOptions parse = options_.parse;
+  parse.mailbox = mailbox;
+  auto parsed = mail::parse_message(raw, parse);
   if (!parsed) {
     w.message_id = content_key;
     w.kind = MailWrite::Kind::quarantine;

@@ -150,6 +150,11 @@ void file_automatic(MailWrite& w, const mail::ParsedMessage& m, const Thread& th
 
 std::expected<void, storage::StoreError> Asker::ask(MailWrite& w, const routing::Decision& d,
                                                     const storage::StoredTicket* on) const {
+  // A person's mail that asks for no automatic answer (X-Auto-Response-Suppress) gets none.
+  if (!m_.may_auto_reply()) {
+    w.events.push_back({"auto_reply_suppressed", event_json({{"reason", m_.no_auto_reply_reason}})});
+    return {};
+  }
   const std::string& address = m_.from.address;
   bool allowed = false;
   if (!address.empty() && !same_address(address, mailbox_)) {
