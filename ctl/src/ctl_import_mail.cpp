@@ -227,7 +227,13 @@ int run_import(ImportOptions o) {
     auto m = source->next();
     if (!m) break;
     ++t.messages;
-    if (o.dry_run) {
+    if (m->truncated) {
+      // Only its first 40 MB were read: sending them would store a cut message as if whole.
+      ++t.failed;
+      ++t.failures["larger than 40 MB: not sent"];
+      std::fprintf(stderr, "\r\033[K%s: larger than 40 MB: not sent\n", m->where.c_str());
+      if (!o.dry_run) position.position = m->resume;
+    } else if (o.dry_run) {
       classify(t, o, *m);
     } else {
       const HttpReply reply = deliver(o, m->raw, t.waits);

@@ -132,25 +132,80 @@ TEST_CASE("a dry run stores nothing and counts the topics the rules would choose
   CHECK_FALSE(fs::exists(mbox.path + ".import-state"));
 }
 
-TEST_CASE("an import slowed by the daemon's rate limit waits and loses nothing", "[e2e][import]") {
-  TempDir dir;
+// A config whose one admin key may make `per_second` requests a second; returns the key.
+std::string rate_limited_key(const TempDir& dir, int per_second, std::string& config) {
   auto made = run_program({binary("triagectl"), "key", "new", "--role", "admin", "--name", "importer"}, dir);
   REQUIRE(made.exit_code == 0);
   std::smatch key;
   REQUIRE(std::regex_search(made.out, key, std::regex(R"(key: (tgd_[0-9a-f]{64})\n)")));
-  const std::string config = dir.write(
-      "triaged.yaml", "api_keys:\n" + made.out.substr(made.out.find("  - name:")) + "    rate_limit: {per_second: 5, burst: 2}\n");
-  DaemonProcess daemon(dir, "", {"--config", config});
+  config = dir.write("triaged.yaml", "api_keys:\n" + made.out.substr(made.out.find("  - name:")) +
+                                         "    rate_limit: {per_second: " + std::to_string(per_second) + ", burst: 1}\n");
+  return key[1].str();
+}
+
+std::string generated_mbox(const TempDir& dir, int count, std::vector<std::uint64_t>& offsets) {
   std::string mbox;
-  std::vector<std::uint64_t> offsets;
-  for (int n = 0; n < 12; ++n) append_message(mbox, offsets, generated(n, false));
-  const std::string path = dir.write("busy.mbox", mbox);
-  auto run = run_program(import_args(daemon, {"--mbox", path, "--api-key", key[1].str()}), dir, 60s);
+  for (int n = 0; n < count; ++n) append_message(mbox, offsets, generated(n, false));
+  return dir.write("generated.mbox", mbox);
+}
+
+// A daemon whose one admin key may make `per_second` requests a second, and an mbox of 12
+// generated reports.
+class RateLimitedImport {
+ public:
+  explicit RateLimitedImport(int per_second)
+      : key_(rate_limited_key(dir_, per_second, config_)),
+        daemon_(dir_, "", {"--config", config_}),
+        path_(generated_mbox(dir_, 12, offsets_)) {}
+  struct Parts {
+    const TempDir& dir;
+    const std::string& key;
+    const DaemonProcess& daemon;
+    const std::vector<std::uint64_t>& offsets;
+    const std::string& path;
+  };
+  Parts parts() const { return {dir_, key_, daemon_, offsets_, path_}; }
+
+ private:
+  TempDir dir_;
+  std::string config_;
+  std::string key_;
+  DaemonProcess daemon_;
+  std::vector<std::uint64_t> offsets_;
+  std::string path_;
+};
+
+TEST_CASE("an import slowed by the daemon's rate limit waits and loses nothing", "[e2e][import]") {
+  RateLimitedImport run_with(5);
+  const auto& [dir, key, daemon, offsets, path] = run_with.parts();
+  auto run = run_program(import_args(daemon, {"--mbox", path, "--api-key", key}), dir, 60s);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
   CHECK(count_of(run.out, "created") + count_of(run.out, "created, needs_info") == 12);
   CHECK(count_of(run.out, "failed") == 0);
   CHECK_THAT(run.out, Catch::Contains("waited and retried"));
+}
+
+TEST_CASE("an interrupted import saves its position and the rerun brings in the rest", "[e2e][import]") {
+  RateLimitedImport run_with(2);
+  const auto& [dir, key, daemon, offsets, path] = run_with.parts();
+  const pid_t pid = spawn(import_args(daemon, {"--mbox", path, "--api-key", key}), dir.file("first.out"), dir.file("first.err"));
+  std::this_thread::sleep_for(1500ms);
+  ::kill(pid, SIGINT);
+  const auto code = wait_exit(pid, 10s);
+  const std::string first = read_file(dir.file("first.out"));
+  INFO(first << read_file(dir.file("first.err")));
+  CHECK(code == 130);
+  CHECK_THAT(first, Catch::Contains("interrupted") && Catch::Contains("resume with the same command"));
+  const long done = messages_of(first);
+  CHECK(done > 0);
+  CHECK(done < 12);
+  CHECK(read_file(path + ".import-state") == "mbox " + std::to_string(offsets[static_cast<std::size_t>(done)]) + "\n");
+  auto rest = run_program(import_args(daemon, {"--mbox", path, "--api-key", key}), dir, 60s);
+  INFO(rest.out << rest.err);
+  CHECK(rest.exit_code == 0);
+  CHECK(messages_of(rest.out) == 12 - done);
+  CHECK(count_of(rest.out, "already imported") == 0);
 }
 
 TEST_CASE("import-mail exits 2 without an input and 1 when the daemon is down", "[e2e][import]") {
