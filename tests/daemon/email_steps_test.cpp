@@ -95,16 +95,27 @@ TEST_CASE("automatic mail on its thread is a note and without one is quarantined
   CHECK_FALSE(noted.reply);
 }
 
+// A reply bringing the order number to the waiting ticket, from `from`, as file_reply files it.
+struct FiledReply {
+  MailWrite w;
+  storage::Result<email::ReplyEffect> effect;
+};
+FiledReply file_reply_from(ApiHarness& api, const Waiting& waiting, const routing::RuleSet& rules,
+                           const std::string& from) {
+  const auto now = test_epoch() + std::chrono::minutes(5);
+  const auto m = parse(mail(from, "Re: Courier is late", "Order 12345678"));
+  const email::Asker asker(api.store(), rules, {}, m, "support@shop.example", now);
+  FiledReply filed;
+  filed.effect = email::file_reply(filed.w, m, waiting.ticket, "message-id", rules, now, asker);
+  return filed;
+}
+
 TEST_CASE("a requester's reply with the missing field releases the ticket and a colleague's only adds to it", "[email]") {
   ApiHarness api(kMailRules);
   const auto waiting = waiting_ticket(api);
   const auto rules = mail_rules();
-  const auto now = test_epoch() + std::chrono::minutes(5);
 
-  const auto answer = parse(mail("Ivan <ivan@example.com>", "Re: Courier is late", "Order 12345678"));
-  const email::Asker asker(api.store(), *rules, {}, answer, "support@shop.example", now);
-  MailWrite w;
-  auto effect = email::file_reply(w, answer, waiting.ticket, "message-id", *rules, now, asker);
+  auto [w, effect] = file_reply_from(api, waiting, *rules, "Ivan <ivan@example.com>");
   REQUIRE(effect);
   CHECK(effect->released);
   CHECK(effect->missing.empty());
@@ -117,10 +128,7 @@ TEST_CASE("a requester's reply with the missing field releases the ticket and a 
   CHECK(event_kinds(w) == std::vector<std::string>{"threaded", "fields_completed"});
   CHECK_FALSE(w.reply);
 
-  const auto colleague = parse(mail("Olga <olga@shop.example>", "Re: Courier is late", "Order 12345678"));
-  const email::Asker other(api.store(), *rules, {}, colleague, "support@shop.example", now);
-  MailWrite cc;
-  auto added = email::file_reply(cc, colleague, waiting.ticket, "message-id", *rules, now, other);
+  auto [cc, added] = file_reply_from(api, waiting, *rules, "Olga <olga@shop.example>");
   REQUIRE(added);
   CHECK_FALSE(added->released);
   CHECK_FALSE(cc.update);
