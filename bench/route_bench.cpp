@@ -165,28 +165,27 @@ Generated generated_rules(int topics) {
   return out;
 }
 
-void BM_RouteExample(benchmark::State& state) {
-  static const auto rules = example_rules();
+// Routes the samples round and round with `rules`.
+void route_samples(benchmark::State& state, const routing::RuleSet& rules) {
   static const auto tickets = sample_tickets();
   std::size_t i = 0;
   for (auto _ : state) {
-    auto decision = routing::route(*rules, tickets[i++ % tickets.size()], kNow);
+    auto decision = routing::route(rules, tickets[i++ % tickets.size()], kNow);
     benchmark::DoNotOptimize(decision);
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_RouteExample(benchmark::State& state) {
+  static const auto rules = example_rules();
+  route_samples(state, *rules);
 }
 BENCHMARK(BM_RouteExample)->Unit(benchmark::kMicrosecond);
 
 // The example rules without their model: what the model adds to BM_RouteExample.
 void BM_RouteExampleRulesAlone(benchmark::State& state) {
   static const auto rules = example_rules(false);
-  static const auto tickets = sample_tickets();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    auto decision = routing::route(*rules, tickets[i++ % tickets.size()], kNow);
-    benchmark::DoNotOptimize(decision);
-  }
-  state.SetItemsProcessed(state.iterations());
+  route_samples(state, *rules);
 }
 BENCHMARK(BM_RouteExampleRulesAlone)->Unit(benchmark::kMicrosecond);
 

@@ -48,7 +48,6 @@ ModelOpinion opinion_of(const TopicModel& model, const Prediction& p);
 struct Candidate {
   const CompiledTopic* topic = nullptr;
   double score = 0;
-  std::uint32_t order = 0;
 };
 const CompiledTopic* consult_model(const RuleSet::Impl& impl, const TicketView& view,
                                    const std::vector<Candidate>& matched, const CompiledTopic* chosen, Decision& d);

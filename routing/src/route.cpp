@@ -144,7 +144,7 @@ std::vector<Candidate> candidates(const RuleSet::Impl& impl, TicketView& view, T
       tried.score = topic.spec->weight;
       for (const CompiledSignal& signal : topic.signals)
         if (evaluate(signal.condition, view, tried.conditions)) tried.score += signal.weight;
-      matched.push_back({&topic, tried.score, t});
+      matched.push_back({&topic, tried.score});
     }
     tried.matched = holds;
     d.trace.push_back(std::move(tried));
