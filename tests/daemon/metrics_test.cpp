@@ -81,6 +81,30 @@ TEST_CASE("requests to unknown paths are counted under route other and ids under
   CHECK(body.find("12345") == std::string::npos);
 }
 
+TEST_CASE("validation failure labels come from the rule set and a client chosen name counts as unknown", "[metrics]") {
+  ApiHarness api;
+  const std::string long_value(5000, 'x');
+  problem_of(api.post_json("/api/v1/classify",
+                           R"({"subject": "s", "zz_client_member": 1, "fields": {"zz_client_field": ")" + long_value +
+                               R"(", "order_id": ")" + long_value + R"("}})"),
+             422);
+  const std::string body = api.get("/metrics").body();
+  CHECK(body.find("zz_client") == std::string::npos);
+  CHECK_THAT(body, Contains("triaged_validation_failures_total{field=\"unknown\",code=\"unknown\"} 1\n"));
+  CHECK_THAT(body, Contains("triaged_validation_failures_total{field=\"unknown\",code=\"too_long\"} 1\n"));
+  CHECK_THAT(body, Contains("triaged_validation_failures_total{field=\"fields.order_id\",code=\"too_long\"} 1\n"));
+}
+
+TEST_CASE("a ticket from a channel the daemon does not know is counted under channel other", "[metrics]") {
+  ApiHarness api;
+  std::string json(kDeliveryJson);
+  json.insert(json.find('{') + 1, R"("channel": "zz-client-chan", )");
+  REQUIRE(api.post_json("/api/v1/tickets", json).result_int() == 201);
+  const std::string body = api.get("/metrics").body();
+  CHECK(body.find("zz-client-chan") == std::string::npos);
+  CHECK_THAT(body, Contains("triaged_tickets_total{channel=\"other\",topic=\"delivery\""));
+}
+
 TEST_CASE("without a metrics registry the metrics endpoint is not found", "[metrics]") {
   ApiHarness api;
   daemon::ApiContext context;

@@ -11,6 +11,7 @@
 #include "http/http_responses.h"
 #include "common/json_output.h"
 #include "http/mail_api.h"
+#include "http/metric_labels.h"
 #include "common/metrics.h"
 #include "http/ticket_actions.h"
 #include "http/ticket_action_support.h"
@@ -102,9 +103,13 @@ std::string route_template(std::string_view path) {
   return "other";
 }
 
-void record_validation_failures(Metrics* metrics, const Problem& p) {
+// Labels from closed sets only (http/metric_labels.h): a client names fields and channels.
+void record_validation_failures(Metrics* metrics, const Problem& p, const routing::RuleSet* rules = nullptr) {
   if (metrics == nullptr || p.status != 422) return;
-  for (const auto& e : p.errors) metrics->validation_failures.inc({e.field, e.code});
+  std::vector<std::string> ids;
+  if (rules != nullptr)
+    for (const auto& f : routing::fields_of(*rules)) ids.push_back(f.id);
+  for (const auto& e : p.errors) metrics->validation_failures.inc({field_label(e.field, ids), code_label(e.code)});
 }
 
 std::string extra_string(const Problem& p, const char* key) {
@@ -155,9 +160,9 @@ class Handler {
     respond_(json_response(status, body, req_));
   }
   void fail(const Problem& p) {
-    record_validation_failures(ctx_.metrics, p);
+    record_validation_failures(ctx_.metrics, p, ctx_.rules().get());
     if (creating_ && p.status == 422 && ctx_.metrics)
-      ctx_.metrics->tickets.inc({channel_, extra_string(p, "topic"), extra_string(p, "department"), "rejected"});
+      ctx_.metrics->tickets.inc({channel_label(channel_), extra_string(p, "topic"), extra_string(p, "department"), "rejected"});
     respond_(problem_response(p, req_));
   }
   void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
@@ -226,7 +231,7 @@ class Handler {
     nt.ticket = std::move(ticket);
     add_requester_parts(nt, *rules, decision);
     // The writer thread answers; it owns copies of everything it needs, never this Handler.
-    const std::string channel = nt.ticket.channel;
+    const std::string channel = channel_label(nt.ticket.channel);
     // The writer thread calls back; building the 201 (the ticket as JSON) is left to an HTTP
     // thread when the daemon gives one, so the writer goes straight back to committing.
     auto answer = [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
