@@ -48,6 +48,26 @@ TEST_CASE("a bad stats period names the parameter") {
   }
 }
 
+TEST_CASE("a stats date a time point cannot hold is a 400 naming the parameter") {
+  const auto now = test_epoch();
+  const std::pair<std::map<std::string, std::string>, std::string> cases[] = {
+      {{{"since", "2300-01-01"}}, "since"},
+      {{{"until", "9999-12-31T23:59:59Z"}}, "until"},
+      {{{"since", "1000-01-01"}}, "since"},
+      {{{"since", "2026-01-01"}, {"until", "2262-04-12"}}, "until"}};
+  for (const auto& [query, parameter] : cases) {
+    auto p = daemon::stats_period(query, now);
+    REQUIRE_FALSE(p.has_value());
+    CHECK(p.error().parameter == parameter);
+    CHECK(p.error().message.find("1970-01-01 to 2200-12-31") != std::string::npos);
+  }
+  ApiHarness api;
+  auto problem = problem_of(api.get("/api/v1/stats?since=2300-01-01"), 400);
+  CHECK(str(problem.at("errors").at(0).at("field")) == "since");
+  problem = problem_of(api.get("/api/v1/stats?until=9999-12-31T23:59:59Z"), 400);
+  CHECK(str(problem.at("errors").at(0).at("field")) == "until");
+}
+
 TEST_CASE("GET stats counts the tickets created over the API per department") {
   const std::string db = temp_db();
   {

@@ -15,6 +15,8 @@ using Clock = std::chrono::system_clock;
 
 constexpr std::chrono::days kDefaultPeriod{7};
 constexpr long long kMaxDays = 3660;
+constexpr int kFirstYear = 1970, kLastYear = 2200;
+const std::string kDateForm = "expected a date from 1970-01-01 to 2200-12-31 as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got \"";
 
 bool read_int(std::string_view text, int& out) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -65,7 +67,9 @@ std::optional<Clock::time_point> parse_utc(std::string_view text) {
   }
   const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
                                          std::chrono::day{static_cast<unsigned>(d)}};
-  if (!date.ok()) return std::nullopt;
+  // issue 17: beyond these a time point (nanoseconds since 1970 in 64 bits: 1677 to 2262) and
+  // the arithmetic on it overflow; no helpdesk figure needs them.
+  if (!date.ok() || y < kFirstYear || y > kLastYear) return std::nullopt;
   return std::chrono::sys_days{date} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s};
 }
 
@@ -77,7 +81,7 @@ std::expected<StatsPeriod, PeriodError> stats_period(const std::map<std::string,
   StatsPeriod period{now - kDefaultPeriod, now};
   if (auto it = query.find("until"); it != query.end()) {
     auto t = parse_utc(it->second);
-    if (!t) return std::unexpected(PeriodError{"until", "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got \"" + it->second + "\""});
+    if (!t) return std::unexpected(PeriodError{"until", kDateForm + it->second + "\""});
     period.until = *t;
     period.since = *t - kDefaultPeriod;
   }
@@ -87,7 +91,7 @@ std::expected<StatsPeriod, PeriodError> stats_period(const std::map<std::string,
     return std::unexpected(PeriodError{"days", "give since or days, not both"});
   if (since != query.end()) {
     auto t = parse_utc(since->second);
-    if (!t) return std::unexpected(PeriodError{"since", "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got \"" + since->second + "\""});
+    if (!t) return std::unexpected(PeriodError{"since", kDateForm + since->second + "\""});
     period.since = *t;
   }
   if (days != query.end()) {
