@@ -184,3 +184,48 @@ TEST_CASE("a CORS preflight from an allowed origin is answered 204 without a key
   CHECK(refused.result_int() == 204);
   CHECK(refused.find(http::field::access_control_allow_origin) == refused.end());
 }
+
+namespace {
+
+const std::string kShopKey = "tgd_shop_test_key";
+
+std::vector<daemon::ApiKey> two_intake_keys() {
+  return {{"call-centre", daemon::sha256_hex(kIntakeKey), daemon::kIntake | daemon::kAgent, {}, {}},
+          {"shop", daemon::sha256_hex(kShopKey), daemon::kIntake | daemon::kAgent, {}, {}}};
+}
+
+Response create_as(ApiHarness& api, const std::string& key, std::string body, const std::string& idempotency_key) {
+  return api.post_json("/api/v1/tickets", std::move(body),
+                       {{"Authorization", "Bearer " + key}, {"Idempotency-Key", idempotency_key}});
+}
+
+}  // namespace
+
+TEST_CASE("another key sending the same Idempotency-Key gets its own ticket and not a conflict") {
+  ApiHarness api(kTestRules, {}, ":memory:", two_intake_keys());
+  // Other requesters' orders: bodies that neither replay nor merge into another ticket.
+  const auto order_of = [](const char* order, const char* email) {
+    return replace_once(replace_once(kDeliveryJson, "12345678", order), "ivan@example.com", email);
+  };
+  Response first = create_as(api, kIntakeKey, std::string(kDeliveryJson), "shared-1");
+  REQUIRE(first.result_int() == 201);
+  const auto first_id = boost::json::parse(first.body()).at("id").as_int64();
+
+  // The same key and body from the other API key: not the call centre's ticket handed back.
+  Response same_body = create_as(api, kShopKey, std::string(kDeliveryJson), "shared-1");
+  INFO(same_body.body());
+  CHECK(same_body.find("Idempotent-Replayed") == same_body.end());
+  CHECK(same_body.result_int() != 422);
+
+  // The same key with its own body: a ticket of its own, not a 422 conflict.
+  REQUIRE(create_as(api, kIntakeKey, order_of("87654321", "olga@example.com"), "shared-2").result_int() == 201);
+  Response own = create_as(api, kShopKey, order_of("11223344", "petr@example.com"), "shared-2");
+  INFO(own.body());
+  CHECK(own.result_int() == 201);
+  CHECK(own.find("Idempotent-Replayed") == own.end());
+
+  Response retry = create_as(api, kIntakeKey, std::string(kDeliveryJson), "shared-1");
+  CHECK(retry.result_int() == 201);
+  CHECK(retry["Idempotent-Replayed"] == "true");
+  CHECK(boost::json::parse(retry.body()).at("id").as_int64() == first_id);
+}

@@ -163,6 +163,18 @@ AccessDecision AccessControl::check(const AccessRequest& request, Clock::time_po
   return d;
 }
 
+std::string AccessControl::key_id(std::string_view authorization) const {
+  const std::string_view token = bearer_token(authorization);
+  if (open() || token.empty()) return "";
+  const std::string hash = sha256_hex(token);
+  return by_hash_.contains(hash) ? hash.substr(0, 16) : "";
+}
+
+std::string scoped_idempotency_key(std::string_view key, std::string_view key_id) {
+  if (key.empty() || key_id.empty()) return std::string(key);
+  return "key:" + std::string(key_id) + ":" + std::string(key);
+}
+
 bool AccessControl::preflight_allowed(std::string_view origin) const {
   return std::ranges::any_of(keys_, [&](const ApiKey& k) {
     return std::ranges::any_of(k.allowed_origins, [&](const std::string& o) { return o == "*" || o == origin; });

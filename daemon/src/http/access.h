@@ -72,6 +72,9 @@ class AccessControl {
   AccessDecision check(const AccessRequest& request, Clock::time_point now);
   // A CORS preflight carries no credentials, so it is allowed for an origin any key allows.
   bool preflight_allowed(std::string_view origin) const;
+  // Which configured key `authorization` carries, as a stable id that is not the key (the
+  // first 16 hex digits of its SHA-256); "" in open mode or without a known key.
+  std::string key_id(std::string_view authorization) const;
 
  private:
   struct Bucket {
@@ -93,6 +96,10 @@ std::string_view bearer_token(std::string_view authorization);
 // Whether `origin` ("scheme://host[:port]") names the same host and port as `host` (the Host
 // header): browsers send Origin on same-origin POSTs too, and our own pages must pass.
 bool same_origin(std::string_view origin, std::string_view host);
+// The Idempotency-Key as stored: scoped to the caller's key_id (issue 17), so another key
+// sending the same value makes its own ticket. Without a key ("" id: open mode) it is stored
+// as sent, as before keys were scoped, so keys stored then still replay.
+std::string scoped_idempotency_key(std::string_view key, std::string_view key_id);
 // A new random key: "tgd_" and 64 hex digits (256 bits from the OS generator).
 std::string new_api_key();
 

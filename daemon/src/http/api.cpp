@@ -226,7 +226,7 @@ class Handler {
     nt.received_at = now;
     nt.rules_version = rules->version();
     nt.decision_json = json::serialize(decision_to_json(decision, TraceDetail::held));
-    nt.idempotency_key = key;
+    nt.idempotency_key = scoped_idempotency_key(key, ctx_.access->key_id(req_[http::field::authorization]));
     nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body());
     nt.ticket = std::move(ticket);
     add_requester_parts(nt, *rules, decision);
