@@ -53,6 +53,7 @@ struct Target {
   std::string path;
   std::map<std::string, std::string> query;
   bool ok = true;
+  std::optional<FieldError> strict;  // issue 17: a parameter given twice (none is a list), or a NUL
 };
 
 Target parse_target(std::string_view target) {
@@ -71,6 +72,10 @@ Target parse_target(std::string_view target) {
     if (!form_decode(pair.substr(0, eq), key) ||
         !form_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), value))
       t.ok = false;
+    if (!t.strict && t.query.contains(key))
+      t.strict = FieldError{key, "duplicate", "given more than once; no query parameter is a list"};
+    if (!t.strict && (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos))
+      t.strict = FieldError{key, "invalid", "contains a NUL character"};
     t.query[key] = value;
   }
   return t;
@@ -125,6 +130,7 @@ class Handler {
   void run() {
     Target target = parse_target(req_.target());
     if (!target.ok) return fail(bad_request("malformed query string"));
+    if (target.strict) return fail(bad_request(target.strict->field + ": " + target.strict->message, {*target.strict}));
     const std::string& p = target.path;
     const auto m = req_.method();
     if (p == "/healthz") return only(m, http::verb::get, "GET", [&] { ok({{"status", "ok"}}); });

@@ -6,6 +6,7 @@
 
 #include "http/http_responses.h"
 #include "common/json_output.h"
+#include "common/strict_json.h"
 
 namespace triaged::daemon {
 
@@ -27,6 +28,9 @@ std::expected<json::object, Problem> parse_json_object(std::string_view text) {
     const std::string why = "malformed JSON at byte " + std::to_string(consumed) + ": " + ec.message();
     return std::unexpected(bad_request(why, {{"", "malformed", why}}));
   }
+  // issue 17: a member named twice or a NUL in a string is refused, naming the member.
+  if (auto strict = strict_json_problem(text))
+    return std::unexpected(bad_request((strict->field.empty() ? "" : strict->field + ": ") + strict->message, {*strict}));
   json::value root = parser.release();
   if (!root.is_object()) return std::unexpected(bad_request("the body must be a JSON object", {{"", "type", "must be an object"}}));
   return std::move(root.get_object());

@@ -4,8 +4,10 @@
 
 #include <cctype>
 #include <charconv>
+#include <set>
 
 #include "common/server_limits.h"
+#include "common/strict_json.h"
 #include "common/utf8.h"
 
 namespace triaged::daemon {
@@ -83,6 +85,19 @@ void reject_unknown(const json::object& o, std::initializer_list<const char*> kn
   }
 }
 
+// The ticket attribute a form key sets, whichever of its spellings: "requester[name]" and
+// "name" are "requester.name", "fields[x]", "field.x" and "x" are "fields.x".
+std::string form_attribute(const std::string& key) {
+  for (const char* plain : {"subject", "body", "topic", "channel"})
+    if (key == plain) return key;
+  for (const char* part : {"name", "email", "phone"})
+    if (key == part || key == std::string("requester.") + part || key == std::string("requester[") + part + "]")
+      return std::string("requester.") + part;
+  if (key.rfind("fields[", 0) == 0 && key.back() == ']') return "fields." + key.substr(7, key.size() - 8);
+  if (key.rfind("field.", 0) == 0) return "fields." + key.substr(6);
+  return "fields." + key;
+}
+
 }  // namespace
 
 std::expected<routing::Ticket, Problem> ticket_from_json(std::string_view body) {
@@ -96,6 +111,9 @@ std::expected<routing::Ticket, Problem> ticket_from_json(std::string_view body) 
                                        {{"", "malformed", "malformed JSON at byte " + std::to_string(consumed) +
                                                               ": " + ec.message()}}));
   }
+  // issue 17: a member named twice (the parser would keep the last) or a NUL is refused.
+  if (auto strict = strict_json_problem(body))
+    return std::unexpected(bad_request((strict->field.empty() ? "" : strict->field + ": ") + strict->message, {*strict}));
   json::value root = parser.release();
   if (!root.is_object()) return std::unexpected(bad_request("the body must be a JSON object", {{"", "type", "must be an object"}}));
   const json::object& o = root.get_object();
@@ -156,6 +174,7 @@ std::expected<routing::Ticket, Problem> ticket_from_form(std::string_view body) 
   routing::Ticket t;
   t.channel = "web";
   std::vector<FieldError> errors;
+  std::set<std::string> seen;  // form_attribute() of every key so far
   std::size_t pos = 0;
   while (pos <= body.size()) {
     std::size_t amp = body.find('&', pos);
@@ -170,6 +189,13 @@ std::expected<routing::Ticket, Problem> ticket_from_form(std::string_view body) 
       return std::unexpected(bad_request("malformed form data: a broken %-escape near byte " + std::to_string(pos)));
     if (!is_utf8(key) || !is_utf8(value))
       return std::unexpected(bad_request("form data is not valid UTF-8 (field \"" + key + "\")"));
+    // issue 17: no form key is a list; a NUL is no text.
+    const std::string attribute = form_attribute(key);
+    if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos)
+      return std::unexpected(bad_request(attribute + ": contains a NUL character", {{attribute, "invalid", "contains a NUL character"}}));
+    if (!seen.insert(attribute).second)
+      return std::unexpected(bad_request(attribute + ": given more than once",
+                                         {{attribute, "duplicate", "\"" + key + "\" repeats a key given before"}}));
     if (key == "subject") t.subject = value;
     else if (key == "body") t.body = value;
     else if (key == "topic") t.topic = value;
