@@ -111,7 +111,7 @@ TEST_CASE("an empty config file keeps every default") {
 TEST_CASE("unknown and repeated config keys are errors at their line and column") {
   CHECK(errors_of("listen: a:1\nlisen: b\n") ==
         std::vector<std::string>{"triaged.yaml:2:1: unknown key \"lisen\" in the config (expected one of: listen, "
-                                 "database, rules, watch_rules, threads, log, limits, email, smtp, escalation, webhooks, api_keys)"});
+                                 "database, rules, watch_rules, threads, log, limits, email, smtp, escalation, webhooks, api_keys, hosts)"});
   CHECK(errors_of("threads: 2\nthreads: 3\n") ==
         std::vector<std::string>{"triaged.yaml:2:1: duplicate key \"threads\" in the config (first at 1:1)"});
 }

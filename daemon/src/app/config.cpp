@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,7 @@ using yamlread::Mapping;
 using yamlread::Reader;
 
 constexpr std::string_view kTopKeys[] = {"listen", "database", "rules",    "watch_rules", "threads", "log",
-                                         "limits", "email",    "smtp",     "escalation",  "webhooks", "api_keys"};
+                                         "limits", "email",    "smtp",     "escalation",  "webhooks", "api_keys", "hosts"};
 constexpr std::string_view kEscalationKeys[] = {"scan_interval_seconds"};
 constexpr std::string_view kWebhookKeys[] = {"default_secret_env", "retry_base_seconds", "retry_max_seconds",
                                              "max_attempts", "timeout_seconds"};
@@ -54,6 +55,7 @@ class ConfigReader {
       if (e.key == "escalation") escalation(e);
       if (e.key == "webhooks") webhooks(e);
       if (e.key == "api_keys") api_keys(e);
+      if (e.key == "hosts") hosts(e);
     }
   }
 
@@ -88,6 +90,18 @@ class ConfigReader {
     auto m = r_.mapping(e, "");
     if (m) r_.check_keys(*m, "in \"" + e.key + "\"", keys);
     return m;
+  }
+
+  // Host names (no port) the daemon answers to besides localhost and its listen address.
+  void hosts(const Entry& e) {
+    auto names = r_.strings(e, "", true);
+    if (!names) return;
+    for (const std::string& h : *names) {
+      const bool port = std::count(h.begin(), h.end(), ':') == 1;  // one colon: host:port; more: IPv6
+      const bool ok = h == "*" || (!h.empty() && h.size() <= 253 && !port && h.find_first_of("/[] \t") == std::string::npos);
+      if (!ok) return r_.error(r_.where(e), "host \"" + h + "\" must be a host name or address without a port, or \"*\"");
+    }
+    c_.daemon.hosts = std::move(*names);
   }
 
   void log(const Entry& section_entry) {

@@ -37,6 +37,8 @@ struct DaemonOptions {
   bool handle_signals = false;             // SIGHUP reloads, SIGTERM/SIGINT stop
   bool watch_rules = false;                // reload when rules_path changes on disk (inotify)
   std::vector<ApiKey> api_keys;            // empty: the API is open (admin: loopback only)
+  // Host names answered besides localhost, 127.0.0.1, ::1 and the listen address (config `hosts`).
+  std::vector<std::string> hosts;
 };
 
 class Daemon {

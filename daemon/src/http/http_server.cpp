@@ -87,6 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
         (fields.count(http::field::transfer_encoding) > 1 || fields.count(http::field::content_length) > 0 ||
          !beast::iequals(fields[http::field::transfer_encoding], "chunked")))
       return do_write(error_response(400, "Transfer-Encoding other than chunked alone, or with Content-Length", 11));
+    // issue 17: a Host this daemon is not configured for (DNS rebinding) is not served at all.
+    if (server_->options.hosts)
+      if (auto refused = check_host(*server_->options.hosts, fields[http::field::host])) return refuse(*refused);
     const auto length = parser_->content_length();
     if (length && *length > body_limit_) return on_read(http::error::body_limit, bytes);
     // One deadline covers the whole body: give a big one time to arrive at a modest rate
@@ -105,6 +108,13 @@ class Session : public std::enable_shared_from_this<Session> {
       });
     }
     read_body();
+  }
+
+  // An answer before the body was read: the connection closes after it.
+  void refuse(const Problem& problem) {
+    Request req{http::verb::get, "/", parser_->get().version()};
+    req.keep_alive(false);
+    do_write(problem_response(problem, req));
   }
 
   void read_body() {

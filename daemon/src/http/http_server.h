@@ -10,9 +10,11 @@
 #include <cstddef>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/api.h"
+#include "http/host_check.h"
 #include "common/server_limits.h"
 
 namespace triaged::daemon {
@@ -22,6 +24,7 @@ struct ServerOptions {
   std::size_t max_email_body = 0;  // the same for POST /api/v1/ingest/email (raw mail is bigger)
   std::chrono::seconds read_timeout = limits::kReadTimeout;  // per header block, and idle keep-alive
   std::size_t max_connections = limits::kDefaultMaxConnections;  // beyond: 503 and close at once
+  std::optional<HostPolicy> hosts;  // the Host names answered (421 otherwise); nullopt: any
 };
 
 class HttpServer {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <random>
 
+#include "http/host_check.h"
 #include "http/http_responses.h"
 #include "common/logging.h"
 #include "common/metrics.h"
@@ -122,6 +123,13 @@ std::optional<Api::Respond> admit_request(AccessControl& access, Metrics* metric
     log_event(status >= 500 ? spdlog::level::warn : spdlog::level::info, "request", fields);
     respond(std::move(res));
   };
+  // issue 17: another site's page may not change anything, nor post a form where JSON is due.
+  if (auto refused = check_browser_request({method, path, media_type(request), origin, header(request, "Sec-Fetch-Site"),
+                                            header(request, http::field::host)},
+                                           !origin.empty() && access.preflight_allowed(origin))) {
+    once(problem_response(*refused, request));
+    return std::nullopt;
+  }
   if (request.method() == http::verb::options) {
     once(preflight(access, request));
     return std::nullopt;
