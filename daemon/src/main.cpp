@@ -75,6 +75,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections", options.max_connections,
                  "connections open at once; beyond, new clients are answered 503")
       ->capture_default_str()->check(CLI::Range(1, 1000000));
+  app.add_option("--max-connections-per-client", options.max_connections_per_client,
+                 "connections one client address may hold open; beyond, it is answered 503")
+      ->capture_default_str()->check(CLI::Range(1, 1000000));
   app.add_option("--max-attachment-bytes", options.email.parse.max_attachment_bytes,
                  "larger attachments are recorded as dropped; the ticket is still created")
       ->capture_default_str();

@@ -125,6 +125,24 @@ TEST_CASE("config values of the wrong kind or out of range are all reported at o
   CHECK(errors[3] == "triaged.yaml:4:15: unknown log format \"xml\" (text, json, auto)");
 }
 
+TEST_CASE("hosts and the per client connection cap are read from the config") {
+  Config config;
+  REQUIRE(apply_config_text("triaged.yaml", "hosts: [helpdesk.example.com, 'fe80::1']\nlimits: {max_connections_per_client: 7}\n",
+                            "/etc", config)
+              .has_value());
+  CHECK(config.daemon.hosts == std::vector<std::string>{"helpdesk.example.com", "fe80::1"});
+  CHECK(config.daemon.max_connections_per_client == 7);
+  CHECK(Config{}.daemon.max_connections_per_client == 100);
+}
+
+TEST_CASE("a hosts entry with a port or a path is refused") {
+  const auto errors = errors_of("hosts: [helpdesk.example.com:8080]\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("host \"helpdesk.example.com:8080\" must be a host name or address without a port") !=
+        std::string::npos);
+  CHECK(errors_of("hosts: [a.example/x]\n").size() == 1);
+}
+
 TEST_CASE("an api key needs a name a 64 hex digit hash and known roles") {
   const auto errors = errors_of("api_keys:\n  - name: a\n    sha256: tgd_the_key_itself\n    roles: [root]\n  - roles: agent\n");
   REQUIRE(errors.size() == 4);

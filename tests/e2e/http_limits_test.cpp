@@ -176,8 +176,11 @@ TEST_CASE("a client sending a byte a second is cut off by --read-timeout while o
 TEST_CASE("five hundred idle connections do not stop a new client being served", "[e2e]") {
   Running triaged;
   std::vector<std::unique_ptr<RawClient>> idle;
+  // From ten addresses: one address may hold only --max-connections-per-client (100).
+  const std::vector<std::string> sources = {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6",
+                                            "127.0.0.7", "127.0.0.8", "127.0.0.9", "127.0.0.10", "127.0.0.11"};
   for (int i = 0; i < 500; ++i) {
-    idle.push_back(std::make_unique<RawClient>(triaged.port()));
+    idle.push_back(std::make_unique<RawClient>(triaged.port(), sources[i % sources.size()].c_str()));
     if (i % 2 == 0) idle.back()->send("POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\n");  // and then nothing
   }
   const auto asked = Clock::now();
@@ -194,8 +197,9 @@ TEST_CASE("connections past --max-connections are answered 503 until others clos
   std::vector<std::unique_ptr<RawClient>> idle;
   for (int i = 0; i < 20; ++i) idle.push_back(std::make_unique<RawClient>(triaged.port()));
 
+  // Past the limit only the monitoring probes are answered (a few reserve slots); the rest is 503.
   RawClient turned_away(triaged.port());
-  turned_away.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  turned_away.send("GET /api/v1/queues HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   const std::string wire = turned_away.read_until_closed();
   INFO(wire);
   CHECK(statuses(wire) == std::vector<int>{503});

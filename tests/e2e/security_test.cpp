@@ -1,5 +1,6 @@
 // issue 17 against the real triaged binary over raw sockets: the Host names it answers to (DNS
-// rebinding).
+// rebinding), one client address's share of the connection budget and the probes that stay
+// answerable past it.
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>
@@ -29,6 +30,16 @@ std::vector<int> exchange(unsigned short port, const std::string& request, const
   return statuses(wire);
 }
 
+// `n` connections from `source` that send the start of a request and then nothing.
+std::vector<std::unique_ptr<RawClient>> trickling(unsigned short port, int n, const char* source) {
+  std::vector<std::unique_ptr<RawClient>> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(std::make_unique<RawClient>(port, source));
+    out.back()->send("GET /api/v1/queues HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a");
+  }
+  return out;
+}
+
 TEST_CASE("a Host header naming another site is answered 421 and reads no ticket", "[e2e]") {
   Running triaged;
   http_post_json(triaged.port(), "/api/v1/tickets", std::string(triaged::testing::kDeliveryJson));
@@ -48,6 +59,39 @@ TEST_CASE("a name in the config's hosts list is answered", "[e2e]") {
         std::vector<int>{200});
   CHECK(exchange(triaged.port(), "GET /healthz HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n") ==
         std::vector<int>{421});
+}
+
+TEST_CASE("many trickling connections from one address leave healthz and tickets to another address", "[e2e]") {
+  Running triaged({"--max-connections", "200"});
+  auto hog = trickling(triaged.port(), 250, "127.0.0.1");
+  CHECK(exchange(triaged.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                 "127.0.0.2") == std::vector<int>{200});
+  const std::string ticket(triaged::testing::kDeliveryJson);
+  CHECK(exchange(triaged.port(),
+                 "POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 "Content-Length: " + std::to_string(ticket.size()) + "\r\nConnection: close\r\n\r\n" + ticket,
+                 "127.0.0.3") == std::vector<int>{201});
+}
+
+TEST_CASE("with every connection taken the probes are still answered and other requests get 503", "[e2e]") {
+  Running triaged({"--max-connections", "20", "--read-timeout", "30"});
+  auto hog = trickling(triaged.port(), 10, "127.0.0.2");
+  auto more = trickling(triaged.port(), 10, "127.0.0.3");
+  for (const char* probe : {"/healthz", "/readyz"})
+    CHECK(exchange(triaged.port(), std::string("GET ") + probe + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") ==
+          std::vector<int>{200});
+  CHECK(exchange(triaged.port(), "GET /api/v1/queues HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") == std::vector<int>{503});
+}
+
+TEST_CASE("an address past --max-connections-per-client is answered 503 at once", "[e2e]") {
+  Running triaged({"--max-connections-per-client", "5"});
+  auto hog = trickling(triaged.port(), 5, "127.0.0.2");
+  const auto asked = std::chrono::steady_clock::now();
+  CHECK(exchange(triaged.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "127.0.0.2") ==
+        std::vector<int>{503});
+  CHECK(std::chrono::steady_clock::now() - asked < std::chrono::seconds(1));
+  CHECK(exchange(triaged.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") ==
+        std::vector<int>{200});
 }
 
 }  // namespace

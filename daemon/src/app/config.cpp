@@ -25,7 +25,7 @@ constexpr std::string_view kWebhookKeys[] = {"default_secret_env", "retry_base_s
                                              "max_attempts", "timeout_seconds"};
 constexpr std::string_view kLogKeys[] = {"level", "format"};
 constexpr std::string_view kLimitKeys[] = {"max_body_bytes", "max_email_body_bytes", "max_attachment_bytes",
-                                           "read_timeout_seconds", "max_connections"};
+                                           "read_timeout_seconds", "max_connections", "max_connections_per_client"};
 constexpr std::string_view kEmailKeys[] = {"auto_replies_per_day", "message_id_domain"};
 constexpr std::string_view kSmtpKeys[] = {"url", "user", "password_env", "from", "from_name", "retry_base_seconds"};
 constexpr std::string_view kKeyKeys[] = {"name", "sha256", "roles", "rate_limit", "allowed_origins"};
@@ -134,6 +134,8 @@ class ConfigReader {
       if (e.key == "read_timeout_seconds")
         if (auto s = integer<int>(e, ctx, 1, 3600)) d.read_timeout = std::chrono::seconds(*s);
       if (e.key == "max_connections") set(d.max_connections, integer<std::size_t>(e, ctx, 1, 1000000));
+      if (e.key == "max_connections_per_client")
+        set(d.max_connections_per_client, integer<std::size_t>(e, ctx, 1, 1000000));
     }
   }
 

@@ -255,7 +255,8 @@ std::expected<void, std::string> Daemon::start() {
   d.api = std::make_unique<Api>(std::move(ctx));
   auto server = HttpServer::bind(d.ioc, *endpoint, *d.api,
                                  {d.options.max_body, d.options.max_email_body, d.options.read_timeout,
-                                  d.options.max_connections, host_policy(d.options.listen, d.options.hosts)});
+                                  d.options.max_connections, d.options.max_connections_per_client,
+                                  host_policy(d.options.listen, d.options.hosts)});
   if (!server) {
     d.store->close();
     return std::unexpected(server.error());

@@ -28,6 +28,7 @@ struct DaemonOptions {
   std::size_t max_email_body = limits::kDefaultMaxEmailBody;  // POST /api/v1/ingest/email
   std::chrono::seconds read_timeout = limits::kReadTimeout;   // a header block, or idle keep-alive
   std::size_t max_connections = limits::kDefaultMaxConnections;  // beyond: 503 and close
+  std::size_t max_connections_per_client = limits::kDefaultMaxConnectionsPerClient;  // one address's share
   EmailOptions email;                      // parsing limits, automatic reply cap
   OutboxOptions outbox;                    // SMTP relay for automatic replies
   // SLA escalations: how often open tickets are scanned (its message_id_domain is taken from

@@ -24,6 +24,9 @@ constexpr std::chrono::seconds kReadTimeout{30};
 // answering no one. 1000 fits under the common 1024-descriptor limit with room for the
 // database, its journal and the logs.
 constexpr std::size_t kDefaultMaxConnections = 1000;
+// Of those, one client address may hold this many (issue 17): a host that opens connections and
+// trickles its headers keeps nine tenths of the budget free for everyone else.
+constexpr std::size_t kDefaultMaxConnectionsPerClient = 100;
 // A body may arrive this slowly and still make it: its deadline is the read timeout plus
 // its size at this rate (about 7 minutes for a 40 MB mail).
 constexpr std::size_t kMinUploadBytesPerSecond = 100 * 1000;

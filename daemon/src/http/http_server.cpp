@@ -8,6 +8,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "http/client_limits.h"
 #include "http/http_responses.h"
 #include "common/problem.h"
 #include "common/server_limits.h"
@@ -20,7 +21,8 @@ using tcp = net::ip::tcp;
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   State(net::io_context& ioc, const Api& api, ServerOptions options)
-      : ioc(ioc), acceptor(net::make_strand(ioc)), retry(acceptor.get_executor()), api(api), options(options) {}
+      : ioc(ioc), acceptor(net::make_strand(ioc)), retry(acceptor.get_executor()), api(api), options(options),
+        clients(options.max_connections_per_client) {}
 
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
@@ -33,16 +35,38 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   const ServerOptions options;
   std::atomic<int> in_flight{0};
   std::atomic<std::size_t> connections{0};  // Sessions alive; each holds one socket
+  std::atomic<std::size_t> probes{0};       // of them, on the reserve for /healthz and /readyz
+  ClientLimits clients;                     // connections by client address
   bool turning_away = false;                // on the acceptor's strand: at the limit, warned once
 };
 
 namespace {
 
+// 503 with Retry-After, closing: the answer of a full house.
+Response busy_response() {
+  Response res = problem_response(service_unavailable("too many connections; try again shortly"),
+                                  Request{http::verb::get, "/", 11});
+  res.set(http::field::retry_after, "1");
+  res.keep_alive(false);
+  return res;
+}
+
+// The client's address as the per-client limit counts it: an IPv4 client on a dual-stack
+// socket (::ffff:a.b.c.d) is the IPv4 address.
+std::string client_address(const net::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+  return address.to_string();
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<HttpServer::State> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+  // `client` holds a slot of server->clients that the Session gives back; a `probe_only`
+  // Session (a reserve slot past max_connections) answers only /healthz and /readyz.
+  Session(tcp::socket&& socket, std::shared_ptr<HttpServer::State> server, std::string client, bool probe_only)
+      : stream_(std::move(socket)), server_(std::move(server)), address_(std::move(client)), probe_only_(probe_only) {
     ++server_->connections;
+    if (probe_only_) ++server_->probes;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -53,7 +77,11 @@ class Session : public std::enable_shared_from_this<Session> {
                          boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback()));
   }
 
-  ~Session() { --server_->connections; }
+  ~Session() {
+    --server_->connections;
+    if (probe_only_) --server_->probes;
+    server_->clients.release(address_);
+  }
 
   void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this())); }
 
@@ -66,7 +94,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(std::max(server_->options.max_body, server_->options.max_email_body));
     parser_->header_limit(static_cast<std::uint32_t>(limits::kMaxHeaderBytes));
     // One deadline for the whole header block, not per read: a byte a second must not keep it open.
-    stream_.expires_after(server_->options.read_timeout);
+    stream_.expires_after(probe_only_ ? std::min<std::chrono::seconds>(server_->options.read_timeout, kProbeReadTimeout)
+                                      : server_->options.read_timeout);
     // The header first: which limit applies to the body depends on where it goes. Pass the
     // parser itself: the overloads taking parser_->get() build their own and drop the limits.
     http::async_read_header(stream_, buffer_, *parser_,
@@ -87,6 +116,7 @@ class Session : public std::enable_shared_from_this<Session> {
         (fields.count(http::field::transfer_encoding) > 1 || fields.count(http::field::content_length) > 0 ||
          !beast::iequals(fields[http::field::transfer_encoding], "chunked")))
       return do_write(error_response(400, "Transfer-Encoding other than chunked alone, or with Content-Length", 11));
+    if (probe_only_ && !is_probe_target(fields.method_string(), fields.target())) return do_write(busy_response());
     // issue 17: a Host this daemon is not configured for (DNS rebinding) is not served at all.
     if (server_->options.hosts)
       if (auto refused = check_host(*server_->options.hosts, fields[http::field::host])) return refuse(*refused);
@@ -142,6 +172,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     ++server_->in_flight;
     Request req = parser_->release();
+    if (probe_only_) req.keep_alive(false);  // a reserve slot serves one probe
     // The API may answer from another thread (the storage writer); hop back to our strand.
     server_->api.handle(req, [self = shared_from_this()](Response res) {
       net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
@@ -181,6 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Response> response_;
   std::shared_ptr<HttpServer::State> server_;
   std::string peer_;
+  const std::string address_;
+  const bool probe_only_;
 };
 
 }  // namespace
@@ -200,11 +233,19 @@ void HttpServer::State::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  if (connections.load() >= options.max_connections) {
-    turn_away(socket);
-  } else {
-    turning_away = false;
-    std::make_shared<Session>(std::move(socket), shared_from_this())->run();
+  beast::error_code endpoint_ec;
+  const auto endpoint = socket.remote_endpoint(endpoint_ec);
+  std::string address = endpoint_ec ? "?" : client_address(endpoint.address());
+  switch (clients.admit(address, connections.load(), probes.load(), options.max_connections)) {
+    case Admission::turn_away:
+      turn_away(socket);
+      break;
+    case Admission::probe_only:
+      std::make_shared<Session>(std::move(socket), shared_from_this(), std::move(address), true)->run();
+      break;
+    case Admission::session:
+      turning_away = false;
+      std::make_shared<Session>(std::move(socket), shared_from_this(), std::move(address), false)->run();
   }
   do_accept();
 }
@@ -213,16 +254,14 @@ void HttpServer::State::on_accept(beast::error_code ec, tcp::socket socket) {
 // socket's send buffer takes it whole), then close. No Session, so no descriptor is held.
 void HttpServer::State::turn_away(tcp::socket& socket) {
   static const std::string kBusy = [] {
-    Response res = problem_response(service_unavailable("too many connections; try again shortly"),
-                                    Request{http::verb::get, "/", 11});
-    res.set(http::field::retry_after, "1");
-    res.keep_alive(false);
+    Response res = busy_response();
     std::ostringstream out;
     out << res;
     return out.str();
   }();
   if (!turning_away)
-    spdlog::warn("accept: {} connections open, the --max-connections limit; answering 503", options.max_connections);
+    spdlog::warn("accept: {} connections open (--max-connections {}, --max-connections-per-client {}); answering 503",
+                 connections.load(), options.max_connections, options.max_connections_per_client);
   turning_away = true;
   beast::error_code ec;
   socket.non_blocking(true, ec);

@@ -24,6 +24,8 @@ struct ServerOptions {
   std::size_t max_email_body = 0;  // the same for POST /api/v1/ingest/email (raw mail is bigger)
   std::chrono::seconds read_timeout = limits::kReadTimeout;  // per header block, and idle keep-alive
   std::size_t max_connections = limits::kDefaultMaxConnections;  // beyond: 503 and close at once
+  // One client address's share (0: no limit); beyond it, 503 and close at once.
+  std::size_t max_connections_per_client = limits::kDefaultMaxConnectionsPerClient;
   std::optional<HostPolicy> hosts;  // the Host names answered (421 otherwise); nullopt: any
 };
 
