@@ -1,6 +1,7 @@
 // issue 17 against the real triaged binary over raw sockets: the Host names it answers to (DNS
 // rebinding), one client address's share of the connection budget and the probes that stay
-// answerable past it.
+// answerable past it, and the header blocks a strict server refuses (two Authorization or Host
+// headers, none, obs-fold).
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>
@@ -92,6 +93,31 @@ TEST_CASE("an address past --max-connections-per-client is answered 503 at once"
   CHECK(std::chrono::steady_clock::now() - asked < std::chrono::seconds(1));
   CHECK(exchange(triaged.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") ==
         std::vector<int>{200});
+}
+
+TEST_CASE("two Authorization headers are answered 400", "[e2e]") {
+  Running triaged;
+  CHECK(exchange(triaged.port(), "GET /api/v1/queues HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer a\r\n"
+                                 "Authorization: Bearer b\r\n\r\n") == std::vector<int>{400});
+}
+
+TEST_CASE("HTTP/1.1 without exactly one Host is answered 400 and HTTP/1.0 needs none", "[e2e]") {
+  Running triaged;
+  CHECK(exchange(triaged.port(), "GET /healthz HTTP/1.1\r\n\r\n") == std::vector<int>{400});
+  CHECK(exchange(triaged.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: localhost\r\n\r\n") ==
+        std::vector<int>{400});
+  RawClient old(triaged.port());
+  old.send("GET /healthz HTTP/1.0\r\n\r\n");
+  CHECK_THAT(old.read_until_closed(std::chrono::seconds(3)), Catch::StartsWith("HTTP/1.0 200"));
+}
+
+TEST_CASE("a header continued on the next line is answered 400 and the request never runs", "[e2e]") {
+  Running triaged;
+  const std::string ticket(triaged::testing::kDeliveryJson);
+  CHECK(exchange(triaged.port(), "POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                 "X-Note: one\r\n two\r\nContent-Length: " + std::to_string(ticket.size()) +
+                                     "\r\n\r\n" + ticket) == std::vector<int>{400});
+  CHECK(json_of(http_get(triaged.port(), "/api/v1/tickets")).at("tickets").as_array().empty());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "http/client_limits.h"
 #include "http/http_responses.h"
+#include "http/strict_headers.h"
 #include "common/problem.h"
 #include "common/server_limits.h"
 
@@ -96,6 +97,27 @@ class Session : public std::enable_shared_from_this<Session> {
     // One deadline for the whole header block, not per read: a byte a second must not keep it open.
     stream_.expires_after(probe_only_ ? std::min<std::chrono::seconds>(server_->options.read_timeout, kProbeReadTimeout)
                                       : server_->options.read_timeout);
+    read_header_block();
+  }
+
+  // issue 17: the raw header block is checked for obs-fold (strict_headers.h) before Beast
+  // parses it, which would join the lines. Incomplete and within the limit: read on.
+  void read_header_block() {
+    const std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    if (auto end = header_block_end(seen)) {
+      if (auto folded = check_obs_fold(seen.substr(0, *end))) return refuse(*folded);
+    } else if (seen.size() <= limits::kMaxHeaderBytes) {
+      return stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->buffer_.commit(n);
+        if (ec && ec != net::error::eof) return self->on_read(ec, n);
+        if (ec) return self->parse_header();  // the parser tells an empty stream from half a request
+        self->read_header_block();
+      });
+    }
+    parse_header();
+  }
+
+  void parse_header() {
     // The header first: which limit applies to the body depends on where it goes. Pass the
     // parser itself: the overloads taking parser_->get() build their own and drop the limits.
     http::async_read_header(stream_, buffer_, *parser_,
@@ -116,6 +138,10 @@ class Session : public std::enable_shared_from_this<Session> {
         (fields.count(http::field::transfer_encoding) > 1 || fields.count(http::field::content_length) > 0 ||
          !beast::iequals(fields[http::field::transfer_encoding], "chunked")))
       return do_write(error_response(400, "Transfer-Encoding other than chunked alone, or with Content-Length", 11));
+    // issue 17: exactly one Host on HTTP/1.1, at most one Authorization.
+    if (auto strict = check_header_counts({fields.version(), fields.count(http::field::host),
+                                           fields.count(http::field::authorization)}))
+      return refuse(*strict);
     if (probe_only_ && !is_probe_target(fields.method_string(), fields.target())) return do_write(busy_response());
     // issue 17: a Host this daemon is not configured for (DNS rebinding) is not served at all.
     if (server_->options.hosts)
