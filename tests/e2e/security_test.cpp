@@ -95,6 +95,22 @@ TEST_CASE("an address past --max-connections-per-client is answered 503 at once"
         std::vector<int>{200});
 }
 
+TEST_CASE("connections a client closed give their slot back to its address", "[e2e]") {
+  Running triaged({"--max-connections-per-client", "5"});
+  for (int i = 0; i < 20; ++i) {
+    INFO("connection " << i);
+    // A kept-alive connection closed by the client: the daemon sees it go within moments.
+    std::vector<int> got;
+    for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+         got != std::vector<int>{200} && std::chrono::steady_clock::now() < deadline;) {
+      RawClient client(triaged.port());
+      client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      got = statuses(client.read_until_closed(std::chrono::milliseconds(100)));
+    }
+    REQUIRE(got == std::vector<int>{200});
+  }
+}
+
 TEST_CASE("two Authorization headers are answered 400", "[e2e]") {
   Running triaged;
   CHECK(exchange(triaged.port(), "GET /api/v1/queues HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer a\r\n"

@@ -109,8 +109,10 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (seen.size() <= limits::kMaxHeaderBytes) {
       return stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
         self->buffer_.commit(n);
-        if (ec && ec != net::error::eof) return self->on_read(ec, n);
-        if (ec) return self->parse_header();  // the parser tells an empty stream from half a request
+        // The client closed: between requests that ends the connection, within one it is half a request.
+        if (ec == net::error::eof)
+          return self->on_read(self->buffer_.size() == 0 ? http::error::end_of_stream : http::error::partial_message, n);
+        if (ec) return self->on_read(ec, n);
         self->read_header_block();
       });
     }
