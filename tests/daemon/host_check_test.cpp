@@ -86,6 +86,12 @@ TEST_CASE("text/plain is refused 415 on an endpoint that does not take form post
   problem_of(send_from(api, "application/x-www-form-urlencoded", "subject=x", {}, "/api/v1/classify"), 415);
 }
 
+TEST_CASE("a POST without a body passes whatever form content type a client library adds", "[host_check]") {
+  ApiHarness api;
+  // curl -X POST with -d '' (and triagectl's reprocess) label an empty body urlencoded.
+  CHECK(send_from(api, "application/x-www-form-urlencoded", "", {}, "/api/v1/admin/rules/reload").result_int() == 503);
+}
+
 TEST_CASE("an origin in an API key's allowed_origins may still post across origins", "[host_check]") {
   ApiHarness api(kTestRules, {}, ":memory:",
                  {{"shop", daemon::sha256_hex(kShopKey), daemon::kIntake | daemon::kAgent, {}, {"https://shop.example"}}});

@@ -76,7 +76,7 @@ std::optional<Problem> check_browser_request(const BrowserRequest& r, bool origi
                              r.media_type == "application/x-www-form-urlencoded";
   const bool takes_forms =
       r.method == "POST" && r.path == "/api/v1/tickets" && r.media_type == "application/x-www-form-urlencoded";
-  if (api && form_encoding && !takes_forms)
+  if (api && r.has_body && form_encoding && !takes_forms)
     return unsupported_media_type(std::string(r.media_type),
                                   "the endpoint's documented type (application/json for most; HTML form encodings "
                                   "are taken only by POST /api/v1/tickets)");

@@ -40,13 +40,14 @@ struct BrowserRequest {
   std::string_view origin;          // the Origin header, "" if none
   std::string_view sec_fetch_site;  // the Sec-Fetch-Site header, "" if none
   std::string_view host;            // the Host header
+  bool has_body = false;            // a POST without one (curl -d '' sends urlencoded) changes no encoding
 };
 
 // A state-changing request (not GET, HEAD or OPTIONS) that a browser marks as coming from
 // another site (Origin not this Host, or Sec-Fetch-Site cross-site or same-site) is 403 unless
 // `origin_allowed` (the CORS list names its Origin). An API request in an encoding an HTML form
-// can send (text/plain, multipart/form-data, application/x-www-form-urlencoded) is 415, but for
-// the one endpoint documented to take form posts: POST /api/v1/tickets, urlencoded.
+// can send (text/plain, multipart/form-data, application/x-www-form-urlencoded) with a body is
+// 415, but for the one endpoint documented to take form posts: POST /api/v1/tickets, urlencoded.
 std::optional<Problem> check_browser_request(const BrowserRequest& request, bool origin_allowed);
 
 }  // namespace triaged::daemon

@@ -125,7 +125,7 @@ std::optional<Api::Respond> admit_request(AccessControl& access, Metrics* metric
   };
   // issue 17: another site's page may not change anything, nor post a form where JSON is due.
   if (auto refused = check_browser_request({method, path, media_type(request), origin, header(request, "Sec-Fetch-Site"),
-                                            header(request, http::field::host)},
+                                            header(request, http::field::host), !request.body().empty()},
                                            !origin.empty() && access.preflight_allowed(origin))) {
     once(problem_response(*refused, request));
     return std::nullopt;
