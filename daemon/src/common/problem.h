@@ -11,7 +11,7 @@ namespace triaged::daemon {
 
 struct FieldError {
   std::string field;
-  std::string code;     // missing | invalid | unknown | type | too_long | conflict | malformed
+  std::string code;     // missing | invalid | unknown | type | too_long | conflict | malformed | duplicate
   std::string message;
 };
 

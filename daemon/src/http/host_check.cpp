@@ -69,7 +69,7 @@ std::optional<Problem> check_browser_request(const BrowserRequest& r, bool origi
     return Problem{403, "forbidden", "Forbidden",
                    "a " + std::string(r.method) + " from " + from +
                        " is refused: only origins in an API key's allowed_origins may change anything",
-                   {{r.origin.empty() ? "Sec-Fetch-Site" : "Origin", "forbidden", "not an allowed origin"}}, {}};
+                   {{r.origin.empty() ? "Sec-Fetch-Site" : "Origin", "invalid", "not an allowed origin"}}, {}};
   }
   const bool api = r.path == "/api" || r.path.starts_with("/api/");
   const bool form_encoding = r.media_type == "text/plain" || r.media_type == "multipart/form-data" ||
