@@ -61,7 +61,7 @@ struct CompiledCondition {
 struct CompiledField {
   const FieldSpec* spec = nullptr;
   std::shared_ptr<const re2::RE2> pattern;
-  std::shared_ptr<const re2::RE2> extract;
+  std::vector<std::shared_ptr<const re2::RE2>> extract;  // tried in order
 };
 
 struct CompiledSignal {
@@ -95,6 +95,7 @@ struct RuleSet::Impl {
   bool reads_negation = false;                   // some leaf counts only (un)negated words
   std::shared_ptr<const TopicModel> model;       // null: none, or model_problem says why
   std::string model_problem;
+  std::unique_ptr<StemmerPool> stemmers;         // lent to each route() for the ticket's words
 };
 
 }  // namespace triaged::routing

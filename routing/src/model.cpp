@@ -221,7 +221,8 @@ std::string model_mismatch(const TopicModel& model, const RuleSetSpec& spec) {
 std::vector<std::pair<std::string, double>> ticket_features(const RuleSet& rules, const FeatureOptions& options,
                                                             const Ticket& ticket) {
   const RuleSet::Impl& impl = rules.impl();
-  Stemmers stemmers(impl.spec.languages);
+  const StemmerPool::Lease lease = impl.stemmers->lease();
+  Stemmers& stemmers = *lease;
   std::vector<std::pair<std::string, double>> counts;
   for (std::string_view text : {std::string_view(ticket.subject), std::string_view(ticket.body)}) {
     visit_features(analyzed(impl, text, stemmers), options, [&](std::string_view prefix, std::string_view rest) {
@@ -311,9 +312,9 @@ ModelOpinion opinion_of(const TopicModel& model, const Prediction& p) {
 
 ModelOpinion predict(const RuleSet& rules, const TopicModel& model, const Ticket& ticket) {
   const RuleSet::Impl& impl = rules.impl();
-  Stemmers stemmers(impl.spec.languages);
-  return opinion_of(model, predict_tokens(model, analyzed(impl, ticket.subject, stemmers),
-                                          analyzed(impl, ticket.body, stemmers)));
+  const StemmerPool::Lease stemmers = impl.stemmers->lease();
+  return opinion_of(model, predict_tokens(model, analyzed(impl, ticket.subject, *stemmers),
+                                          analyzed(impl, ticket.body, *stemmers)));
 }
 
 }  // namespace triaged::routing

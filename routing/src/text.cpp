@@ -99,7 +99,17 @@ Stemmers::~Stemmers() {
 }
 
 std::string Stemmers::stem(const std::string& folded) {
-  if (folded.empty()) return folded;
+  if (folded.empty() || entries_.empty()) return folded;
+  if (auto it = memo_.find(folded); it != memo_.end()) return it->second;
+  // A vocabulary outgrowing this is unusual text (codes, names); starting over keeps memory flat.
+  constexpr std::size_t kMemoWords = 50'000;
+  if (memo_.size() >= kMemoWords) memo_.clear();
+  std::string stem = compute(folded);
+  memo_.emplace(folded, stem);
+  return stem;
+}
+
+std::string Stemmers::compute(const std::string& folded) {
   std::size_t len = 0;
   const Script script = script_of(decode(folded, 0, &len));
   for (auto& e : entries_) {
@@ -111,6 +121,30 @@ std::string Stemmers::stem(const std::string& folded) {
                        static_cast<std::size_t>(sb_stemmer_length(e.stemmer)));
   }
   return folded;
+}
+
+StemmerPool::StemmerPool(std::vector<std::string> languages) : languages_(std::move(languages)) {}
+StemmerPool::~StemmerPool() = default;
+
+StemmerPool::Lease::Lease(const StemmerPool& pool, std::unique_ptr<Stemmers> stemmers)
+    : pool_(pool), stemmers_(std::move(stemmers)) {}
+
+StemmerPool::Lease::~Lease() {
+  if (!stemmers_) return;  // moved from
+  std::lock_guard lock(pool_.mutex_);
+  pool_.idle_.push_back(std::move(stemmers_));
+}
+
+StemmerPool::Lease StemmerPool::lease() const {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto stemmers = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(stemmers));
+    }
+  }
+  return Lease(*this, std::make_unique<Stemmers>(languages_));
 }
 
 bool is_supported_language(const std::string& code) { return find_language(code) != nullptr; }
