@@ -142,7 +142,7 @@ std::optional<ResolvedField> resolve(const RuleSet::Impl& rules, const std::stri
     return ResolvedField{std::string(trim(*from_requester)), "requester", ""};
   auto field = rules.fields.find(id);
   if (field == rules.fields.end()) return std::nullopt;
-  if (const re2::RE2* re = field->second.extract.get()) {
+  for (const auto& re : field->second.extract) {
     for (const std::string* text : {&ticket.subject, &ticket.body}) {
       re2::StringPiece input(*text), groups[2];
       const int n = re->NumberOfCapturingGroups() >= 1 ? 2 : 1;
