@@ -296,17 +296,16 @@ ModelOpinion opinion_of(const TopicModel& model, const Prediction& p) {
     o.runner_up = m.topics[order[1]];
     o.runner_up_confidence = p.probabilities[order[1]];
   }
-  std::vector<WeightedWord> words;
-  for (const auto& [row, value] : p.present) {
-    const double w = value * m.weights[row].second[best];
-    if (w > 0) words.push_back({m.weights[row].first, w});
-  }
+  // Rank rows first and copy only the names shown: most of a ticket's words are not.
+  std::vector<std::pair<double, std::uint32_t>> ranked;
+  for (const auto& [row, value] : p.present)
+    if (const double w = value * m.weights[row].second[best]; w > 0) ranked.emplace_back(w, row);
   constexpr std::size_t kShown = 6;
-  const std::size_t shown = std::min(kShown, words.size());
-  std::partial_sort(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(shown), words.end(),
-                    [](const WeightedWord& a, const WeightedWord& b) { return a.weight > b.weight; });
-  words.resize(shown);
-  o.top_words = std::move(words);
+  const std::size_t shown = std::min(kShown, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shown), ranked.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  o.top_words.reserve(shown);
+  for (std::size_t i = 0; i < shown; ++i) o.top_words.push_back({m.weights[ranked[i].second].first, ranked[i].first});
   return o;
 }
 
