@@ -4,7 +4,7 @@
 // and what it fills in are intake_requester.js's.
 import { api, el, fill, formatDuration, formatTime, hideBanner, loadSchema, priorityLabel, problemText, setUpHeader, showBanner, t } from './common.js';
 import { fieldRow, REQUESTER_FIELDS, setFieldError, valueProblem } from './intake_fields.js';
-import { describeResult, historyRef, renderRequester, resetRequester, setUpRequester } from './intake_requester.js';
+import { describeResult, forgetResult, historyRef, renderRequester, resetRequester, setUpRequester } from './intake_requester.js';
 
 const CLASSIFY_DELAY_MS = 350;
 
@@ -273,6 +273,7 @@ function showServerErrors(problem) {
 
 async function submit() {
   if (state.busy) return;
+  endPreviousCall();
   // The fields shown must be those of the topic the server will decide on this very text.
   if (state.classifyTimer) { clearTimeout(state.classifyTimer); state.classifyTimer = null; state.pendingClassify = classify(); }
   if (state.pendingClassify) await state.pendingClassify;
@@ -306,6 +307,15 @@ function showCreated(ticket) {
   resetForm();
 }
 
+// The last call's answer (its reference in large type) stays only until the next call starts:
+// the first keystroke or a submit takes it away, so that it is never read to the next caller
+// and never stands beside this call's "not created".
+function endPreviousCall() {
+  if ($('result').hidden) return;
+  $('result').hidden = true;
+  forgetResult();
+}
+
 function resetForm() {
   // Leave the field first: its change event, fired as it goes, must not carry this call's value
   // into the next one's state.
@@ -328,6 +338,7 @@ function resetForm() {
 // --- Wiring ----------------------------------------------------------------------------
 
 function wire() {
+  form.addEventListener('input', endPreviousCall);
   description.addEventListener('input', scheduleClassify);
   topicSearch.addEventListener('input', renderTopicOptions);
   topicSearch.addEventListener('keydown', (e) => {

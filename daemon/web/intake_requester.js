@@ -153,6 +153,10 @@ export async function describeResult(ticket) {
   renderResult();
 }
 
+// The next call began: the last answer is forgotten, so that no late lookup or language switch
+// writes it back.
+export function forgetResult() { lastResult = null; }
+
 // For renderFields: the ref a field's value came from, while the operator has not changed it.
 export function historyRef(id) { return prefilled.get(id)?.ref || null; }
 

@@ -159,6 +159,34 @@ export const tests = [
     },
   },
   {
+    name: 'nothing of the first call\'s answer stays on screen once the second call\'s description is typed',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, заказ 56789012 так и не привезли');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await page.fill('#f-phone', '+7 916 555-01-02');
+      await page.keyboard.press('Control+Enter');
+      const first = await resultRef(page);
+      assert.ok(await page.isVisible('#result'), 'the reference is shown to be read out');
+      assert.equal(await activeId(page), 'description');
+
+      await page.keyboard.type('Списали деньги дважды за заказ 67890123');
+      await until('the second call\'s topic', async () => !['', 'delivery'].includes(await topicValue(page)));
+      assert.ok(await page.isHidden('#result'));
+      const shown = await page.evaluate(() => document.body.innerText);
+      assert.ok(!shown.includes(first), `the first reference ${first} is still on screen`);
+      assert.doesNotMatch(shown, /Обращение создано|Номер для клиента|Срок ответа/);
+      assert.ok(await page.$eval('#submit', (b) => b.getBoundingClientRect().bottom <= innerHeight),
+        'the submit button is above the fold at 1366×768');
+
+      // Nor does a submit of an empty form put "not created" beside the last "created".
+      await page.fill('#description', '');
+      await page.keyboard.press('Control+Enter');
+      await until('the description marked', () => page.isVisible('#description-error'));
+      assert.ok(await page.isHidden('#result'));
+    },
+  },
+  {
     name: 'the page follows the browser language and the switch is remembered',
     locale: 'en-US',
     async run({ page, daemon }) {
