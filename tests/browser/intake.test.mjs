@@ -107,25 +107,56 @@ export const tests = [
     },
   },
   {
-    name: 'the server\'s 422 errors are shown on their fields',
+    name: 'the server\'s 422 errors are shown on their fields in Russian and the group\'s message once',
     async run({ page, daemon }) {
       await openForm(page, daemon);
-      // The client checks what the server checks, so a 422 is staged: the mapping is under test.
+      // The client checks what the server checks, so this 422 is staged: the mapping is under test.
       await page.route('**/api/v1/tickets', (route) => route.fulfill({
         status: 422, contentType: 'application/problem+json',
         body: JSON.stringify({ type: 'urn:triaged:problem:validation', title: 'x', status: 422, detail: 'topic "account" needs more data',
           errors: [{ field: 'phone|email', code: 'missing', message: 'at least one of phone, email is required' },
-                   { field: 'name', code: 'invalid', message: '"?" is not allowed' }] }) }));
+                   { field: 'name', code: 'invalid', message: '"?" is not allowed' },
+                   { field: 'fields.coupon', code: 'unknown', message: 'is not a ticket attribute' }] }) }));
       await page.keyboard.type('Не могу войти в личный кабинет');
       await page.fill('#topic-search', 'кабинет');
       await page.press('#topic-search', 'Enter');
       await until('the account topic', async () => (await topicValue(page)) === 'account');
       await page.fill('#f-email', 'anna@example.ru');
+      await page.fill('#f-name', 'Анна');
       await page.keyboard.press('Control+Enter');
       await until('the group marked', () => page.$eval('#f-phone', (i) => i.getAttribute('aria-invalid') === 'true'));
       assert.equal(await page.$eval('#f-email', (i) => i.getAttribute('aria-invalid')), 'true');
-      assert.match(await page.textContent('#f-name-error'), /is not allowed/);
-      assert.ok(await page.isVisible('#form-errors'));
+      const shown = await page.evaluate(() => document.body.innerText);
+      assert.equal(shown.split('Нужно хотя бы одно: Телефон, Email').length - 1, 1, `the group's message once:\n${shown}`);
+      assert.ok(await page.isHidden('#f-phone-error') && await page.isHidden('#f-email-error'));
+      assert.match(await page.getAttribute('#f-phone', 'aria-describedby'), /group-0-error/, 'the marked input is described by the group\'s message');
+      assert.match(await page.textContent('#f-name-error'), /Сервер не принял это значение/);
+      assert.equal(await page.getAttribute('#f-name', 'aria-invalid'), 'true');
+      assert.match(await page.textContent('#form-errors'), /coupon: Сервер не знает такого поля/, 'what no input explains is listed');
+      assert.doesNotMatch(shown, /is not allowed|is required|at least one of|ticket attribute/, 'no server English on the page');
+      assert.equal(await activeId(page), 'f-phone', 'the focus goes to the first marked field');
+    },
+  },
+  {
+    name: 'values over the server\'s size limit are refused by the server and shown on their own fields',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Прислали просроченный препарат, заказ 78901234');
+      await until('the suggestion of quality', async () => (await topicValue(page)) === 'product_quality');
+      await page.fill('#f-product', 'Н'.repeat(2100));
+      await page.fill('#f-phone', '+7 916 555-03-04');
+      await page.fill('#f-name', 'А'.repeat(2100));
+      const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/tickets'));
+      await page.keyboard.press('Control+Enter');
+      assert.equal((await answer).status(), 422, 'the server judged, not the page');
+      await until('the product marked', () => page.$eval('#f-product', (i) => i.getAttribute('aria-invalid') === 'true'));
+      assert.equal(await page.textContent('#f-product-error'), 'Слишком длинно: 4200 байт, можно не больше 4096 (буква кириллицы — 2 байта)');
+      assert.equal(await page.getAttribute('#f-name', 'aria-invalid'), 'true');
+      assert.match(await page.textContent('#f-name-error'), /^Слишком длинно: 4200 байт/);
+      assert.equal(await page.textContent('#form-errors'), 'Обращение не создано: исправьте отмеченные поля.');
+      assert.equal(await activeId(page), 'f-product');
+      assert.equal((await daemon.get('/api/v1/tickets?topic=product_quality')).body.tickets
+        .filter((tk) => tk.body.includes('78901234')).length, 0);
     },
   },
   {
