@@ -112,12 +112,18 @@ function renderUnsure() {
 
 // --- Topic picker ----------------------------------------------------------------------
 
+// The topics under their departments (an optgroup each, in the order the rules first name them):
+// a line is the topic's title alone, so that long titles fit rather than being cut off.
 function renderTopicOptions() {
   const query = topicSearch.value.trim().toLowerCase();
-  const options = state.schema.topics
-    .filter((tp) => !query || tp.title.toLowerCase().includes(query) || tp.id.includes(query))
-    .map((tp) => el('option', { value: tp.id }, `${tp.title} — ${departmentTitle(tp.department)}`));
-  topicList.replaceChildren(...options);
+  const groups = new Map();
+  for (const tp of state.schema.topics) {
+    const department = departmentTitle(tp.department);
+    if (query && !tp.title.toLowerCase().includes(query) && !tp.id.includes(query) && !department.toLowerCase().includes(query)) continue;
+    if (!groups.has(tp.department)) groups.set(tp.department, el('optgroup', { label: department }));
+    groups.get(tp.department).append(el('option', { value: tp.id, title: tp.title }, tp.title));
+  }
+  topicList.replaceChildren(...groups.values());
   topicList.value = state.topic;
 }
 

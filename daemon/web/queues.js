@@ -81,7 +81,7 @@ function row(ticket, now) {
   const text = (ticket.subject || ticket.body || '').split('\n').find((line) => line.trim()) || '';
   const requester = ticket.requester.name || ticket.requester.email || ticket.requester.phone || '';
   const mine = ticket.assignee && ticket.assignee === agentName();
-  return el('tr', { 'data-ref': ticket.ref, class: isOverdue(ticket, now) ? 'is-overdue' : null },
+  const tr = el('tr', { 'data-ref': ticket.ref, class: isOverdue(ticket, now) ? 'is-overdue' : null },
     el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link', 'data-action': 'open',
       'aria-label': t('queues.open_ticket', { ref: ticket.ref }), onclick: () => openTicket(ticket.ref) }, ticket.ref)),
     el('td', {}, formatDuration((now - Date.parse(ticket.created_at)) / 1000)),
@@ -94,6 +94,14 @@ function row(ticket, now) {
       el('br'), el('span', { class: 'hint' }, ticket.assignee ? t('queues.claimed_by', { assignee: ticket.assignee }) : t('queues.unassigned'))),
     el('td', {}, mine ? null : el('button', { type: 'button', class: 'secondary', 'data-action': 'claim',
       'aria-label': t('queues.claim_ref', { ref: ticket.ref }), onclick: () => claim(ticket.ref, false) }, t('queues.claim'))));
+  labelCells(tr);
+  return tr;
+}
+
+// Each cell carries its column's name: on a phone the rows are cards and the names are shown.
+function labelCells(tr) {
+  const names = [...document.querySelectorAll('#tickets thead th')].map((th) => th.textContent);
+  [...tr.children].forEach((cell, i) => { if (names[i]) cell.dataset.label = names[i]; });
 }
 
 function renderTickets() {

@@ -2,7 +2,7 @@
 // (an online pharmacy, in Russian). The tests share one daemon: each customer has a phone and
 // order numbers of their own, or their calls would join each other's tickets.
 import assert from 'node:assert/strict';
-import { activeId, tabTo, until } from './harness.mjs';
+import { activeId, layoutProblems, tabTo, until } from './harness.mjs';
 
 const LATE_COURIER = 'Курьер так и не приехал, жду с самого утра';
 // Two topics' keywords at once (a double charge and a late courier): the rules are unsure.
@@ -366,6 +366,34 @@ export const tests = [
       await page.selectOption('#lang', 'ru');
       assert.match(await page.textContent('#result-title'), /Добавлено к существующему обращению/, 'the language switch rewords it');
       assert.match(await page.textContent('#result-note'), /звонок добавлен/);
+    },
+  },
+  {
+    name: 'every topic name is shown whole in the list at 1366 by 768',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      const cut = await page.$$eval('#topic option', (options) => options
+        .filter((o) => o.scrollWidth > o.clientWidth).map((o) => `${o.textContent} (${o.scrollWidth} > ${o.clientWidth} px)`));
+      assert.deepEqual(cut, []);
+      const groups = await page.$$eval('#topic optgroup', (g) => g.map((x) => x.label));
+      assert.ok(groups.includes('Логистика и доставка'), `the departments head their topics: ${groups}`);
+    },
+  },
+  {
+    name: 'on a 390 by 844 phone the form fits the screen and a whole call can be taken',
+    async run({ page, daemon }) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, заказ 89012345');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      assert.deepEqual(await layoutProblems(page, 'a, button, input, select, textarea, summary'), []);
+      const below = await page.evaluate(() => document.getElementById('fields').getBoundingClientRect().top
+        >= document.getElementById('description').getBoundingClientRect().bottom);
+      assert.ok(below, 'one column: the fields come below the description');
+      await page.fill('#f-phone', '+7 916 555-05-06');
+      await page.click('#submit');
+      await resultRef(page);
+      assert.deepEqual(await layoutProblems(page, '#result-ref, #submit'), []);
     },
   },
 ];

@@ -1,7 +1,7 @@
 // The queue board in a real browser: a ticket filed at intake is found in its department,
 // claimed and rerouted, and the ticket view explains why it was there.
 import assert from 'node:assert/strict';
-import { activeId, tabTo, until } from './harness.mjs';
+import { activeId, layoutProblems, tabTo, until } from './harness.mjs';
 
 const DELIVERY = { body: 'Курьер не приехал, заказ 40718263 так и не привезли', channel: 'phone',
                    requester: { name: 'Анна Петрова', phone: '+7 916 204-37-81' } };
@@ -195,6 +195,39 @@ export const tests = [
       await until('the error on the field', async () => /ZZZ-ZZZ/.test(await page.textContent('#link-error')));
       assert.equal(await activeId(page), 'link-ref');
       assert.equal(await page.getAttribute('#link-ref', 'aria-invalid'), 'true');
+    },
+  },
+  {
+    name: 'on a 390 by 844 phone the board and the ticket view fit the screen and every action is reachable',
+    async run({ page, daemon }) {
+      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-90'));
+      const ref = created.body.ref;
+      await page.setViewportSize({ width: 390, height: 844 });
+      await openBoard(page, daemon, '#logistics');
+      await page.fill('#agent', 'Ольга');
+      const controls = 'a, button, input, select, textarea, summary';
+      assert.deepEqual(await layoutProblems(page, controls), []);
+      const labels = await page.$$eval(`${row(ref)} td`, (cells) => cells.map((c) => getComputedStyle(c, '::before').content));
+      assert.ok(labels.includes('"Тема"') && labels.includes('"Действия"'), `a card names its cells: ${labels}`);
+
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.deepEqual(await layoutProblems(page, '#ticket-dialog :is(button, input, select, textarea, a)'), []);
+      await page.click('#dialog-claim');
+      await until('claimed', async () => /Ольга/.test(await page.textContent('#ticket-body .meta')));
+      assert.deepEqual(await layoutProblems(page, '#ticket-dialog :is(button, input, select, textarea, a)'), []);
+      await page.click('#dialog-close');
+      await until('the dialog closed', async () => !(await page.isVisible('#ticket-dialog')));
+    },
+  },
+  {
+    name: 'topic names are shown whole on the board at 1366 by 768',
+    async run({ page, daemon }) {
+      await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-91'));
+      await openBoard(page, daemon, '#logistics');
+      const cut = await page.$$eval('#ticket-rows td, #ticket-rows th', (cells) => cells
+        .filter((c) => !c.classList.contains('text') && c.scrollWidth > c.clientWidth).map((c) => c.textContent));
+      assert.deepEqual(cut, []);
     },
   },
 ];
