@@ -18,7 +18,12 @@ export function schema() { return state.schema; }
 export function topicTitle(id) { return state.schema?.topicById.get(id)?.title || id; }
 export function departmentTitle(id) { return state.schema?.departmentById.get(id)?.title || id; }
 
-export function notice(text) { $('notice').textContent = text; }
+// A confirmation goes where the agent is looking: into the ticket view while it is open (the
+// page's own line is behind it then), else onto the page.
+export function notice(text) {
+  const inView = $('ticket-dialog').open;
+  $(inView ? 'dialog-notice' : 'notice').textContent = text;
+}
 
 function isOverdue(ticket, now) { return ticket.due_at && Date.parse(ticket.due_at) < now; }
 
@@ -126,8 +131,12 @@ function keepingFocus(render) {
   if (ref && action) again = document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="${action}"]`)
     || document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="open"]`);
   else if (department) again = document.querySelector(`[data-department="${CSS.escape(department)}"]`);
-  // The ticket left the queue (rerouted, resolved): the next one in the list takes the focus.
-  if (!again && ref) again = document.querySelector('#ticket-rows [data-action="open"]') || $('queue-title');
+  // The ticket left the queue (rerouted, resolved): the next one in the list takes the focus, or
+  // with the queue empty now, the queue's own department button.
+  if (!again && ref) {
+    again = document.querySelector('#ticket-rows [data-action="open"]')
+      || document.querySelector(`[data-department="${CSS.escape(state.department || '')}"]`);
+  }
   if (again) again.focus();
 }
 
