@@ -16,6 +16,15 @@ async function openBoard(page, daemon, hash = '') {
 
 const row = (ref) => `tr[data-ref="${ref}"]`;
 
+// A new delivery ticket of the customer with `phone`, and the logistics board open for Ольга.
+async function boardWithTicket(page, daemon, phone) {
+  const created = await daemon.post('/api/v1/tickets', deliveryFor(phone));
+  assert.equal(created.status, 201);
+  await openBoard(page, daemon, '#logistics');
+  await page.fill('#agent', 'Ольга');
+  return created.body.ref;
+}
+
 export const tests = [
   {
     name: 'departments show their counts and the tickets of one sorted by urgency',
@@ -119,10 +128,7 @@ export const tests = [
   {
     name: 'claiming a ticket someone else holds names them and offers to take it over',
     async run({ page, daemon }) {
-      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-84'));
-      const ref = created.body.ref;
-      await openBoard(page, daemon, '#logistics');
-      await page.fill('#agent', 'Ольга');
+      const ref = await boardWithTicket(page, daemon, '+7 916 204-37-84');
       assert.equal((await daemon.post(`/api/v1/tickets/${ref}/claim`, { assignee: 'Иван' })).status, 200);
       await page.click(`${row(ref)} [data-action="claim"]`);
       await page.waitForSelector('#ticket-dialog[open]');
@@ -202,11 +208,8 @@ export const tests = [
   {
     name: 'on a 390 by 844 phone the board and the ticket view fit the screen and every action is reachable',
     async run({ page, daemon }) {
-      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-90'));
-      const ref = created.body.ref;
       await page.setViewportSize({ width: 390, height: 844 });
-      await openBoard(page, daemon, '#logistics');
-      await page.fill('#agent', 'Ольга');
+      const ref = await boardWithTicket(page, daemon, '+7 916 204-37-90');
       const controls = 'a, button, input, select, textarea, summary';
       assert.deepEqual(await layoutProblems(page, controls), []);
       const labels = await page.$$eval(`${row(ref)} td`, (cells) => cells.map((c) => getComputedStyle(c, '::before').content));
@@ -263,10 +266,7 @@ export const tests = [
   {
     name: 'a confirmation of an action taken in the ticket view is shown in front of it',
     async run({ page, daemon }) {
-      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-93'));
-      const ref = created.body.ref;
-      await openBoard(page, daemon, '#logistics');
-      await page.fill('#agent', 'Ольга');
+      const ref = await boardWithTicket(page, daemon, '+7 916 204-37-93');
       await page.click(`${row(ref)} [data-action="open"]`);
       await page.waitForSelector('#ticket-dialog[open]');
       await page.click('#dialog-claim');
