@@ -396,4 +396,21 @@ export const tests = [
       assert.deepEqual(await layoutProblems(page, '#result-ref, #submit'), []);
     },
   },
+  {
+    name: 'looking up a caller nobody knows logs no error in the console',
+    async run({ page, daemon }) {
+      const errors = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, заказ 90123456');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      const lookup = page.waitForResponse((r) => r.url().includes('/api/v1/requesters?'));
+      await page.fill('#f-phone', '+7 916 555-07-08');
+      await page.press('#f-phone', 'Tab');
+      assert.equal((await lookup).status(), 200, 'nobody known is an answer, not an error');
+      await page.waitForTimeout(200);
+      assert.deepEqual(errors, []);
+      assert.ok(await page.isHidden('#customer'));
+    },
+  },
 ];
