@@ -266,17 +266,16 @@ function idempotencyKey(body) {
 // message once. What no shown input explains is listed under the summary, named by its title.
 function showServerErrors(problem) {
   clearErrors();
-  const title = (id) => fieldTitle(id);
   const shown = new Set(shownFieldIds());
   const loose = new Set();
   let mapped = false;
   for (const e of problem.errors || []) {
-    const { where, ids, text } = placeError(e, { schema: state.schema, values: state.values, title });
+    const { where, ids, text } = placeError(e, { schema: state.schema, values: state.values, title: fieldTitle });
     if (where === 'description') setDescriptionError(text);
     else if (where === 'topic') setTopicError(text);
     else if (where === 'group' && ids.every((id) => shown.has(id))) setGroupError(ids, text);
     else if (where === 'field' && shown.has(ids[0])) setFieldError(form, ids[0], text);
-    else { loose.add(where === 'group' ? text : `${title(ids[0])}: ${text}`); continue; }
+    else { loose.add(where === 'group' ? text : `${fieldTitle(ids[0])}: ${text}`); continue; }
     mapped = true;
   }
   const box = $('form-errors');

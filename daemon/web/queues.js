@@ -127,16 +127,18 @@ function keepingFocus(render) {
   const action = active?.dataset?.action;
   const department = active?.dataset?.department;
   render();
-  let again = null;
-  if (ref && action) again = document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="${action}"]`)
-    || document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="open"]`);
-  else if (department) again = document.querySelector(`[data-department="${CSS.escape(department)}"]`);
-  // The ticket left the queue (rerouted, resolved): the next one in the list takes the focus, or
-  // with the queue empty now, the queue's own department button.
-  if (!again && ref) {
-    again = document.querySelector('#ticket-rows [data-action="open"]')
-      || document.querySelector(`[data-department="${CSS.escape(state.department || '')}"]`);
-  }
+  if (ref) return focusRow(ref, action);
+  if (department) document.querySelector(`[data-department="${CSS.escape(department)}"]`)?.focus();
+}
+
+// The focus back on a ticket's row (its `action` button, else its reference). When the ticket
+// left the queue (rerouted, resolved), the next one in the list takes it, or with the queue
+// empty now, the queue's own department button: never the page's body.
+export function focusRow(ref, action = 'open') {
+  const there = (a) => document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="${a}"]`);
+  const again = (action && there(action)) || there('open')
+    || document.querySelector('#ticket-rows [data-action="open"]')
+    || document.querySelector(`[data-department="${CSS.escape(state.department || '')}"]`);
   if (again) again.focus();
 }
 

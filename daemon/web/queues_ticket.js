@@ -2,13 +2,14 @@
 // fields, messages, why the ticket is here (its decision and trace), its history, and the
 // actions claim, status, reroute and link (the last with queues_links.js).
 import { api, apiKey, el, formatTime, problemText, showBanner, statusLabel, t } from './common.js';
-import { agentName, departmentTitle, notice, refresh, schema, topicTitle } from './queues.js';
+import { agentName, departmentTitle, focusRow, notice, refresh, schema, topicTitle } from './queues.js';
 import { linkEventText, linkForm, linksList, requesterDetails } from './queues_links.js';
 
 const STAFF_STATUSES = ['new', 'in_progress', 'waiting', 'resolved', 'closed'];
 const $ = (id) => document.getElementById(id);
 const dialog = $('ticket-dialog');
 let opener = null;  // the button that opened the dialog gets the focus back
+let openerRef = null;  // the ticket of the row it was on
 
 function section(title, ...content) { return el('section', {}, el('h3', {}, title), ...content); }
 
@@ -171,6 +172,7 @@ async function show(ref) {
 
 export async function openTicket(ref) {
   opener = document.activeElement;
+  openerRef = opener?.closest?.('tr')?.dataset.ref || null;
   $('dialog-notice').textContent = '';
   if (!(await load(ref))) return;
   if (!dialog.open) dialog.showModal();
@@ -226,4 +228,11 @@ async function reroute(ref) {
 }
 
 $('dialog-close').addEventListener('click', () => dialog.close());
-dialog.addEventListener('close', () => { if (opener && document.contains(opener)) opener.focus(); });
+// The focus goes back where the view was opened from; a row re-rendered meanwhile (a refresh
+// after a claim or a status) is found again by its ticket, and one that left the queue is
+// replaced by the next (focusRow).
+dialog.addEventListener('close', () => {
+  if (opener && document.contains(opener)) return opener.focus();
+  const ref = openerRef;
+  if (ref) focusRow(ref);
+});
