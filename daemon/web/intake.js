@@ -344,6 +344,7 @@ function resetForm() {
   state.classifySeq++;
   resetRequester();
   renderTopicOptions();
+  topicList.scrollTop = 0;
   renderTopicInfo();
   renderSuggestion();
   renderFields();
