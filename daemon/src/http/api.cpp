@@ -324,14 +324,18 @@ class Handler {
   void schema() { ok(schema_to_json(*ctx_.rules())); }
 
   // GET /api/v1/requesters?phone=&email=: the profile either key names, as the intake form
-  // asks while the operator types.
+  // asks while the operator types. `missing=null` answers a 200 with null rather than a 404 for
+  // nobody: a new caller is the form's everyday case, not an error for the browser to log.
   void requesters(const std::map<std::string, std::string>& q) {
     routing::Ticket probe;
     std::vector<FieldError> errors;
+    bool null_when_unknown = false;
     for (const auto& [k, v] : q) {
       if (k == "phone") probe.requester.phone = v;
       else if (k == "email") probe.requester.email = v;
-      else errors.push_back({k, "unknown", "unknown query parameter (expected phone, email)"});
+      else if (k == "missing" && v == "null") null_when_unknown = true;
+      else if (k == "missing") errors.push_back({k, "invalid", "the only value is null"});
+      else errors.push_back({k, "unknown", "unknown query parameter (expected phone, email, missing)"});
     }
     const storage::RequesterKeys keys = requester_keys(probe);
     if (!probe.requester.phone.empty() && keys.phone.empty())
@@ -342,7 +346,10 @@ class Handler {
     if (!errors.empty()) return fail(bad_request("invalid requester lookup", std::move(errors)));
     auto profile = ctx_.store->find_requester(keys);
     if (!profile) return store_failed(profile.error());
-    if (!*profile) return fail(not_found("no requester with that phone or email"));
+    if (!*profile) {
+      if (null_when_unknown) return ok(json::value(nullptr));
+      return fail(not_found("no requester with that phone or email"));
+    }
     ok(requester_to_json(**profile, 0));
   }
 
