@@ -20,6 +20,7 @@ namespace {
 struct LearnOptions {
   std::string rules;
   std::vector<std::string> cases;
+  std::vector<std::string> train_also;  // learned from, never measured
   bool json = false;
   bool no_inline = false;
   bool misses = false;
@@ -48,6 +49,14 @@ std::expected<Loaded, int> load(const LearnOptions& o) {
   if (!o.no_inline) {
     auto inline_examples = labeled_examples(out.rules.text, o.rules, {}, true);
     if (inline_examples) out.inline_examples = std::move(*inline_examples);
+  }
+  if (!o.train_also.empty()) {
+    auto extra = labeled_examples("", o.rules, o.train_also, false);
+    if (!extra) {
+      std::fprintf(stderr, "%s\n", extra.error().c_str());
+      return std::unexpected(1);
+    }
+    out.inline_examples.insert(out.inline_examples.end(), extra->begin(), extra->end());
   }
   auto cases = labeled_examples("", o.rules, o.cases, false);
   if (!cases) {
@@ -173,7 +182,7 @@ int eval(const LearnOptions& o) {
     }
     outcomes = std::move(*cv);
     note = std::to_string(o.folds) + "-fold: the model is trained on the other folds and " +
-           std::to_string(loaded->inline_examples.size()) + " inline tests, never on the tickets it is measured on";
+           std::to_string(loaded->inline_examples.size()) + " inline tests and --train-also tickets, never on the tickets it is measured on";
   } else {
     outcomes = learn::evaluate(rules, loaded->cases);
     note = rules.model() ? "the model as shipped (" + loaded->rules.model_version +
@@ -215,7 +224,7 @@ int train(const LearnOptions& o) {
   }
   std::vector<learn::Example> all = loaded->inline_examples;
   all.insert(all.end(), loaded->cases.begin(), loaded->cases.end());
-  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests, %zu from case files)\n", all.size(),
+  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests and --train-also, %zu from case files)\n", all.size(),
                loaded->inline_examples.size(), loaded->cases.size());
   std::string accuracy;
   if (o.folds > 1 && !loaded->cases.empty()) {
@@ -267,6 +276,8 @@ void add_common(CLI::App* cmd, LearnOptions& o) {
       ->check(CLI::Range(0, 50));
   cmd->add_option("--c", o.c, "liblinear's C: less regularisation as it grows")->check(CLI::PositiveNumber);
   cmd->add_flag("--no-inline", o.no_inline, "leave the rule set's inline tests out of training");
+  cmd->add_option("--train-also", o.train_also, "more labeled tickets to learn from, never measured (like inline tests)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--chars", o.chars, "character n-grams of each word as features: MIN-MAX (1-8), or 0 for none")
       ->check([](const std::string& v) -> std::string {
         if (v == "0") return "";
