@@ -121,14 +121,14 @@ TEST_CASE("the requester lookup names a bad or missing key", "[api][requesters]"
 TEST_CASE("the requester lookup answers null for nobody when asked with missing=null", "[api][requesters]") {
   ApiHarness api(repeat_rules());
   auto nobody = api.get("/api/v1/requesters?email=nobody@example.com&missing=null");
-  REQUIRE(nobody.result_int() == 200);
-  CHECK(boost::json::parse(nobody.body()).is_null());
+  REQUIRE(nobody.status == 200);
+  CHECK(boost::json::parse(nobody.body).is_null());
   api.create(std::string(kFirst));
   auto known = api.get("/api/v1/requesters?phone=89161234567&missing=null");
-  REQUIRE(known.result_int() == 200);
+  REQUIRE(known.status == 200);
   CHECK(str(body_json(known).at("name")) == "Ivan");
   auto bad = api.get("/api/v1/requesters?email=nobody@example.com&missing=404");
-  REQUIRE(bad.result_int() == 400);
+  REQUIRE(bad.status == 400);
   CHECK(str(body_json(bad).at("errors").as_array()[0].at("field")) == "missing");
 }
 
