@@ -360,12 +360,34 @@ class Builder {
 
 }  // namespace
 
+namespace {
+
+void build_extract_set(RuleSet::Impl& impl) {
+  re2::RE2::Options options;  // as compile_regex() builds each pattern, so the set agrees with them
+  options.set_log_errors(false);
+  auto set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+  bool any = false;
+  for (auto& [id, field] : impl.fields)
+    for (const auto& re : field.extract) {
+      field.extract_in_set.push_back(set->Add(re->pattern(), nullptr));
+      any = any || field.extract_in_set.back() >= 0;
+    }
+  if (any && set->Compile()) {
+    impl.extract_set = std::move(set);
+    return;
+  }
+  for (auto& [id, field] : impl.fields) field.extract_in_set.assign(field.extract.size(), -1);
+}
+
+}  // namespace
+
 std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec, ModelInput model) {
   auto impl = std::make_unique<RuleSet::Impl>();
   impl->spec = std::move(spec);
   Diagnostics errors = Builder(*impl).run();
   if (!errors.empty()) return std::unexpected(std::move(errors));
   build_match_index(*impl);
+  build_extract_set(*impl);
   impl->stemmers = std::make_unique<StemmerPool>(impl->spec.languages);
   impl->model_problem = std::move(model.problem);
   if (model.model) {
