@@ -196,8 +196,12 @@ std::expected<ModelData, std::string> parse_model(std::string_view text) {
 
 TopicModel::TopicModel(ModelData data, std::string version) : data_(std::move(data)), version_(std::move(version)) {
   rows_.reserve(data_.weights.size());
-  for (std::uint32_t r = 0; r < data_.weights.size(); ++r)
+  flat_.reserve(data_.weights.size() * data_.topics.size());
+  for (std::uint32_t r = 0; r < data_.weights.size(); ++r) {
     rows_.emplace(FeatureHash().add(data_.weights[r].first).value(), r);
+    const auto& w = data_.weights[r].second;  // parse_model() checked the width; be safe for built data
+    for (std::size_t k = 0; k < data_.topics.size(); ++k) flat_.push_back(k < w.size() ? w[k] : 0.0f);
+  }
 }
 
 std::shared_ptr<const TopicModel> compile_model(ModelData data, std::string version) {
@@ -266,7 +270,7 @@ Prediction predict_tokens(const TopicModel& model, const std::vector<Token>& sub
   std::vector<double> decision = m.bias;
   for (auto& [row, value] : p.present) {
     value /= norm;
-    const auto& weights = m.weights[row].second;
+    const float* weights = model.weights(row);
     for (std::size_t k = 0; k < decision.size(); ++k) decision[k] += value * weights[k];
   }
   // One-vs-rest logistic regression, as liblinear's predict_probability: each topic's sigmoid,
@@ -299,7 +303,7 @@ ModelOpinion opinion_of(const TopicModel& model, const Prediction& p) {
   // Rank rows first and copy only the names shown: most of a ticket's words are not.
   std::vector<std::pair<double, std::uint32_t>> ranked;
   for (const auto& [row, value] : p.present)
-    if (const double w = value * m.weights[row].second[best]; w > 0) ranked.emplace_back(w, row);
+    if (const double w = value * model.weights(row)[best]; w > 0) ranked.emplace_back(w, row);
   constexpr std::size_t kShown = 6;
   const std::size_t shown = std::min(kShown, ranked.size());
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shown), ranked.end(),
