@@ -29,6 +29,7 @@ struct LearnOptions {
   std::string chars = "0";
   bool no_negation = false;
   std::string out;
+  std::string db;  // train: also the tickets staff labeled in this database
 };
 
 struct Loaded {
@@ -222,10 +223,21 @@ int train(const LearnOptions& o) {
     const auto slash = o.rules.rfind('/');
     out = (slash == std::string::npos ? "" : o.rules.substr(0, slash + 1)) + rules.spec().model->file;
   }
+  const std::size_t from_files = loaded->cases.size();
+  std::string from_db;
+  if (!o.db.empty()) {
+    // Measured and trained on like the case files: they are labeled tickets like those.
+    auto note = add_stored_examples(o.db, rules, loaded->cases);
+    if (!note) {
+      std::fprintf(stderr, "%s\n", note.error().c_str());
+      return 1;
+    }
+    from_db = *note;
+  }
   std::vector<learn::Example> all = loaded->inline_examples;
   all.insert(all.end(), loaded->cases.begin(), loaded->cases.end());
-  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests and --train-also, %zu from case files)\n", all.size(),
-               loaded->inline_examples.size(), loaded->cases.size());
+  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests and --train-also, %zu from case files%s)\n",
+               all.size(), loaded->inline_examples.size(), from_files, from_db.c_str());
   std::string accuracy;
   if (o.folds > 1 && !loaded->cases.empty()) {
     auto cv = learn::cross_validate(rules, loaded->cases, train_options(o), loaded->inline_examples, progress);
@@ -303,6 +315,8 @@ void add_learn_commands(CLI::App& app, Run& run) {
       "train", "train the rule set's model from its inline tests and labeled tickets; report k-fold accuracy");
   add_common(train_cmd, *train_options_);
   train_cmd->add_option("--out", train_options_->out, "model file to write (default: the rule set's model: file)");
+  train_cmd->add_option("--db", train_options_->db, "also learn from the tickets staff rerouted or resolved in this database")
+      ->check(CLI::ExistingFile);
   train_cmd->callback([&run, train_options_] { run = [train_options_] { return train(*train_options_); }; });
 }
 

@@ -2,7 +2,7 @@
 // POST /api/v1/classify), the topic's template decides the fields, and Ctrl+Enter files the
 // ticket (POST /api/v1/tickets) and clears the form for the next call. The customer's profile
 // and what it fills in are intake_requester.js's.
-import { api, el, fill, formatDuration, formatTime, hideBanner, loadSchema, priorityLabel, problemText, setUpHeader, showBanner, t } from './common.js';
+import { api, el, fill, formatDuration, formatTime, hideBanner, loadSchema, priorityLabel, problemText, setUpHeader, showBanner, t, unsureRunnerUp } from './common.js';
 import { fieldRow, markField, REQUESTER_FIELDS, setFieldError, valueProblem } from './intake_fields.js';
 import { placeError } from './intake_problems.js';
 import { describeResult, forgetResult, historyRef, renderRequester, resetRequester, setUpRequester } from './intake_requester.js';
@@ -95,14 +95,11 @@ function renderSuggestion() {
   renderUnsure();
 }
 
-// Below this confidence the rules (or the model) could not tell two topics apart well: the
-// operator is asked, and Alt+R takes the runner-up.
-const UNSURE_BELOW = 0.5;
-
+// An unsure suggestion (unsureRunnerUp, the queue board's rule too) asks the operator, and
+// Alt+R takes the runner-up.
 function renderUnsure() {
-  const s = state.suggestion;
   const button = $('use-runner-up');
-  const runnerUp = s && !state.pinned && s.runner_up && s.confidence < UNSURE_BELOW ? s.runner_up : null;
+  const runnerUp = state.pinned ? null : unsureRunnerUp(state.suggestion);
   button.hidden = !runnerUp;
   if (!runnerUp) return;
   const title = state.schema?.topicById.get(runnerUp)?.title || runnerUp;

@@ -1,7 +1,7 @@
 // The ticket view of the queue board: text, requester (and their other open tickets), links,
 // fields, messages, why the ticket is here (its decision and trace), its history, and the
 // actions claim, status, reroute and link (the last with queues_links.js).
-import { api, apiKey, el, formatTime, problemText, showBanner, statusLabel, t } from './common.js';
+import { api, apiKey, el, formatTime, problemText, showBanner, statusLabel, t, unsureRunnerUp } from './common.js';
 import { agentName, departmentTitle, focusRow, notice, refresh, schema, topicTitle } from './queues.js';
 import { linkEventText, linkForm, linksList, requesterDetails } from './queues_links.js';
 
@@ -16,7 +16,7 @@ function section(title, ...content) { return el('section', {}, el('h3', {}, titl
 function whyHere(ticket) {
   const d = ticket.decision;
   if (!d) return [];
-  const key = { rules: 'queues.why_rules', operator: 'queues.why_operator', default: 'queues.why_default' }[d.source];
+  const key = { rules: 'queues.why_rules', model: 'queues.why_model', operator: 'queues.why_operator', default: 'queues.why_default' }[d.source];
   const matched = [];
   for (const tried of d.trace || []) {
     if (tried.topic !== d.topic) continue;
@@ -112,6 +112,19 @@ function fieldsList(ticket) {
 function errorSlot(id) { return el('p', { class: 'error', id, hidden: true }); }
 function showError(id, text) { const e = $(id); if (e) { e.textContent = text; e.hidden = !text; } }
 
+// A ticket still where an unsure decision put it (the intake form's rule, unsureRunnerUp): one
+// button, or Alt+R anywhere in the view, moves it to the runner-up. The reason typed in the
+// reroute form goes along; without one, the reason says it was the runner-up.
+function unsurePrompt(ticket) {
+  const d = ticket.decision;
+  const runnerUp = unsureRunnerUp(d);
+  if (!runnerUp || ticket.topic !== d.topic || ticket.status === 'closed' || !schema()?.topicById.has(runnerUp)) return null;
+  const take = () => reroute(ticket.ref, { topic: runnerUp,
+    reason: $('reroute-reason').value.trim() || t('queues.unsure_reason', { topic: topicTitle(runnerUp) }) });
+  return el('button', { type: 'button', class: 'primary', id: 'use-runner-up', 'aria-keyshortcuts': 'Alt+R', onclick: take },
+    t('queues.unsure_or', { topic: topicTitle(runnerUp) }));
+}
+
 function actions(ticket) {
   const sch = schema();
   const statusForm = el('form', { class: 'action', onsubmit: (e) => { e.preventDefault(); changeStatus(ticket.ref); } },
@@ -121,7 +134,7 @@ function actions(ticket) {
     el('input', { id: 'status-reason', type: 'text', 'aria-describedby': 'status-error' }),
     errorSlot('status-error'),
     el('button', { type: 'submit', class: 'secondary' }, t('queues.status_apply')));
-  const rerouteForm = el('form', { class: 'action', onsubmit: (e) => { e.preventDefault(); reroute(ticket.ref); } },
+  const rerouteForm = el('form', { class: 'action', onsubmit: (e) => { e.preventDefault(); reroute(ticket.ref, rerouteAsked()); } },
     el('label', { for: 'reroute-topic' }, t('queues.reroute_topic')),
     el('select', { id: 'reroute-topic', 'aria-describedby': 'reroute-target-error' }, el('option', { value: '' }, t('queues.reroute_keep_topic')),
       sch.topics.map((tp) => el('option', { value: tp.id }, `${tp.title} — ${departmentTitle(tp.department)}`))),
@@ -136,7 +149,7 @@ function actions(ticket) {
   const claimButton = ticket.assignee === agentName() && ticket.assignee ? null
     : el('button', { type: 'button', class: 'primary', id: 'dialog-claim', onclick: () => claim(ticket.ref, Boolean(ticket.assignee)) },
       ticket.assignee ? t('queues.take_over', { assignee: ticket.assignee }) : t('queues.claim'));
-  return section(t('queues.actions'), claimButton, errorSlot('claim-error'), statusForm,
+  return section(t('queues.actions'), unsurePrompt(ticket), claimButton, errorSlot('claim-error'), statusForm,
     el('h4', {}, t('queues.reroute')), rerouteForm, el('h4', {}, t('queues.link')), linkForm(ticket, load));
 }
 
@@ -206,13 +219,17 @@ async function changeStatus(ref) {
   await refresh();
 }
 
-async function reroute(ref) {
+// What the reroute form asks for: a topic and/or a department, and the reason.
+function rerouteAsked() {
   const topic = $('reroute-topic').value, department = $('reroute-department').value;
-  const reason = $('reroute-reason').value;
+  return { ...(topic && { topic }), ...(department && { department }), reason: $('reroute-reason').value };
+}
+
+async function reroute(ref, target) {
   showError('reroute-target-error', '');
   showError('reroute-reason-error', '');
   const result = await api(`/api/v1/tickets/${encodeURIComponent(ref)}/reroute`, { method: 'POST',
-    body: { ...(topic && { topic }), ...(department && { department }), reason, actor: agentName() } });
+    body: { ...target, actor: agentName() } });
   if (result.status === 422) {
     for (const e of result.body.errors || []) {
       const slot = e.field === 'reason' ? 'reroute-reason-error' : 'reroute-target-error';
@@ -228,6 +245,11 @@ async function reroute(ref) {
 }
 
 $('dialog-close').addEventListener('click', () => dialog.close());
+dialog.addEventListener('keydown', (e) => {
+  if (!e.altKey || !(e.key === 'r' || e.key === 'R' || e.code === 'KeyR') || !$('use-runner-up')) return;
+  e.preventDefault();
+  $('use-runner-up').click();
+});
 // The focus goes back where the view was opened from; a row re-rendered meanwhile (a refresh
 // after a claim or a status) is found again by its ticket, and one that left the queue is
 // replaced by the next (focusRow).

@@ -75,6 +75,7 @@ export const tests = [
       assert.match(view, /«Курьер» \(body\)/, 'the trace names the words');
       assert.match(view, /Взял\(а\) Ольга/);
       assert.match(view, /40718263/, 'the fields, extracted order number included');
+      assert.equal(await page.$('#use-runner-up'), null, 'a sure decision offers no runner-up');
 
       await tabTo(page, '#reroute-topic', 40);
       // A closed select moves through its options with the arrows: "keep the topic", then the
@@ -99,6 +100,42 @@ export const tests = [
 
       await page.click('[data-department="warehouse"]');
       await until('the ticket in the warehouse queue', async () => (await page.$(row(ref))) !== null);
+    },
+  },
+  {
+    name: 'an unsure ticket offers its runner-up in the ticket view and Alt+R moves it there',
+    async run({ page, daemon }) {
+      // Two topics' keywords at once (a double charge and a late courier): the rules are unsure.
+      const created = await daemon.post('/api/v1/tickets',
+        { ...deliveryFor('+7 916 204-37-89'), body: 'Двойное списание за заказ 40718290, а ещё курьер опоздал' });
+      assert.equal(created.status, 201);
+      const { ref, department, decision } = created.body;
+      assert.ok(decision.runner_up && decision.confidence < 0.5, `an unsure decision: ${JSON.stringify(decision)}`);
+      const runnerUp = (await daemon.get('/api/v1/schema')).body.topics.find((tp) => tp.id === decision.runner_up);
+      await openBoard(page, daemon, `#${department}`);
+      await page.fill('#agent', 'Ольга');
+      await page.focus(`${row(ref)} [data-action="open"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.equal(await page.textContent('#use-runner-up'), `Не уверен — или «${runnerUp.title}»? (Alt+R)`);
+      assert.equal(await activeId(page), 'dialog-close');
+      await page.keyboard.press('Alt+KeyR');
+      await until('the dialog closed', async () => !(await page.isVisible('#ticket-dialog')));
+      assert.match(await page.textContent('#notice'), /перенаправлено/);
+
+      const stored = await daemon.get(`/api/v1/tickets/${ref}`);
+      assert.equal(stored.body.topic, runnerUp.id);
+      assert.equal(stored.body.department, runnerUp.department);
+      const moved = stored.body.events.at(-1);
+      assert.equal(moved.kind, 'rerouted');
+      assert.equal(moved.data.actor, 'Ольга');
+      assert.match(moved.data.reason, /второй вариант/);
+      // In the runner-up's queue now; once moved, nothing more is asked.
+      await page.click(`[data-department="${runnerUp.department}"]`);
+      await until('the ticket in the runner-up\'s queue', async () => (await page.$(row(ref))) !== null);
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.equal(await page.$('#use-runner-up'), null);
     },
   },
   {
