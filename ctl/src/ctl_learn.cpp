@@ -156,7 +156,8 @@ boost::json::object report_json(const learn::Report& r) {
 
 void print_json(const std::vector<learn::Outcome>& outcomes, const std::vector<Column>& columns,
                 const std::vector<std::string>& order, const std::string& model_note, std::size_t examples) {
-  boost::json::object out{{"examples", examples}, {"model", model_note}};
+  // "method", not "model": the model's own report is the "model" column below.
+  boost::json::object out{{"examples", examples}, {"method", model_note}};
   for (const Column& c : columns) out[c.name] = report_json(learn::score(outcomes, c.field, order));
   boost::json::object sources;
   for (const auto& o : outcomes) sources[o.source] = sources.contains(o.source) ? sources[o.source].as_int64() + 1 : 1;
@@ -183,7 +184,8 @@ int eval(const LearnOptions& o) {
     }
     outcomes = std::move(*cv);
     note = std::to_string(o.folds) + "-fold: the model is trained on the other folds and " +
-           std::to_string(loaded->inline_examples.size()) + " inline tests and --train-also tickets, never on the tickets it is measured on";
+           std::to_string(loaded->inline_examples.size()) + " inline tests" +
+           (o.train_also.empty() ? "" : " and --train-also tickets") + ", never on the tickets it is measured on";
   } else {
     outcomes = learn::evaluate(rules, loaded->cases);
     note = rules.model() ? "the model as shipped (" + loaded->rules.model_version +
@@ -236,8 +238,9 @@ int train(const LearnOptions& o) {
   }
   std::vector<learn::Example> all = loaded->inline_examples;
   all.insert(all.end(), loaded->cases.begin(), loaded->cases.end());
-  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests and --train-also, %zu from case files%s)\n",
-               all.size(), loaded->inline_examples.size(), from_files, from_db.c_str());
+  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests%s, %zu from case files%s)\n", all.size(),
+               loaded->inline_examples.size(), o.train_also.empty() ? "" : " and --train-also", from_files,
+               from_db.c_str());
   std::string accuracy;
   if (o.folds > 1 && !loaded->cases.empty()) {
     auto cv = learn::cross_validate(rules, loaded->cases, train_options(o), loaded->inline_examples, progress);

@@ -79,6 +79,27 @@ TEST_CASE("a labeled line without a topic is refused with its file and line", "[
   CHECK_THAT(chars.err, Catch::Contains("expected MIN-MAX"));
 }
 
+TEST_CASE("tickets given with --train-also are learned from and never measured", "[e2e][learn-cli]") {
+  TempDir dir;
+  const std::string cases = dir.write("labeled.jsonl", kLabeled);
+  const std::string extra = dir.write("extra.jsonl", R"({"subject": "Курьер", "body": "Курьер опоздал на два часа", "topic": "delivery"}
+{"subject": "Баллы", "body": "Баллы сгорели раньше срока", "topic": "loyalty"}
+)");
+  auto result = run_program({binary("triagectl"), "eval", kExampleDir + "/rules.yaml", cases, "--folds", "2",
+                             "--train-also", extra, "--json"},
+                            dir, 60s);
+  INFO("stdout:\n" << result.out << "\nstderr:\n" << result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto report = boost::json::parse(result.out).as_object();
+  CHECK(report.at("examples") == 10);
+  CHECK(report.at("combined").at("total") == 10);
+  CHECK_THAT(std::string(report.at("method").as_string()), Catch::Contains("inline tests and --train-also tickets"));
+  auto missing = run_program({binary("triagectl"), "train", kExampleDir + "/rules.yaml", cases, "--train-also",
+                              dir.file("absent.jsonl"), "--out", dir.file("m.txt")},
+                             dir, 60s);
+  CHECK(missing.exit_code != 0);
+}
+
 TEST_CASE("triagectl suggest shows a replayed keyword with the tickets it fixes", "[e2e][learn-cli]") {
   TempDir dir;
   const std::string rules = dir.write("rules.yaml", R"(version: 1
