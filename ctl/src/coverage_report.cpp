@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/decision_sources_json.h"
 #include "common/json_output.h"
+#include "decision_sources_text.h"
 #include "routing/rule_spec.h"
 #include "text_table.h"
 
@@ -104,7 +106,8 @@ json::object coverage_to_json(const CoverageReport& r) {
           {"rerouted_share", rounded(share(c.rerouted, c.tickets))},
           {"topics", std::move(topics)},
           {"rules", std::move(rules)},
-          {"never_matched", std::move(never)}};
+          {"never_matched", std::move(never)},
+          {"routing", daemon::decision_sources_to_json(c.decisions)}};
 }
 
 std::string coverage_to_text(const CoverageReport& r) {
@@ -125,6 +128,7 @@ std::string coverage_to_text(const CoverageReport& r) {
   out += "Fell to the default topic (nothing matched): " + std::to_string(c.by_default) + " (" +
          percent(c.by_default, c.tickets) + ")\n";
   out += "Rerouted by staff: " + std::to_string(c.rerouted) + " (" + percent(c.rerouted, c.tickets) + ")\n";
+  out += "\n" + decision_sources_to_text(c.decisions);
   if (r.below_target) {
     char target[16];
     std::snprintf(target, sizeof target, "%.0f%%", kCoverageTarget * 100);

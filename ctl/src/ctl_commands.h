@@ -15,5 +15,6 @@ void add_db_commands(CLI::App& app, Run& run);     // replay, coverage, stats (c
 void add_mail_commands(CLI::App& app, Run& run);   // mailgate, parse-mail, quarantine (ctl_mail.cpp)
 void add_admin_commands(CLI::App& app, Run& run);  // key new, key hash, backup (ctl_admin.cpp)
 void add_learn_commands(CLI::App& app, Run& run);  // eval, train (ctl_learn.cpp)
+void add_suggest_command(CLI::App& app, Run& run);  // suggest (ctl_suggest.cpp)
 
 }  // namespace triaged::cli

@@ -20,6 +20,7 @@ namespace {
 struct LearnOptions {
   std::string rules;
   std::vector<std::string> cases;
+  std::vector<std::string> train_also;  // learned from, never measured
   bool json = false;
   bool no_inline = false;
   bool misses = false;
@@ -28,6 +29,7 @@ struct LearnOptions {
   std::string chars = "0";
   bool no_negation = false;
   std::string out;
+  std::string db;  // train: also the tickets staff labeled in this database
 };
 
 struct Loaded {
@@ -48,6 +50,14 @@ std::expected<Loaded, int> load(const LearnOptions& o) {
   if (!o.no_inline) {
     auto inline_examples = labeled_examples(out.rules.text, o.rules, {}, true);
     if (inline_examples) out.inline_examples = std::move(*inline_examples);
+  }
+  if (!o.train_also.empty()) {
+    auto extra = labeled_examples("", o.rules, o.train_also, false);
+    if (!extra) {
+      std::fprintf(stderr, "%s\n", extra.error().c_str());
+      return std::unexpected(1);
+    }
+    out.inline_examples.insert(out.inline_examples.end(), extra->begin(), extra->end());
   }
   auto cases = labeled_examples("", o.rules, o.cases, false);
   if (!cases) {
@@ -146,7 +156,8 @@ boost::json::object report_json(const learn::Report& r) {
 
 void print_json(const std::vector<learn::Outcome>& outcomes, const std::vector<Column>& columns,
                 const std::vector<std::string>& order, const std::string& model_note, std::size_t examples) {
-  boost::json::object out{{"examples", examples}, {"model", model_note}};
+  // "method", not "model": the model's own report is the "model" column below.
+  boost::json::object out{{"examples", examples}, {"method", model_note}};
   for (const Column& c : columns) out[c.name] = report_json(learn::score(outcomes, c.field, order));
   boost::json::object sources;
   for (const auto& o : outcomes) sources[o.source] = sources.contains(o.source) ? sources[o.source].as_int64() + 1 : 1;
@@ -173,7 +184,8 @@ int eval(const LearnOptions& o) {
     }
     outcomes = std::move(*cv);
     note = std::to_string(o.folds) + "-fold: the model is trained on the other folds and " +
-           std::to_string(loaded->inline_examples.size()) + " inline tests, never on the tickets it is measured on";
+           std::to_string(loaded->inline_examples.size()) + " inline tests" +
+           (o.train_also.empty() ? "" : " and --train-also tickets") + ", never on the tickets it is measured on";
   } else {
     outcomes = learn::evaluate(rules, loaded->cases);
     note = rules.model() ? "the model as shipped (" + loaded->rules.model_version +
@@ -213,10 +225,22 @@ int train(const LearnOptions& o) {
     const auto slash = o.rules.rfind('/');
     out = (slash == std::string::npos ? "" : o.rules.substr(0, slash + 1)) + rules.spec().model->file;
   }
+  const std::size_t from_files = loaded->cases.size();
+  std::string from_db;
+  if (!o.db.empty()) {
+    // Measured and trained on like the case files: they are labeled tickets like those.
+    auto note = add_stored_examples(o.db, rules, loaded->cases);
+    if (!note) {
+      std::fprintf(stderr, "%s\n", note.error().c_str());
+      return 1;
+    }
+    from_db = *note;
+  }
   std::vector<learn::Example> all = loaded->inline_examples;
   all.insert(all.end(), loaded->cases.begin(), loaded->cases.end());
-  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests, %zu from case files)\n", all.size(),
-               loaded->inline_examples.size(), loaded->cases.size());
+  std::fprintf(stderr, "training on %zu labeled tickets (%zu inline tests%s, %zu from case files%s)\n", all.size(),
+               loaded->inline_examples.size(), o.train_also.empty() ? "" : " and --train-also", from_files,
+               from_db.c_str());
   std::string accuracy;
   if (o.folds > 1 && !loaded->cases.empty()) {
     auto cv = learn::cross_validate(rules, loaded->cases, train_options(o), loaded->inline_examples, progress);
@@ -267,6 +291,8 @@ void add_common(CLI::App* cmd, LearnOptions& o) {
       ->check(CLI::Range(0, 50));
   cmd->add_option("--c", o.c, "liblinear's C: less regularisation as it grows")->check(CLI::PositiveNumber);
   cmd->add_flag("--no-inline", o.no_inline, "leave the rule set's inline tests out of training");
+  cmd->add_option("--train-also", o.train_also, "more labeled tickets to learn from, never measured (like inline tests)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--chars", o.chars, "character n-grams of each word as features: MIN-MAX (1-8), or 0 for none")
       ->check([](const std::string& v) -> std::string {
         if (v == "0") return "";
@@ -292,6 +318,8 @@ void add_learn_commands(CLI::App& app, Run& run) {
       "train", "train the rule set's model from its inline tests and labeled tickets; report k-fold accuracy");
   add_common(train_cmd, *train_options_);
   train_cmd->add_option("--out", train_options_->out, "model file to write (default: the rule set's model: file)");
+  train_cmd->add_option("--db", train_options_->db, "also learn from the tickets staff rerouted or resolved in this database")
+      ->check(CLI::ExistingFile);
   train_cmd->callback([&run, train_options_] { run = [train_options_] { return train(*train_options_); }; });
 }
 

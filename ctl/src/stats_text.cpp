@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/json_output.h"
+#include "decision_sources_text.h"
 #include "text_table.h"
 
 namespace triaged::cli {
@@ -55,6 +56,7 @@ std::string stats_to_text(const storage::Stats& stats, const daemon::StatsPeriod
     rows.push_back({d.channel, d.topic, std::to_string(d.reports), percent(d.merged, d.reports),
                     percent(d.linked, d.reports)});
   out += stats.duplicates.empty() ? "  no reports\n" : render_table(rows);
+  out += "\n" + decision_sources_to_text(stats.decisions);
   return out;
 }
 

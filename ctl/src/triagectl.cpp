@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   triaged::cli::add_mail_commands(app, run);
   triaged::cli::add_admin_commands(app, run);
   triaged::cli::add_learn_commands(app, run);
+  triaged::cli::add_suggest_command(app, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 0;
 }

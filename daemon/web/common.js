@@ -161,3 +161,12 @@ export async function loadSchema() {
   return { ...s, topicById: byId(s.topics), departmentById: byId(s.departments),
            templateById: byId(s.templates), fieldById: byId(s.fields) };
 }
+
+// Below this confidence the routing (rules or model) could not tell two topics apart well: the
+// intake form and the queue board both offer the runner-up, by this one rule.
+const UNSURE_BELOW = 0.5;
+
+// The decision's runner-up when the decision was unsure, else null.
+export function unsureRunnerUp(decision) {
+  return decision && decision.runner_up && decision.confidence < UNSURE_BELOW ? decision.runner_up : null;
+}

@@ -2,9 +2,10 @@
 // POST /api/v1/classify), the topic's template decides the fields, and Ctrl+Enter files the
 // ticket (POST /api/v1/tickets) and clears the form for the next call. The customer's profile
 // and what it fills in are intake_requester.js's.
-import { api, el, fill, formatDuration, formatTime, hideBanner, loadSchema, priorityLabel, problemText, setUpHeader, showBanner, t } from './common.js';
-import { fieldRow, REQUESTER_FIELDS, setFieldError, valueProblem } from './intake_fields.js';
-import { describeResult, historyRef, renderRequester, resetRequester, setUpRequester } from './intake_requester.js';
+import { api, el, fill, formatDuration, formatTime, hideBanner, loadSchema, priorityLabel, problemText, setUpHeader, showBanner, t, unsureRunnerUp } from './common.js';
+import { fieldRow, markField, REQUESTER_FIELDS, setFieldError, valueProblem } from './intake_fields.js';
+import { placeError } from './intake_problems.js';
+import { describeResult, forgetResult, historyRef, renderRequester, resetRequester, setUpRequester } from './intake_requester.js';
 
 const CLASSIFY_DELAY_MS = 350;
 
@@ -29,6 +30,7 @@ const state = {
 };
 
 function topic() { return state.schema?.topicById.get(state.topic) || null; }
+function fieldTitle(id) { return id === 'name' ? t('intake.name') : state.schema?.fieldById.get(id)?.title || id; }
 function departmentTitle(id) { return state.schema?.departmentById.get(id)?.title || id; }
 
 // --- Topic suggestion ------------------------------------------------------------------
@@ -93,14 +95,11 @@ function renderSuggestion() {
   renderUnsure();
 }
 
-// Below this confidence the rules (or the model) could not tell two topics apart well: the
-// operator is asked, and Alt+R takes the runner-up.
-const UNSURE_BELOW = 0.5;
-
+// An unsure suggestion (unsureRunnerUp, the queue board's rule too) asks the operator, and
+// Alt+R takes the runner-up.
 function renderUnsure() {
-  const s = state.suggestion;
   const button = $('use-runner-up');
-  const runnerUp = s && !state.pinned && s.runner_up && s.confidence < UNSURE_BELOW ? s.runner_up : null;
+  const runnerUp = state.pinned ? null : unsureRunnerUp(state.suggestion);
   button.hidden = !runnerUp;
   if (!runnerUp) return;
   const title = state.schema?.topicById.get(runnerUp)?.title || runnerUp;
@@ -110,12 +109,18 @@ function renderUnsure() {
 
 // --- Topic picker ----------------------------------------------------------------------
 
+// The topics under their departments (an optgroup each, in the order the rules first name them):
+// a line is the topic's title alone, so that long titles fit rather than being cut off.
 function renderTopicOptions() {
   const query = topicSearch.value.trim().toLowerCase();
-  const options = state.schema.topics
-    .filter((tp) => !query || tp.title.toLowerCase().includes(query) || tp.id.includes(query))
-    .map((tp) => el('option', { value: tp.id }, `${tp.title} — ${departmentTitle(tp.department)}`));
-  topicList.replaceChildren(...options);
+  const groups = new Map();
+  for (const tp of state.schema.topics) {
+    const department = departmentTitle(tp.department);
+    if (query && !tp.title.toLowerCase().includes(query) && !tp.id.includes(query) && !department.toLowerCase().includes(query)) continue;
+    if (!groups.has(tp.department)) groups.set(tp.department, el('optgroup', { label: department }));
+    groups.get(tp.department).append(el('option', { value: tp.id, title: tp.title }, tp.title));
+  }
+  topicList.replaceChildren(...groups.values());
   topicList.value = state.topic;
 }
 
@@ -166,13 +171,13 @@ function renderFields() {
   const tp = topic();
   if (!tp || !state.schema) return box.replaceChildren(el('p', { class: 'hint' }, t('intake.fields_empty')));
   const { required, groups, optional } = layout(tp);
-  const row = (field, req) => fieldRow(field, { required: req, value: state.values[field.id], extracted: extractedValue(field.id),
-                                               history: historyRef(field.id) });
+  const row = (field, req, groupError) => fieldRow(field, { required: req, value: state.values[field.id],
+    extracted: extractedValue(field.id), history: historyRef(field.id), groupError });
   box.replaceChildren(
     ...required.map((f) => row(f, true)),
     ...groups.map((g, i) => el('fieldset', { class: 'group', 'data-group': g.map((f) => f.id).join('|') },
       el('legend', {}, `${t('intake.group')} *`), el('p', { class: 'error', id: `group-${i}-error`, hidden: true }),
-      g.map((f) => row(f, 'group')))),
+      g.map((f) => row(f, 'group', `group-${i}-error`)))),
     ...optional.map((f) => row(f, false)));
 }
 
@@ -198,9 +203,10 @@ function setDescriptionError(message) {
   if (message) description.setAttribute('aria-invalid', 'true'); else description.removeAttribute('aria-invalid');
 }
 
+// The group says it once, in its legend's error; its inputs are only marked.
 function setGroupError(ids, message) {
   const group = form.querySelector(`fieldset.group[data-group="${CSS.escape(ids.join('|'))}"]`);
-  for (const id of ids) setFieldError(form, id, message);
+  for (const id of ids) markField(form, id);
   if (group) { const e = group.querySelector('.error'); e.textContent = message; e.hidden = false; }
 }
 
@@ -220,7 +226,7 @@ function validate() {
   }
   for (const f of required) if (!has(f)) { setFieldError(form, f.id, t('error.required')); ok = false; }
   for (const g of groups) {
-    if (!g.some(has)) { setGroupError(g.map((f) => f.id), t('error.one_of', { fields: g.map((f) => f.title || f.id).join(', ') })); ok = false; }
+    if (!g.some(has)) { setGroupError(g.map((f) => f.id), t('error.one_of', { fields: g.map((f) => fieldTitle(f.id)).join(', ') })); ok = false; }
   }
   return ok;
 }
@@ -253,26 +259,32 @@ function idempotencyKey(body) {
   return state.idempotency.key;
 }
 
+// The server's 422 on the inputs it is about, in the page's words (intake_problems.js); each
+// message once. What no shown input explains is listed under the summary, named by its title.
 function showServerErrors(problem) {
+  clearErrors();
+  const shown = new Set(shownFieldIds());
+  const loose = new Set();
   let mapped = false;
-  const loose = [];
   for (const e of problem.errors || []) {
-    const ids = e.field.split('|');
-    const message = e.code === 'missing' ? (ids.length > 1 ? t('error.one_of', { fields: ids.join(', ') }) : t('error.required')) : e.message;
-    if (ids.length > 1 && ids.every((id) => shownFieldIds().includes(id))) { setGroupError(ids, message); mapped = true; }
-    else if (e.field === 'body' || e.field === 'subject') { setDescriptionError(e.message); mapped = true; }
-    else if (e.field === 'topic') { setTopicError(e.message); mapped = true; }
-    else if (setFieldError(form, e.field, message)) mapped = true;
-    else loose.push(`${e.field}: ${e.message}`);
+    const { where, ids, text } = placeError(e, { schema: state.schema, values: state.values, title: fieldTitle });
+    if (where === 'description') setDescriptionError(text);
+    else if (where === 'topic') setTopicError(text);
+    else if (where === 'group' && ids.every((id) => shown.has(id))) setGroupError(ids, text);
+    else if (where === 'field' && shown.has(ids[0])) setFieldError(form, ids[0], text);
+    else { loose.add(where === 'group' ? text : `${fieldTitle(ids[0])}: ${text}`); continue; }
+    mapped = true;
   }
   const box = $('form-errors');
-  fill(box, el('p', {}, t('error.form')), loose.length ? el('ul', {}, loose.map((l) => el('li', {}, l))) : null);
+  fill(box, el('p', {}, t('error.form')),
+    loose.size ? [mapped ? el('p', {}, t('error.form_other')) : null, el('ul', {}, [...loose].map((l) => el('li', {}, l)))] : null);
   box.hidden = false;
   if (mapped) focusFirstError(); else box.focus();
 }
 
 async function submit() {
   if (state.busy) return;
+  endPreviousCall();
   // The fields shown must be those of the topic the server will decide on this very text.
   if (state.classifyTimer) { clearTimeout(state.classifyTimer); state.classifyTimer = null; state.pendingClassify = classify(); }
   if (state.pendingClassify) await state.pendingClassify;
@@ -306,6 +318,15 @@ function showCreated(ticket) {
   resetForm();
 }
 
+// The last call's answer (its reference in large type) stays only until the next call starts:
+// the first keystroke or a submit takes it away, so that it is never read to the next caller
+// and never stands beside this call's "not created".
+function endPreviousCall() {
+  if ($('result').hidden) return;
+  $('result').hidden = true;
+  forgetResult();
+}
+
 function resetForm() {
   // Leave the field first: its change event, fired as it goes, must not carry this call's value
   // into the next one's state.
@@ -320,6 +341,7 @@ function resetForm() {
   state.classifySeq++;
   resetRequester();
   renderTopicOptions();
+  topicList.scrollTop = 0;
   renderTopicInfo();
   renderSuggestion();
   renderFields();
@@ -328,6 +350,7 @@ function resetForm() {
 // --- Wiring ----------------------------------------------------------------------------
 
 function wire() {
+  form.addEventListener('input', endPreviousCall);
   description.addEventListener('input', scheduleClassify);
   topicSearch.addEventListener('input', renderTopicOptions);
   topicSearch.addEventListener('keydown', (e) => {

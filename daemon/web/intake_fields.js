@@ -108,10 +108,11 @@ function control(field, id, describedBy, required) {
 
 // One labelled field: label (with required/optional), input, hint, extracted value, the ref of
 // the earlier ticket a value was filled in from (`history`), error.
-export function fieldRow(field, { required, value, extracted, history }) {
+// A member of an at-least-one-of group is also described by the group's error (`groupError`).
+export function fieldRow(field, { required, value, extracted, history, groupError }) {
   const id = `f-${field.id}`;
   const hint = hintFor(field);
-  const describedBy = [hint && `${id}-hint`, `${id}-found`, `${id}-history`, `${id}-error`].filter(Boolean).join(' ');
+  const describedBy = [hint && `${id}-hint`, `${id}-found`, `${id}-history`, `${id}-error`, groupError].filter(Boolean).join(' ');
   const input = control(field, id, describedBy, required);
   input.value = value || '';
   if (history) input.classList.add('from-history');
@@ -135,6 +136,12 @@ export function setHistoryMark(form, id, ref) {
   mark.hidden = !ref;
   row.querySelector('input, select, textarea').classList.toggle('from-history', Boolean(ref));
   return true;
+}
+
+// Marks a shown field invalid without words of its own (its group says them).
+export function markField(form, id) {
+  const input = form.querySelector(`[data-field="${CSS.escape(id)}"] :is(input, select, textarea)`);
+  if (input) input.setAttribute('aria-invalid', 'true');
 }
 
 export function setFieldError(form, id, message) {

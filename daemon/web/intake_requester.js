@@ -45,11 +45,12 @@ async function runLookup() {
   lookup.query = query;
   const seq = ++lookup.seq;
   if (!query) return showProfile(null);
-  const result = await api(`/api/v1/requesters?${query}`);
+  // missing=null: a new caller is a 200 with null, not a 404 the browser would log as an error.
+  const result = await api(`/api/v1/requesters?${query}&missing=null`);
   if (seq !== lookup.seq) return;  // the operator typed on; a newer answer is coming
-  // 404: no such customer yet; 400: not a phone or an address after all. Anything else (no
+  // null: no such customer yet; 400: not a phone or an address after all. Anything else (no
   // server, no key) is worth asking again on the next blur.
-  if (!result.ok && result.status !== 404 && result.status !== 400) lookup.query = '';
+  if (!result.ok && result.status !== 400) lookup.query = '';
   showProfile(result.ok ? result.body : null);
 }
 
@@ -145,13 +146,17 @@ export async function describeResult(ticket) {
     if (!result.otherRef) {
       renderResult();
       const query = lookupQuery({ phone: ticket.requester?.phone, email: ticket.requester?.email }, new Map());
-      const answer = query ? await api(`/api/v1/requesters?${query}`) : null;
+      const answer = query ? await api(`/api/v1/requesters?${query}&missing=null`) : null;
       if (lastResult !== result || !answer?.ok) return;
       result.otherRef = find(answer.body);
     }
   }
   renderResult();
 }
+
+// The next call began: the last answer is forgotten, so that no late lookup or language switch
+// writes it back.
+export function forgetResult() { lastResult = null; }
 
 // For renderFields: the ref a field's value came from, while the operator has not changed it.
 export function historyRef(id) { return prefilled.get(id)?.ref || null; }

@@ -18,7 +18,12 @@ export function schema() { return state.schema; }
 export function topicTitle(id) { return state.schema?.topicById.get(id)?.title || id; }
 export function departmentTitle(id) { return state.schema?.departmentById.get(id)?.title || id; }
 
-export function notice(text) { $('notice').textContent = text; }
+// A confirmation goes where the agent is looking: into the ticket view while it is open (the
+// page's own line is behind it then), else onto the page.
+export function notice(text) {
+  const inView = $('ticket-dialog').open;
+  $(inView ? 'dialog-notice' : 'notice').textContent = text;
+}
 
 function isOverdue(ticket, now) { return ticket.due_at && Date.parse(ticket.due_at) < now; }
 
@@ -81,7 +86,7 @@ function row(ticket, now) {
   const text = (ticket.subject || ticket.body || '').split('\n').find((line) => line.trim()) || '';
   const requester = ticket.requester.name || ticket.requester.email || ticket.requester.phone || '';
   const mine = ticket.assignee && ticket.assignee === agentName();
-  return el('tr', { 'data-ref': ticket.ref, class: isOverdue(ticket, now) ? 'is-overdue' : null },
+  const tr = el('tr', { 'data-ref': ticket.ref, class: isOverdue(ticket, now) ? 'is-overdue' : null },
     el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link', 'data-action': 'open',
       'aria-label': t('queues.open_ticket', { ref: ticket.ref }), onclick: () => openTicket(ticket.ref) }, ticket.ref)),
     el('td', {}, formatDuration((now - Date.parse(ticket.created_at)) / 1000)),
@@ -94,6 +99,14 @@ function row(ticket, now) {
       el('br'), el('span', { class: 'hint' }, ticket.assignee ? t('queues.claimed_by', { assignee: ticket.assignee }) : t('queues.unassigned'))),
     el('td', {}, mine ? null : el('button', { type: 'button', class: 'secondary', 'data-action': 'claim',
       'aria-label': t('queues.claim_ref', { ref: ticket.ref }), onclick: () => claim(ticket.ref, false) }, t('queues.claim'))));
+  labelCells(tr);
+  return tr;
+}
+
+// Each cell carries its column's name: on a phone the rows are cards and the names are shown.
+function labelCells(tr) {
+  const names = [...document.querySelectorAll('#tickets thead th')].map((th) => th.textContent);
+  [...tr.children].forEach((cell, i) => { if (names[i]) cell.dataset.label = names[i]; });
 }
 
 function renderTickets() {
@@ -114,12 +127,18 @@ function keepingFocus(render) {
   const action = active?.dataset?.action;
   const department = active?.dataset?.department;
   render();
-  let again = null;
-  if (ref && action) again = document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="${action}"]`)
-    || document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="open"]`);
-  else if (department) again = document.querySelector(`[data-department="${CSS.escape(department)}"]`);
-  // The ticket left the queue (rerouted, resolved): the next one in the list takes the focus.
-  if (!again && ref) again = document.querySelector('#ticket-rows [data-action="open"]') || $('queue-title');
+  if (ref) return focusRow(ref, action);
+  if (department) document.querySelector(`[data-department="${CSS.escape(department)}"]`)?.focus();
+}
+
+// The focus back on a ticket's row (its `action` button, else its reference). When the ticket
+// left the queue (rerouted, resolved), the next one in the list takes it, or with the queue
+// empty now, the queue's own department button: never the page's body.
+export function focusRow(ref, action = 'open') {
+  const there = (a) => document.querySelector(`tr[data-ref="${CSS.escape(ref)}"] [data-action="${a}"]`);
+  const again = (action && there(action)) || there('open')
+    || document.querySelector('#ticket-rows [data-action="open"]')
+    || document.querySelector(`[data-department="${CSS.escape(state.department || '')}"]`);
   if (again) again.focus();
 }
 

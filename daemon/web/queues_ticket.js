@@ -1,21 +1,22 @@
 // The ticket view of the queue board: text, requester (and their other open tickets), links,
 // fields, messages, why the ticket is here (its decision and trace), its history, and the
 // actions claim, status, reroute and link (the last with queues_links.js).
-import { api, el, formatTime, problemText, showBanner, statusLabel, t } from './common.js';
-import { agentName, departmentTitle, notice, refresh, schema, topicTitle } from './queues.js';
+import { api, apiKey, el, formatTime, problemText, showBanner, statusLabel, t, unsureRunnerUp } from './common.js';
+import { agentName, departmentTitle, focusRow, notice, refresh, schema, topicTitle } from './queues.js';
 import { linkEventText, linkForm, linksList, requesterDetails } from './queues_links.js';
 
 const STAFF_STATUSES = ['new', 'in_progress', 'waiting', 'resolved', 'closed'];
 const $ = (id) => document.getElementById(id);
 const dialog = $('ticket-dialog');
 let opener = null;  // the button that opened the dialog gets the focus back
+let openerRef = null;  // the ticket of the row it was on
 
 function section(title, ...content) { return el('section', {}, el('h3', {}, title), ...content); }
 
 function whyHere(ticket) {
   const d = ticket.decision;
   if (!d) return [];
-  const key = { rules: 'queues.why_rules', operator: 'queues.why_operator', default: 'queues.why_default' }[d.source];
+  const key = { rules: 'queues.why_rules', model: 'queues.why_model', operator: 'queues.why_operator', default: 'queues.why_default' }[d.source];
   const matched = [];
   for (const tried of d.trace || []) {
     if (tried.topic !== d.topic) continue;
@@ -34,7 +35,9 @@ function whyHere(ticket) {
 function eventText(e) {
   const d = e.data || {};
   const vars = { ...d, topic: topicTitle(d.topic), department: departmentTitle(d.department), status: statusLabel(d.status),
-                 from: statusLabel(d.from), to: statusLabel(d.to) };
+                 from: statusLabel(d.from), to: statusLabel(d.to),
+                 from_topic: topicTitle(d.from_topic), to_topic: topicTitle(d.to_topic),
+                 from_department: departmentTitle(d.from_department), to_department: departmentTitle(d.to_department) };
   if (e.kind === 'created') return t('event.created', vars);
   if (e.kind === 'claimed') return t(d.previous_assignee ? 'event.claimed_from' : 'event.claimed', { ...vars, previous: d.previous_assignee });
   if (e.kind === 'status_changed') return t('event.status_changed', vars);
@@ -56,7 +59,44 @@ function messages(ticket) {
   if (!ticket.messages?.length) return el('p', { class: 'hint' }, t('queues.no_messages'));
   return el('ol', { class: 'messages' }, ticket.messages.map((m) => el('li', { class: `message ${m.direction}` },
     el('p', { class: 'hint' }, `${formatTime(m.at)} · ${m.direction === 'in' ? '←' : '→'} ${m.from?.address || ''} · ${m.subject || ''}`),
-    el('pre', {}, m.text))));
+    el('pre', {}, m.text), ...mailFiles(m))));
+}
+
+function formatSize(bytes) {
+  const n = Number(bytes) || 0;
+  if (n < 1024) return `${n} ${t('unit.b')}`;
+  if (n < 1024 * 1024) return `${Math.ceil(n / 1024)} ${t('unit.kb')}`;
+  return `${(n / 1024 / 1024).toFixed(1)} ${t('unit.mb')}`;
+}
+
+// A link to one of the server's forced downloads. A link cannot carry the API key: with a key
+// set, the file is fetched with it and handed to the browser as a download.
+function fileLink(url, filename, text) {
+  return el('a', { href: url, download: filename, class: 'file', onclick: (e) => downloadWithKey(e, url, filename) }, text);
+}
+
+async function downloadWithKey(event, url, filename) {
+  if (!apiKey()) return;
+  event.preventDefault();
+  let response;
+  try { response = await fetch(url, { headers: { Authorization: `Bearer ${apiKey()}` } }); } catch { return notice(t('error.network')); }
+  if (!response.ok) return notice(t('error.server', { status: response.status, detail: response.statusText }));
+  const blob = URL.createObjectURL(await response.blob());
+  el('a', { href: blob, download: filename }).click();
+  setTimeout(() => URL.revokeObjectURL(blob), 60000);
+}
+
+// A mail's attachments (a dropped one named, with why) and its raw message as it arrived.
+function mailFiles(m) {
+  const files = (m.attachments || []).map((a) => el('li', { 'data-attachment': a.id },
+    a.dropped ? [el('span', {}, a.filename || t('queues.attachment_unnamed')),
+      ` · ${formatSize(a.size)} · ${t('queues.attachment_dropped', { reason: a.drop_reason || '' })}`]
+      : [fileLink(a.url, a.filename || `attachment-${a.id}`, a.filename || t('queues.attachment_unnamed')),
+        ` · ${a.content_type || ''} · ${formatSize(a.size)}`]));
+  return [files.length ? el('p', { class: 'hint' }, t('queues.attachments', { n: files.length })) : null,
+    files.length ? el('ul', { class: 'attachments' }, files) : null,
+    m.raw_url ? el('p', { class: 'raw' }, fileLink(m.raw_url, `message-${m.id}.eml`, t('queues.raw_message')),
+      m.raw_size ? ` · ${formatSize(m.raw_size)}` : '') : null];
 }
 
 // The fields sent with the ticket plus those the routing found in its text (the decision's).
@@ -72,6 +112,19 @@ function fieldsList(ticket) {
 function errorSlot(id) { return el('p', { class: 'error', id, hidden: true }); }
 function showError(id, text) { const e = $(id); if (e) { e.textContent = text; e.hidden = !text; } }
 
+// A ticket still where an unsure decision put it (the intake form's rule, unsureRunnerUp): one
+// button, or Alt+R anywhere in the view, moves it to the runner-up. The reason typed in the
+// reroute form goes along; without one, the reason says it was the runner-up.
+function unsurePrompt(ticket) {
+  const d = ticket.decision;
+  const runnerUp = unsureRunnerUp(d);
+  if (!runnerUp || ticket.topic !== d.topic || ticket.status === 'closed' || !schema()?.topicById.has(runnerUp)) return null;
+  const take = () => reroute(ticket.ref, { topic: runnerUp,
+    reason: $('reroute-reason').value.trim() || t('queues.unsure_reason', { topic: topicTitle(runnerUp) }) });
+  return el('button', { type: 'button', class: 'primary', id: 'use-runner-up', 'aria-keyshortcuts': 'Alt+R', onclick: take },
+    t('queues.unsure_or', { topic: topicTitle(runnerUp) }));
+}
+
 function actions(ticket) {
   const sch = schema();
   const statusForm = el('form', { class: 'action', onsubmit: (e) => { e.preventDefault(); changeStatus(ticket.ref); } },
@@ -81,7 +134,7 @@ function actions(ticket) {
     el('input', { id: 'status-reason', type: 'text', 'aria-describedby': 'status-error' }),
     errorSlot('status-error'),
     el('button', { type: 'submit', class: 'secondary' }, t('queues.status_apply')));
-  const rerouteForm = el('form', { class: 'action', onsubmit: (e) => { e.preventDefault(); reroute(ticket.ref); } },
+  const rerouteForm = el('form', { class: 'action', onsubmit: (e) => { e.preventDefault(); reroute(ticket.ref, rerouteAsked()); } },
     el('label', { for: 'reroute-topic' }, t('queues.reroute_topic')),
     el('select', { id: 'reroute-topic', 'aria-describedby': 'reroute-target-error' }, el('option', { value: '' }, t('queues.reroute_keep_topic')),
       sch.topics.map((tp) => el('option', { value: tp.id }, `${tp.title} — ${departmentTitle(tp.department)}`))),
@@ -96,7 +149,7 @@ function actions(ticket) {
   const claimButton = ticket.assignee === agentName() && ticket.assignee ? null
     : el('button', { type: 'button', class: 'primary', id: 'dialog-claim', onclick: () => claim(ticket.ref, Boolean(ticket.assignee)) },
       ticket.assignee ? t('queues.take_over', { assignee: ticket.assignee }) : t('queues.claim'));
-  return section(t('queues.actions'), claimButton, errorSlot('claim-error'), statusForm,
+  return section(t('queues.actions'), unsurePrompt(ticket), claimButton, errorSlot('claim-error'), statusForm,
     el('h4', {}, t('queues.reroute')), rerouteForm, el('h4', {}, t('queues.link')), linkForm(ticket, load));
 }
 
@@ -132,6 +185,8 @@ async function show(ref) {
 
 export async function openTicket(ref) {
   opener = document.activeElement;
+  openerRef = opener?.closest?.('tr')?.dataset.ref || null;
+  $('dialog-notice').textContent = '';
   if (!(await load(ref))) return;
   if (!dialog.open) dialog.showModal();
   $('dialog-close').focus();
@@ -164,13 +219,17 @@ async function changeStatus(ref) {
   await refresh();
 }
 
-async function reroute(ref) {
+// What the reroute form asks for: a topic and/or a department, and the reason.
+function rerouteAsked() {
   const topic = $('reroute-topic').value, department = $('reroute-department').value;
-  const reason = $('reroute-reason').value;
+  return { ...(topic && { topic }), ...(department && { department }), reason: $('reroute-reason').value };
+}
+
+async function reroute(ref, target) {
   showError('reroute-target-error', '');
   showError('reroute-reason-error', '');
   const result = await api(`/api/v1/tickets/${encodeURIComponent(ref)}/reroute`, { method: 'POST',
-    body: { ...(topic && { topic }), ...(department && { department }), reason, actor: agentName() } });
+    body: { ...target, actor: agentName() } });
   if (result.status === 422) {
     for (const e of result.body.errors || []) {
       const slot = e.field === 'reason' ? 'reroute-reason-error' : 'reroute-target-error';
@@ -180,10 +239,22 @@ async function reroute(ref) {
     return $(first).focus();
   }
   if (!result.ok) return showError('reroute-reason-error', problemText(result));
-  notice(result.body.rerouted ? t('queues.done_reroute', { ref, department: departmentTitle(result.body.department) }) : t('queues.unchanged'));
   dialog.close();
+  notice(result.body.rerouted ? t('queues.done_reroute', { ref, department: departmentTitle(result.body.department) }) : t('queues.unchanged'));
   await refresh();
 }
 
 $('dialog-close').addEventListener('click', () => dialog.close());
-dialog.addEventListener('close', () => { if (opener && document.contains(opener)) opener.focus(); });
+dialog.addEventListener('keydown', (e) => {
+  if (!e.altKey || !(e.key === 'r' || e.key === 'R' || e.code === 'KeyR') || !$('use-runner-up')) return;
+  e.preventDefault();
+  $('use-runner-up').click();
+});
+// The focus goes back where the view was opened from; a row re-rendered meanwhile (a refresh
+// after a claim or a status) is found again by its ticket, and one that left the queue is
+// replaced by the next (focusRow).
+dialog.addEventListener('close', () => {
+  if (opener && document.contains(opener)) return opener.focus();
+  const ref = openerRef;
+  if (ref) focusRow(ref);
+});

@@ -120,13 +120,14 @@ class Builder {
         error(f.where, "duplicate field " + quoted(f.id));
         continue;
       }
-      CompiledField cf{&f, nullptr, nullptr};
+      CompiledField cf{&f, nullptr, {}};
       if (f.pattern) cf.pattern = compile_regex(*f.pattern, f.where, "field " + quoted(f.id) + " pattern");
-      if (f.extract) {
-        cf.extract = compile_regex(*f.extract, f.where, "field " + quoted(f.id) + " extract");
-        if (cf.extract && cf.extract->NumberOfCapturingGroups() > 1)
+      for (const std::string& pattern : f.extract) {
+        auto re = compile_regex(pattern, f.where, "field " + quoted(f.id) + " extract");
+        if (re && re->NumberOfCapturingGroups() > 1)
           error(f.where, "field " + quoted(f.id) + " extract: use at most one capturing group, " +
                              "its text is the value (use (?:...) for the others)");
+        if (re) cf.extract.push_back(std::move(re));
       }
       if (f.type == FieldType::enumeration && f.values.empty())
         error(f.where, "field " + quoted(f.id) + " of type enum needs a list of values");
@@ -143,7 +144,7 @@ class Builder {
       f.title = id;
       f.type = type;
       impl_.implicit_fields.push_back(f);
-      impl_.fields[id] = CompiledField{&impl_.implicit_fields.back(), nullptr, nullptr};
+      impl_.fields[id] = CompiledField{&impl_.implicit_fields.back(), nullptr, {}};
     }
   }
 
@@ -359,12 +360,35 @@ class Builder {
 
 }  // namespace
 
+namespace {
+
+void build_extract_set(RuleSet::Impl& impl) {
+  re2::RE2::Options options;  // as compile_regex() builds each pattern, so the set agrees with them
+  options.set_log_errors(false);
+  auto set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+  bool any = false;
+  for (auto& [id, field] : impl.fields)
+    for (const auto& re : field.extract) {
+      field.extract_in_set.push_back(set->Add(re->pattern(), nullptr));
+      any = any || field.extract_in_set.back() >= 0;
+    }
+  if (any && set->Compile()) {
+    impl.extract_set = std::move(set);
+    return;
+  }
+  for (auto& [id, field] : impl.fields) field.extract_in_set.assign(field.extract.size(), -1);
+}
+
+}  // namespace
+
 std::expected<std::shared_ptr<const RuleSet>, Diagnostics> build_rule_set(RuleSetSpec spec, ModelInput model) {
   auto impl = std::make_unique<RuleSet::Impl>();
   impl->spec = std::move(spec);
   Diagnostics errors = Builder(*impl).run();
   if (!errors.empty()) return std::unexpected(std::move(errors));
   build_match_index(*impl);
+  build_extract_set(*impl);
+  impl->stemmers = std::make_unique<StemmerPool>(impl->spec.languages);
   impl->model_problem = std::move(model.problem);
   if (model.model) {
     if (std::string why = model_mismatch(*model.model, impl->spec); !why.empty()) impl->model_problem = why;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <array>
 #include <cstdint>
@@ -61,7 +62,8 @@ struct CompiledCondition {
 struct CompiledField {
   const FieldSpec* spec = nullptr;
   std::shared_ptr<const re2::RE2> pattern;
-  std::shared_ptr<const re2::RE2> extract;
+  std::vector<std::shared_ptr<const re2::RE2>> extract;  // tried in order
+  std::vector<int> extract_in_set;  // each pattern's index in RuleSet::Impl::extract_set, -1: not in it
 };
 
 struct CompiledSignal {
@@ -95,6 +97,10 @@ struct RuleSet::Impl {
   bool reads_negation = false;                   // some leaf counts only (un)negated words
   std::shared_ptr<const TopicModel> model;       // null: none, or model_problem says why
   std::string model_problem;
+  std::unique_ptr<StemmerPool> stemmers;         // lent to each route() for the ticket's words
+  // Every field's extract patterns in one automaton: one pass over the subject and one over the
+  // body tell which can match, so only those run again for their capture (fields.cpp).
+  std::unique_ptr<re2::RE2::Set> extract_set;
 };
 
 }  // namespace triaged::routing

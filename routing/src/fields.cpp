@@ -1,5 +1,6 @@
 #include "fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <set>
@@ -128,10 +129,38 @@ std::optional<std::string> field_value_problem(const CompiledField& field, const
 
 namespace {
 
+// Which extract patterns can match the subject (0) and the body (1): one RE2::Set pass over
+// each, made when the first extraction needs it.
+class ExtractHits {
+ public:
+  ExtractHits(const RuleSet::Impl& rules, const Ticket& ticket) : rules_(rules), ticket_(ticket) {}
+
+  bool may_match(int text, int pattern) {
+    if (pattern < 0 || !rules_.extract_set) return true;
+    auto& hits = hits_[text];
+    if (!hits) {
+      hits.emplace();
+      const std::string& s = text == 0 ? ticket_.subject : ticket_.body;
+      re2::RE2::Set::ErrorInfo error;
+      if (!rules_.extract_set->Match(s, &*hits, &error) && error.kind != re2::RE2::Set::kNoError)
+        failed_[text] = true;  // out of memory on this text: run every pattern on its own
+      std::sort(hits->begin(), hits->end());
+    }
+    return failed_[text] || std::binary_search(hits->begin(), hits->end(), pattern);
+  }
+
+ private:
+  const RuleSet::Impl& rules_;
+  const Ticket& ticket_;
+  std::optional<std::vector<int>> hits_[2];
+  bool failed_[2] = {false, false};
+};
+
 // The value the ticket gives for `id`, looking at sent fields, then the requester, then the
 // text, then (for remembered fields) the requester's history. An extracted value that would
 // be invalid is ignored: extraction is a guess.
-std::optional<ResolvedField> resolve(const RuleSet::Impl& rules, const std::string& id, const Ticket& ticket) {
+std::optional<ResolvedField> resolve(const RuleSet::Impl& rules, const std::string& id, const Ticket& ticket,
+                                     ExtractHits& extract_hits) {
   if (auto it = ticket.fields.find(id); it != ticket.fields.end() && !trim(it->second).empty())
     return ResolvedField{std::string(trim(it->second)), "ticket", ""};
   const std::string* from_requester = id == "name"    ? &ticket.requester.name
@@ -142,8 +171,11 @@ std::optional<ResolvedField> resolve(const RuleSet::Impl& rules, const std::stri
     return ResolvedField{std::string(trim(*from_requester)), "requester", ""};
   auto field = rules.fields.find(id);
   if (field == rules.fields.end()) return std::nullopt;
-  if (const re2::RE2* re = field->second.extract.get()) {
-    for (const std::string* text : {&ticket.subject, &ticket.body}) {
+  for (std::size_t e = 0; e < field->second.extract.size(); ++e) {
+    const auto& re = field->second.extract[e];
+    for (int which = 0; which < 2; ++which) {
+      if (!extract_hits.may_match(which, field->second.extract_in_set[e])) continue;
+      const std::string* text = which == 0 ? &ticket.subject : &ticket.body;
       re2::StringPiece input(*text), groups[2];
       const int n = re->NumberOfCapturingGroups() >= 1 ? 2 : 1;
       if (!re->Match(input, 0, input.size(), re2::RE2::UNANCHORED, groups, n)) continue;
@@ -168,9 +200,10 @@ void check_template(const RuleSet::Impl& rules, const CompiledTopic& topic, cons
                     Decision& decision) {
   std::vector<FieldProblem> missing, invalid;
   std::set<std::string> invalid_ids;
+  ExtractHits extract_hits(rules, ticket);
   auto consider = [&](const std::string& id) -> bool {
     if (decision.fields.count(id) || invalid_ids.count(id)) return true;
-    auto value = resolve(rules, id, ticket);
+    auto value = resolve(rules, id, ticket, extract_hits);
     if (!value) return false;
     if (value->source == "ticket" || value->source == "requester") {
       if (auto problem = field_value_problem(rules.fields.at(id), value->value)) {

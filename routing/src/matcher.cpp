@@ -122,7 +122,7 @@ TicketView::TicketView(const Ticket& ticket, const RuleSet::Impl& rules)
     : ticket_(ticket), index_(*rules.index) {
   const auto at = ticket.requester.email.rfind('@');
   if (at != std::string::npos) from_domain_ = std::string(trim(ticket.requester.email.substr(at + 1)));
-  std::optional<Stemmers> stemmers;  // Snowball's are not free to make; only when a keyword reads text
+  std::optional<StemmerPool::Lease> stemmers;  // only when a keyword or the model reads text
   piece_text_.resize(index_.pieces.size());
   for (std::uint32_t p = 0; p < index_.pieces.size(); ++p) {
     const PieceIndex& piece = index_.pieces[p];
@@ -132,8 +132,8 @@ TicketView::TicketView(const Ticket& ticket, const RuleSet::Impl& rules)
     // Subject and body are pieces 0 and 1; the model reads their words too.
     const bool for_model = p < 2 && rules.model != nullptr;
     if (!piece.by_first_stem.empty() || !piece.by_first_prefix.empty() || for_model) {
-      if (!stemmers) stemmers.emplace(rules.spec.languages);
-      std::vector<Token> tokens = analyze(piece_text_[p], *stemmers);
+      if (!stemmers) stemmers.emplace(rules.stemmers->lease());
+      std::vector<Token> tokens = analyze(piece_text_[p], **stemmers);
       if (rules.reads_negation) mark_negations(tokens, rules.negation);
       scan_tokens(index_, p, tokens, hits_.phrases);
       if (for_model) tokens_[p] = std::move(tokens);

@@ -196,8 +196,12 @@ std::expected<ModelData, std::string> parse_model(std::string_view text) {
 
 TopicModel::TopicModel(ModelData data, std::string version) : data_(std::move(data)), version_(std::move(version)) {
   rows_.reserve(data_.weights.size());
-  for (std::uint32_t r = 0; r < data_.weights.size(); ++r)
+  flat_.reserve(data_.weights.size() * data_.topics.size());
+  for (std::uint32_t r = 0; r < data_.weights.size(); ++r) {
     rows_.emplace(FeatureHash().add(data_.weights[r].first).value(), r);
+    const auto& w = data_.weights[r].second;  // parse_model() checked the width; be safe for built data
+    for (std::size_t k = 0; k < data_.topics.size(); ++k) flat_.push_back(k < w.size() ? w[k] : 0.0f);
+  }
 }
 
 std::shared_ptr<const TopicModel> compile_model(ModelData data, std::string version) {
@@ -221,7 +225,8 @@ std::string model_mismatch(const TopicModel& model, const RuleSetSpec& spec) {
 std::vector<std::pair<std::string, double>> ticket_features(const RuleSet& rules, const FeatureOptions& options,
                                                             const Ticket& ticket) {
   const RuleSet::Impl& impl = rules.impl();
-  Stemmers stemmers(impl.spec.languages);
+  const StemmerPool::Lease lease = impl.stemmers->lease();
+  Stemmers& stemmers = *lease;
   std::vector<std::pair<std::string, double>> counts;
   for (std::string_view text : {std::string_view(ticket.subject), std::string_view(ticket.body)}) {
     visit_features(analyzed(impl, text, stemmers), options, [&](std::string_view prefix, std::string_view rest) {
@@ -265,7 +270,7 @@ Prediction predict_tokens(const TopicModel& model, const std::vector<Token>& sub
   std::vector<double> decision = m.bias;
   for (auto& [row, value] : p.present) {
     value /= norm;
-    const auto& weights = m.weights[row].second;
+    const float* weights = model.weights(row);
     for (std::size_t k = 0; k < decision.size(); ++k) decision[k] += value * weights[k];
   }
   // One-vs-rest logistic regression, as liblinear's predict_probability: each topic's sigmoid,
@@ -295,25 +300,24 @@ ModelOpinion opinion_of(const TopicModel& model, const Prediction& p) {
     o.runner_up = m.topics[order[1]];
     o.runner_up_confidence = p.probabilities[order[1]];
   }
-  std::vector<WeightedWord> words;
-  for (const auto& [row, value] : p.present) {
-    const double w = value * m.weights[row].second[best];
-    if (w > 0) words.push_back({m.weights[row].first, w});
-  }
+  // Rank rows first and copy only the names shown: most of a ticket's words are not.
+  std::vector<std::pair<double, std::uint32_t>> ranked;
+  for (const auto& [row, value] : p.present)
+    if (const double w = value * model.weights(row)[best]; w > 0) ranked.emplace_back(w, row);
   constexpr std::size_t kShown = 6;
-  const std::size_t shown = std::min(kShown, words.size());
-  std::partial_sort(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(shown), words.end(),
-                    [](const WeightedWord& a, const WeightedWord& b) { return a.weight > b.weight; });
-  words.resize(shown);
-  o.top_words = std::move(words);
+  const std::size_t shown = std::min(kShown, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shown), ranked.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  o.top_words.reserve(shown);
+  for (std::size_t i = 0; i < shown; ++i) o.top_words.push_back({m.weights[ranked[i].second].first, ranked[i].first});
   return o;
 }
 
 ModelOpinion predict(const RuleSet& rules, const TopicModel& model, const Ticket& ticket) {
   const RuleSet::Impl& impl = rules.impl();
-  Stemmers stemmers(impl.spec.languages);
-  return opinion_of(model, predict_tokens(model, analyzed(impl, ticket.subject, stemmers),
-                                          analyzed(impl, ticket.body, stemmers)));
+  const StemmerPool::Lease stemmers = impl.stemmers->lease();
+  return opinion_of(model, predict_tokens(model, analyzed(impl, ticket.subject, *stemmers),
+                                          analyzed(impl, ticket.body, *stemmers)));
 }
 
 }  // namespace triaged::routing

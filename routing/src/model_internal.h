@@ -24,11 +24,15 @@ class TopicModel {
     auto it = rows_.find(hash);
     return it == rows_.end() ? -1 : static_cast<std::int64_t>(it->second);
   }
+  // A row's weight for each topic, from one contiguous table: a ticket's few dozen rows are
+  // read per route(), and one array keeps them off separate heap blocks.
+  const float* weights(std::uint32_t row) const { return flat_.data() + std::size_t{row} * data_.topics.size(); }
 
  private:
   ModelData data_;
   std::string version_;
   std::unordered_map<std::uint64_t, std::uint32_t> rows_;
+  std::vector<float> flat_;
 };
 
 // The model's probability for each of its topics (data().topics order) given the words of the

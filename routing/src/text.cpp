@@ -79,6 +79,27 @@ utf8proc_int32_t decode(std::string_view s, std::size_t i, std::size_t* len) {
   return n > 0 ? c : -1;
 }
 
+// Decodes one character and says whether it belongs to a word. ASCII and U+0400..U+047F (all
+// letters) by table, since nearly all a Russian helpdesk's text is one or the other and
+// utf8proc's lookups were a tenth of route(); everything else by its Unicode category.
+utf8proc_int32_t next_char(std::string_view s, std::size_t i, std::size_t* len, bool* word) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    *len = 1;
+    const unsigned lower = b | 0x20u;
+    *word = (b >= '0' && b <= '9') || (lower >= 'a' && lower <= 'z');
+    return b;
+  }
+  if ((b == 0xD0 || b == 0xD1) && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+    *len = 2;
+    *word = true;
+    return static_cast<utf8proc_int32_t>(((b & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu));
+  }
+  const utf8proc_int32_t c = decode(s, i, len);
+  *word = c >= 0 && is_word_char(c);
+  return c;
+}
+
 }  // namespace
 
 struct Stemmers::Entry {
@@ -99,7 +120,17 @@ Stemmers::~Stemmers() {
 }
 
 std::string Stemmers::stem(const std::string& folded) {
-  if (folded.empty()) return folded;
+  if (folded.empty() || entries_.empty()) return folded;
+  if (auto it = memo_.find(folded); it != memo_.end()) return it->second;
+  // A vocabulary outgrowing this is unusual text (codes, names); starting over keeps memory flat.
+  constexpr std::size_t kMemoWords = 50'000;
+  if (memo_.size() >= kMemoWords) memo_.clear();
+  std::string stem = compute(folded);
+  memo_.emplace(folded, stem);
+  return stem;
+}
+
+std::string Stemmers::compute(const std::string& folded) {
   std::size_t len = 0;
   const Script script = script_of(decode(folded, 0, &len));
   for (auto& e : entries_) {
@@ -111,6 +142,30 @@ std::string Stemmers::stem(const std::string& folded) {
                        static_cast<std::size_t>(sb_stemmer_length(e.stemmer)));
   }
   return folded;
+}
+
+StemmerPool::StemmerPool(std::vector<std::string> languages) : languages_(std::move(languages)) {}
+StemmerPool::~StemmerPool() = default;
+
+StemmerPool::Lease::Lease(const StemmerPool& pool, std::unique_ptr<Stemmers> stemmers)
+    : pool_(pool), stemmers_(std::move(stemmers)) {}
+
+StemmerPool::Lease::~Lease() {
+  if (!stemmers_) return;  // moved from
+  std::lock_guard lock(pool_.mutex_);
+  pool_.idle_.push_back(std::move(stemmers_));
+}
+
+StemmerPool::Lease StemmerPool::lease() const {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto stemmers = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(stemmers));
+    }
+  }
+  return Lease(*this, std::make_unique<Stemmers>(languages_));
 }
 
 bool is_supported_language(const std::string& code) { return find_language(code) != nullptr; }
@@ -178,13 +233,15 @@ std::string fold(std::string_view text) {
 
 std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
   std::vector<Token> tokens;
+  tokens.reserve(text.size() / 8 + 1);  // about a word per 6-8 bytes of Russian: no regrowth
   std::size_t i = 0;
   bool sentence_break = true;
   bool clause_break = true;
   while (i < text.size()) {
     std::size_t len = 0;
-    utf8proc_int32_t c = decode(text, i, &len);
-    if (c < 0 || !is_word_char(c)) {
+    bool word = false;
+    utf8proc_int32_t c = next_char(text, i, &len, &word);
+    if (!word) {
       // A phrase must not match across sentences: "не. Привезли" is not "не привезли".
       if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == 0x2026 /* … */) sentence_break = true;
       // Nor does a negation reach past a comma: "не ждала, курьер приехал" negates nothing of the courier.
@@ -194,8 +251,8 @@ std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
     }
     const std::size_t start = i;
     while (i < text.size()) {
-      c = decode(text, i, &len);
-      if (c < 0 || !is_word_char(c)) break;
+      next_char(text, i, &len, &word);
+      if (!word) break;
       i += len;
     }
     Token t;

@@ -102,10 +102,11 @@ void lint_empty_regexes(const routing::RuleSetSpec& spec, std::vector<LintWarnin
     });
   }
   for (const auto& field : spec.fields)
-    if (field.extract && matches_empty(*field.extract))
-      out.push_back({field.where, "empty-regex",
-                     "extract pattern of field " + quote(field.id) +
-                         " matches the empty string, so it finds a value in any text"});
+    for (const std::string& extract : field.extract)
+      if (matches_empty(extract))
+        out.push_back({field.where, "empty-regex",
+                       "extract pattern of field " + quote(field.id) +
+                           " matches the empty string, so it finds a value in any text"});
 }
 
 void lint_unused(const routing::RuleSetSpec& spec, std::vector<LintWarning>& out) {

@@ -88,7 +88,8 @@ void parse_field(const Entry& f, routing::RuleSetSpec& spec, Reader& r) {
     }
   }
   if (const Entry* e = body->find("pattern")) out.pattern = r.string(*e, context);
-  if (const Entry* e = body->find("extract")) out.extract = r.string(*e, context);
+  if (const Entry* e = body->find("extract"))
+    out.extract = r.strings(*e, context, /*single_ok=*/true).value_or(std::vector<std::string>{});
   for (auto [limit, into] : {std::pair{"min", &out.min}, std::pair{"max", &out.max}}) {
     const Entry* e = body->find(limit);
     if (e == nullptr) continue;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "database.h"
+#include "decision_source_rows.h"
 #include "ticket_row.h"
 
 namespace triaged::storage {
@@ -11,7 +12,9 @@ namespace {
 
 // One row per ticket created in the period, with the times of its first staff action and
 // first resolution. A staff action is a claim, a reroute, or a status change someone made
-// (automatic ones, like a customer's reply releasing a needs_info ticket, name no actor).
+// (automatic ones, like a customer's reply releasing a needs_info ticket, name no actor). A
+// decision that is not JSON (never written by triaged) reads as not the default, as coverage
+// reads it, instead of failing the whole query.
 constexpr const char* kTicketsSql = R"sql(
 SELECT t.department, t.assignee, t.status, t.created_at, t.due_at,
   (SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND (
@@ -20,7 +23,7 @@ SELECT t.department, t.assignee, t.status, t.created_at, t.due_at,
   (SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'status_changed'
      AND json_extract(e.data_json, '$.to') IN ('resolved', 'closed')),
   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'rerouted'),
-  json_extract(t.decision_json, '$.source') = 'default'
+  CASE WHEN json_valid(t.decision_json) THEN json_extract(t.decision_json, '$.source') END = 'default'
 FROM tickets t WHERE t.created_at >= ?1 AND t.created_at < ?2
 )sql";
 
@@ -141,6 +144,9 @@ Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query) {
   auto duplicates = read_duplicates(*db, query);
   if (!duplicates) return std::unexpected(std::move(duplicates.error()));
   stats.duplicates = std::move(*duplicates);
+  auto decisions = read_decision_sources(*db, to_unix_ms(query.since), to_unix_ms(query.until));
+  if (!decisions) return std::unexpected(std::move(decisions.error()));
+  stats.decisions = std::move(*decisions);
   all.stats.name = "all";
   stats.all = all.finish();
   stats.departments = finish_all(departments);

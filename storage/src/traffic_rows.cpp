@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "decision_source_rows.h"
 #include "mail_rows.h"
 #include "ticket_row.h"
 
@@ -108,6 +109,9 @@ Result<std::int64_t> count_tickets_since(Database& db, std::optional<Clock::time
 }
 
 Result<Coverage> read_coverage(Database& db, std::optional<Clock::time_point> since) {
+  // Two reads (per topic, then per source) from one snapshot, so their totals agree.
+  auto snapshot = Transaction::begin(db, Transaction::Mode::deferred);
+  if (!snapshot) return std::unexpected(std::move(snapshot.error()));
   // Grouped in SQL over the created_at range: one row per (routed topic, source, rerouted,
   // where it is now), so the C++ side only folds a few dozen rows whatever the period. The
   // routed topic is the decision's, since tickets.topic follows later reroutes. A decision
@@ -173,6 +177,9 @@ GROUP BY 1, 2, 3, 4, 5)sql");
   }
   std::stable_sort(coverage.topics.begin(), coverage.topics.end(),
                    [](const TopicCoverage& a, const TopicCoverage& b) { return a.tickets > b.tickets; });
+  auto decisions = read_decision_sources(db, since_ms(since), kMaxKey);
+  if (!decisions) return std::unexpected(std::move(decisions.error()));
+  coverage.decisions = std::move(*decisions);
   return coverage;
 }
 

@@ -97,6 +97,33 @@ export async function tabTo(page, selector, max = 12) {
 
 export const activeId = (page) => page.evaluate(() => document.activeElement?.id || '');
 
+// Checks a page fits a narrow screen: nothing wider than the viewport, and every element that
+// `selector` matches (the page's controls) can be scrolled into view and is then inside the
+// screen and not covered by anything. Returns what fails, described; [] when all is well.
+export async function layoutProblems(page, selector) {
+  return page.evaluate(async (sel) => {
+    const problems = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > innerWidth) problems.push(`the page is ${root.scrollWidth} px wide on a ${innerWidth} px screen`);
+    const dialog = document.querySelector('dialog[open]');
+    if (dialog && dialog.scrollWidth > dialog.clientWidth) problems.push(`the open dialog is ${dialog.scrollWidth} px wide inside ${dialog.clientWidth} px`);
+    for (const el of document.querySelectorAll(sel)) {
+      if (el.closest('[hidden], details:not([open]) > :not(summary)') || el.getClientRects().length === 0) continue;
+      el.scrollIntoView({ block: 'center', inline: 'nearest' });
+      await new Promise((r) => requestAnimationFrame(r));
+      const r = el.getBoundingClientRect();
+      const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}"`;
+      if (r.left < 0 || r.right > innerWidth + 0.5 || r.top < 0 || r.bottom > innerHeight + 0.5) {
+        problems.push(`${name} is not on screen: ${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)}`);
+        continue;
+      }
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (!hit || !(el === hit || el.contains(hit))) problems.push(`${name} is covered by ${hit?.outerHTML.slice(0, 60)}`);
+    }
+    return problems;
+  }, selector);
+}
+
 // Runs each test of `suites` ({name: [{name, locale?, run}]}) in a fresh browser context at
 // 1366×768 against one daemon per suite. Prints "ok"/"FAIL" lines and returns the failures.
 export async function runSuites(binary, suites, { only } = {}) {

@@ -2,7 +2,7 @@
 // (an online pharmacy, in Russian). The tests share one daemon: each customer has a phone and
 // order numbers of their own, or their calls would join each other's tickets.
 import assert from 'node:assert/strict';
-import { activeId, tabTo, until } from './harness.mjs';
+import { activeId, layoutProblems, tabTo, until } from './harness.mjs';
 
 const LATE_COURIER = 'Курьер так и не приехал, жду с самого утра';
 // Two topics' keywords at once (a double charge and a late courier): the rules are unsure.
@@ -107,25 +107,56 @@ export const tests = [
     },
   },
   {
-    name: 'the server\'s 422 errors are shown on their fields',
+    name: 'the server\'s 422 errors are shown on their fields in Russian and the group\'s message once',
     async run({ page, daemon }) {
       await openForm(page, daemon);
-      // The client checks what the server checks, so a 422 is staged: the mapping is under test.
+      // The client checks what the server checks, so this 422 is staged: the mapping is under test.
       await page.route('**/api/v1/tickets', (route) => route.fulfill({
         status: 422, contentType: 'application/problem+json',
         body: JSON.stringify({ type: 'urn:triaged:problem:validation', title: 'x', status: 422, detail: 'topic "account" needs more data',
           errors: [{ field: 'phone|email', code: 'missing', message: 'at least one of phone, email is required' },
-                   { field: 'name', code: 'invalid', message: '"?" is not allowed' }] }) }));
+                   { field: 'name', code: 'invalid', message: '"?" is not allowed' },
+                   { field: 'fields.coupon', code: 'unknown', message: 'is not a ticket attribute' }] }) }));
       await page.keyboard.type('Не могу войти в личный кабинет');
       await page.fill('#topic-search', 'кабинет');
       await page.press('#topic-search', 'Enter');
       await until('the account topic', async () => (await topicValue(page)) === 'account');
       await page.fill('#f-email', 'anna@example.ru');
+      await page.fill('#f-name', 'Анна');
       await page.keyboard.press('Control+Enter');
       await until('the group marked', () => page.$eval('#f-phone', (i) => i.getAttribute('aria-invalid') === 'true'));
       assert.equal(await page.$eval('#f-email', (i) => i.getAttribute('aria-invalid')), 'true');
-      assert.match(await page.textContent('#f-name-error'), /is not allowed/);
-      assert.ok(await page.isVisible('#form-errors'));
+      const shown = await page.evaluate(() => document.body.innerText);
+      assert.equal(shown.split('Нужно хотя бы одно: Телефон, Email').length - 1, 1, `the group's message once:\n${shown}`);
+      assert.ok(await page.isHidden('#f-phone-error') && await page.isHidden('#f-email-error'));
+      assert.match(await page.getAttribute('#f-phone', 'aria-describedby'), /group-0-error/, 'the marked input is described by the group\'s message');
+      assert.match(await page.textContent('#f-name-error'), /Сервер не принял это значение/);
+      assert.equal(await page.getAttribute('#f-name', 'aria-invalid'), 'true');
+      assert.match(await page.textContent('#form-errors'), /coupon: Сервер не знает такого поля/, 'what no input explains is listed');
+      assert.doesNotMatch(shown, /is not allowed|is required|at least one of|ticket attribute/, 'no server English on the page');
+      assert.equal(await activeId(page), 'f-phone', 'the focus goes to the first marked field');
+    },
+  },
+  {
+    name: 'values over the server\'s size limit are refused by the server and shown on their own fields',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Прислали просроченный препарат, заказ 78901234');
+      await until('the suggestion of quality', async () => (await topicValue(page)) === 'product_quality');
+      await page.fill('#f-product', 'Н'.repeat(2100));
+      await page.fill('#f-phone', '+7 916 555-03-04');
+      await page.fill('#f-name', 'А'.repeat(2100));
+      const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/tickets'));
+      await page.keyboard.press('Control+Enter');
+      assert.equal((await answer).status(), 422, 'the server judged, not the page');
+      await until('the product marked', () => page.$eval('#f-product', (i) => i.getAttribute('aria-invalid') === 'true'));
+      assert.equal(await page.textContent('#f-product-error'), 'Слишком длинно: 4200 байт, можно не больше 4096 (буква кириллицы — 2 байта)');
+      assert.equal(await page.getAttribute('#f-name', 'aria-invalid'), 'true');
+      assert.match(await page.textContent('#f-name-error'), /^Слишком длинно: 4200 байт/);
+      assert.equal(await page.textContent('#form-errors'), 'Обращение не создано: исправьте отмеченные поля.');
+      assert.equal(await activeId(page), 'f-product');
+      assert.equal((await daemon.get('/api/v1/tickets?topic=product_quality')).body.tickets
+        .filter((tk) => tk.body.includes('78901234')).length, 0);
     },
   },
   {
@@ -156,6 +187,34 @@ export const tests = [
       assert.equal(stored.body.fields.order_id, '40718263');
       assert.equal(stored.body.requester.name, 'Анна Петрова');
       assert.equal(stored.body.decision.source, 'rules');
+    },
+  },
+  {
+    name: 'nothing of the first call\'s answer stays on screen once the second call\'s description is typed',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, заказ 56789012 так и не привезли');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      await page.fill('#f-phone', '+7 916 555-01-02');
+      await page.keyboard.press('Control+Enter');
+      const first = await resultRef(page);
+      assert.ok(await page.isVisible('#result'), 'the reference is shown to be read out');
+      assert.equal(await activeId(page), 'description');
+
+      await page.keyboard.type('Списали деньги дважды за заказ 67890123');
+      await until('the second call\'s topic', async () => !['', 'delivery'].includes(await topicValue(page)));
+      assert.ok(await page.isHidden('#result'));
+      const shown = await page.evaluate(() => document.body.innerText);
+      assert.ok(!shown.includes(first), `the first reference ${first} is still on screen`);
+      assert.doesNotMatch(shown, /Обращение создано|Номер для клиента|Срок ответа/);
+      assert.ok(await page.$eval('#submit', (b) => b.getBoundingClientRect().bottom <= innerHeight),
+        'the submit button is above the fold at 1366×768');
+
+      // Nor does a submit of an empty form put "not created" beside the last "created".
+      await page.fill('#description', '');
+      await page.keyboard.press('Control+Enter');
+      await until('the description marked', () => page.isVisible('#description-error'));
+      assert.ok(await page.isHidden('#result'));
     },
   },
   {
@@ -307,6 +366,51 @@ export const tests = [
       await page.selectOption('#lang', 'ru');
       assert.match(await page.textContent('#result-title'), /Добавлено к существующему обращению/, 'the language switch rewords it');
       assert.match(await page.textContent('#result-note'), /звонок добавлен/);
+    },
+  },
+  {
+    name: 'every topic name is shown whole in the list at 1366 by 768',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      const cut = await page.$$eval('#topic option', (options) => options
+        .filter((o) => o.scrollWidth > o.clientWidth).map((o) => `${o.textContent} (${o.scrollWidth} > ${o.clientWidth} px)`));
+      assert.deepEqual(cut, []);
+      const groups = await page.$$eval('#topic optgroup', (g) => g.map((x) => x.label));
+      assert.ok(groups.includes('Логистика и доставка'), `the departments head their topics: ${groups}`);
+    },
+  },
+  {
+    name: 'on a 390 by 844 phone the form fits the screen and a whole call can be taken',
+    async run({ page, daemon }) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, заказ 89012345');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      assert.deepEqual(await layoutProblems(page, 'a, button, input, select, textarea, summary'), []);
+      const below = await page.evaluate(() => document.getElementById('fields').getBoundingClientRect().top
+        >= document.getElementById('description').getBoundingClientRect().bottom);
+      assert.ok(below, 'one column: the fields come below the description');
+      await page.fill('#f-phone', '+7 916 555-05-06');
+      await page.click('#submit');
+      await resultRef(page);
+      assert.deepEqual(await layoutProblems(page, '#result-ref, #submit'), []);
+    },
+  },
+  {
+    name: 'looking up a caller nobody knows logs no error in the console',
+    async run({ page, daemon }) {
+      const errors = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, заказ 90123456');
+      await until('the suggestion of delivery', async () => (await topicValue(page)) === 'delivery');
+      const lookup = page.waitForResponse((r) => r.url().includes('/api/v1/requesters?'));
+      await page.fill('#f-phone', '+7 916 555-07-08');
+      await page.press('#f-phone', 'Tab');
+      assert.equal((await lookup).status(), 200, 'nobody known is an answer, not an error');
+      await page.waitForTimeout(200);
+      assert.deepEqual(errors, []);
+      assert.ok(await page.isHidden('#customer'));
     },
   },
 ];

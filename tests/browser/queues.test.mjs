@@ -1,7 +1,7 @@
 // The queue board in a real browser: a ticket filed at intake is found in its department,
 // claimed and rerouted, and the ticket view explains why it was there.
 import assert from 'node:assert/strict';
-import { activeId, tabTo, until } from './harness.mjs';
+import { activeId, layoutProblems, tabTo, until } from './harness.mjs';
 
 const DELIVERY = { body: 'Курьер не приехал, заказ 40718263 так и не привезли', channel: 'phone',
                    requester: { name: 'Анна Петрова', phone: '+7 916 204-37-81' } };
@@ -15,6 +15,15 @@ async function openBoard(page, daemon, hash = '') {
 }
 
 const row = (ref) => `tr[data-ref="${ref}"]`;
+
+// A new delivery ticket of the customer with `phone`, and the logistics board open for Ольга.
+async function boardWithTicket(page, daemon, phone) {
+  const created = await daemon.post('/api/v1/tickets', deliveryFor(phone));
+  assert.equal(created.status, 201);
+  await openBoard(page, daemon, '#logistics');
+  await page.fill('#agent', 'Ольга');
+  return created.body.ref;
+}
 
 export const tests = [
   {
@@ -53,7 +62,7 @@ export const tests = [
       await page.keyboard.type('Ольга');
       await tabTo(page, `${row(ref)} [data-action="claim"]`, 30);
       await page.keyboard.press('Enter');
-      await until('the claim shown', async () => /у Ольга/.test(await page.textContent(row(ref))));
+      await until('the claim shown', async () => /взял\(а\): Ольга/.test(await page.textContent(row(ref))));
       assert.match(await page.textContent(row(ref)), /в работе/);
       assert.match(await page.textContent('#notice'), new RegExp(`${ref} теперь у вас`));
 
@@ -66,6 +75,7 @@ export const tests = [
       assert.match(view, /«Курьер» \(body\)/, 'the trace names the words');
       assert.match(view, /Взял\(а\) Ольга/);
       assert.match(view, /40718263/, 'the fields, extracted order number included');
+      assert.equal(await page.$('#use-runner-up'), null, 'a sure decision offers no runner-up');
 
       await tabTo(page, '#reroute-topic', 40);
       // A closed select moves through its options with the arrows: "keep the topic", then the
@@ -93,6 +103,42 @@ export const tests = [
     },
   },
   {
+    name: 'an unsure ticket offers its runner-up in the ticket view and Alt+R moves it there',
+    async run({ page, daemon }) {
+      // Two topics' keywords at once (a double charge and a late courier): the rules are unsure.
+      const created = await daemon.post('/api/v1/tickets',
+        { ...deliveryFor('+7 916 204-37-89'), body: 'Двойное списание за заказ 40718290, а ещё курьер опоздал' });
+      assert.equal(created.status, 201);
+      const { ref, department, decision } = created.body;
+      assert.ok(decision.runner_up && decision.confidence < 0.5, `an unsure decision: ${JSON.stringify(decision)}`);
+      const runnerUp = (await daemon.get('/api/v1/schema')).body.topics.find((tp) => tp.id === decision.runner_up);
+      await openBoard(page, daemon, `#${department}`);
+      await page.fill('#agent', 'Ольга');
+      await page.focus(`${row(ref)} [data-action="open"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.equal(await page.textContent('#use-runner-up'), `Не уверен — или «${runnerUp.title}»? (Alt+R)`);
+      assert.equal(await activeId(page), 'dialog-close');
+      await page.keyboard.press('Alt+KeyR');
+      await until('the dialog closed', async () => !(await page.isVisible('#ticket-dialog')));
+      assert.match(await page.textContent('#notice'), /перенаправлено/);
+
+      const stored = await daemon.get(`/api/v1/tickets/${ref}`);
+      assert.equal(stored.body.topic, runnerUp.id);
+      assert.equal(stored.body.department, runnerUp.department);
+      const moved = stored.body.events.at(-1);
+      assert.equal(moved.kind, 'rerouted');
+      assert.equal(moved.data.actor, 'Ольга');
+      assert.match(moved.data.reason, /второй вариант/);
+      // In the runner-up's queue now; once moved, nothing more is asked.
+      await page.click(`[data-department="${runnerUp.department}"]`);
+      await until('the ticket in the runner-up\'s queue', async () => (await page.$(row(ref))) !== null);
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.equal(await page.$('#use-runner-up'), null);
+    },
+  },
+  {
     name: 'a reroute without a reason is refused on its field and a resolved ticket leaves the queue',
     async run({ page, daemon }) {
       const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-83'));
@@ -111,6 +157,8 @@ export const tests = [
       await until('the new status', async () => /решено/.test(await page.textContent('#ticket-body .meta')));
       await page.click('#dialog-close');
       await until('the ticket gone from the open queue', async () => (await page.$(row(ref))) === null);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'open',
+        'the focus is on the next ticket of the queue, not the page');
       const stored = await daemon.get(`/api/v1/tickets/${ref}`);
       assert.equal(stored.body.status, 'resolved');
       assert.equal(stored.body.events.at(-1).data.reason, 'курьер перезвонил и доставил');
@@ -119,16 +167,15 @@ export const tests = [
   {
     name: 'claiming a ticket someone else holds names them and offers to take it over',
     async run({ page, daemon }) {
-      const created = await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-84'));
-      const ref = created.body.ref;
-      await openBoard(page, daemon, '#logistics');
-      await page.fill('#agent', 'Ольга');
+      const ref = await boardWithTicket(page, daemon, '+7 916 204-37-84');
       assert.equal((await daemon.post(`/api/v1/tickets/${ref}/claim`, { assignee: 'Иван' })).status, 200);
       await page.click(`${row(ref)} [data-action="claim"]`);
       await page.waitForSelector('#ticket-dialog[open]');
       await until('the holder named', async () => /уже взял\(а\) Иван/.test(await page.textContent('#claim-error')));
+      // Worded so that no name has to be declined.
+      assert.equal(await page.textContent('#dialog-claim'), 'Забрать себе (сейчас: Иван)');
       await page.click('#dialog-claim');
-      await until('taken over', async () => /Забрал\(а\) Ольга у Иван/.test(await page.textContent('#ticket-body')));
+      await until('taken over', async () => /Забрал\(а\) себе Ольга \(было: Иван\)/.test(await page.textContent('#ticket-body')));
     },
   },
   {
@@ -156,7 +203,7 @@ export const tests = [
       await page.click('#link-form button[type="submit"]');
       await until('the link shown', async () => (await page.$(`#links li[data-ref="${b}"]`)) !== null);
       assert.match(await page.textContent(`#links li[data-ref="${b}"]`), new RegExp(`Связано с ${b} · новое`));
-      assert.match(await page.textContent('#notice'), new RegExp(`${a} связано с ${b}`));
+      assert.match(await page.textContent('#dialog-notice'), new RegExp(`${a} связано с ${b}`));
       assert.equal(await activeId(page), 'link-ref', 'the focus stays in the form');
       const history = await page.textContent('#ticket-body .history');
       assert.match(history, new RegExp(`Связано с обращением ${b}`));
@@ -195,6 +242,126 @@ export const tests = [
       await until('the error on the field', async () => /ZZZ-ZZZ/.test(await page.textContent('#link-error')));
       assert.equal(await activeId(page), 'link-ref');
       assert.equal(await page.getAttribute('#link-ref', 'aria-invalid'), 'true');
+    },
+  },
+  {
+    name: 'on a 390 by 844 phone the board and the ticket view fit the screen and every action is reachable',
+    async run({ page, daemon }) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const ref = await boardWithTicket(page, daemon, '+7 916 204-37-90');
+      const controls = 'a, button, input, select, textarea, summary';
+      assert.deepEqual(await layoutProblems(page, controls), []);
+      const labels = await page.$$eval(`${row(ref)} td`, (cells) => cells.map((c) => getComputedStyle(c, '::before').content));
+      assert.ok(labels.includes('"Тема"') && labels.includes('"Действия"'), `a card names its cells: ${labels}`);
+
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.deepEqual(await layoutProblems(page, '#ticket-dialog :is(button, input, select, textarea, a)'), []);
+      await page.click('#dialog-claim');
+      await until('claimed', async () => /Ольга/.test(await page.textContent('#ticket-body .meta')));
+      assert.deepEqual(await layoutProblems(page, '#ticket-dialog :is(button, input, select, textarea, a)'), []);
+      await page.click('#dialog-close');
+      await until('the dialog closed', async () => !(await page.isVisible('#ticket-dialog')));
+    },
+  },
+  {
+    name: 'topic names are shown whole on the board at 1366 by 768',
+    async run({ page, daemon }) {
+      await daemon.post('/api/v1/tickets', deliveryFor('+7 916 204-37-91'));
+      await openBoard(page, daemon, '#logistics');
+      const cut = await page.$$eval('#ticket-rows td, #ticket-rows th', (cells) => cells
+        .filter((c) => !c.classList.contains('text') && c.scrollWidth > c.clientWidth).map((c) => c.textContent));
+      assert.deepEqual(cut, []);
+    },
+  },
+  {
+    name: 'rerouting the last ticket of a queue leaves the focus on its department and the history names topics by title',
+    async run({ page, daemon }) {
+      const pickup = (await daemon.get('/api/v1/schema')).body.topics.find((tp) => tp.id === 'pickup');
+      const created = await daemon.post('/api/v1/tickets', { ...deliveryFor('+7 916 204-37-92'), topic: 'pickup',
+        body: 'Не могу забрать заказ 40718290 в аптеке' });
+      assert.equal(created.status, 201);
+      const ref = created.body.ref;
+      await openBoard(page, daemon, `#${pickup.department}`);
+      await page.fill('#agent', 'Ольга');
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      await page.selectOption('#reroute-topic', 'delivery');
+      await page.fill('#reroute-reason', 'это доставка курьером');
+      await page.click('#ticket-body form.action:nth-of-type(2) button[type="submit"]');
+      await until('the queue empty', async () => (await page.$(row(ref))) === null);
+      await until('the focus on the department', () => page.evaluate((d) =>
+        document.activeElement?.dataset?.department === d, pickup.department));
+
+      await page.click('[data-department="logistics"]');
+      await until('the ticket in logistics', async () => (await page.$(row(ref))) !== null);
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      const history = await page.textContent('#ticket-body .history');
+      assert.match(history, /Перенаправлено: «Самовывоз из аптеки» \(Розничная сеть аптек\) → «Доставка: курьер не приехал.*» \(Логистика и доставка\)/);
+      assert.doesNotMatch(history, /pickup|delivery\//);
+    },
+  },
+  {
+    name: 'a confirmation of an action taken in the ticket view is shown in front of it',
+    async run({ page, daemon }) {
+      const ref = await boardWithTicket(page, daemon, '+7 916 204-37-93');
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      await page.click('#dialog-claim');
+      await until('the confirmation', async () => new RegExp(`${ref} теперь у вас`).test(await page.textContent('#dialog-notice')));
+      const inFront = await page.$eval('#dialog-notice', (n) => {
+        const r = n.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + 10, r.top + r.height / 2);
+        return r.width > 0 && n.contains(hit);
+      });
+      assert.ok(inFront, 'the confirmation is visible above the ticket view');
+      await page.click('#dialog-close');
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.ok(await page.isHidden('#dialog-notice'), 'a ticket opened afresh has no old confirmation');
+    },
+  },
+  {
+    name: 'the ticket view lists a mail\'s attachments and links its raw message as downloads',
+    async run({ page, daemon }) {
+      const mail = ['From: Анна <anna.mail@example.ru>', 'To: support@shop.example', 'Subject: Курьер не приехал',
+        'Message-ID: <attach-1@example.ru>', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '',
+        '--b1', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '',
+        'Курьер не привёз заказ 40718295, чек во вложении.', '',
+        '--b1', 'Content-Type: text/plain; name="receipt.txt"', 'Content-Disposition: attachment; filename="receipt.txt"', '',
+        'Чек 40718295: 1500 руб.', '--b1--', ''].join('\r\n');
+      const answer = await fetch(`${daemon.base}/api/v1/ingest/email?mailbox=support@shop.example`,
+        { method: 'POST', headers: { 'Content-Type': 'message/rfc822' }, body: mail });
+      const text = await answer.text();
+      assert.equal(answer.status, 201, text);
+      const { ticket } = JSON.parse(text);
+      await openBoard(page, daemon, `#${ticket.department}`);
+      await page.click(`${row(ticket.ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      const link = page.locator('#ticket-body .attachments a');
+      assert.equal(await link.textContent(), 'receipt.txt');
+      assert.match(await page.textContent('#ticket-body .attachments'), /receipt\.txt · text\/plain · \d+ Б/);
+      const href = await link.getAttribute('href');
+      assert.match(href, /^\/api\/v1\/attachments\/\d+$/);
+      assert.equal(await link.getAttribute('download'), 'receipt.txt');
+      const raw = page.locator('#ticket-body .raw a');
+      assert.match(await raw.textContent(), /Исходное письмо/);
+      assert.match(await raw.getAttribute('href'), /^\/api\/v1\/messages\/\d+\/raw$/);
+      const download = await fetch(daemon.base + href);
+      assert.equal(download.status, 200);
+      assert.match(download.headers.get('content-disposition'), /^attachment/);
+
+      // With an API key the link cannot carry it: the page fetches the file with the key.
+      await page.evaluate(() => localStorage.setItem('triaged.apiKey', 'k-agent-1'));
+      let sent = '';
+      await page.route('**/api/v1/attachments/*', (route) => {
+        sent = route.request().headers().authorization || '';
+        route.fulfill({ status: 200, contentType: 'text/plain', headers: { 'Content-Disposition': 'attachment; filename="receipt.txt"' }, body: 'чек' });
+      });
+      const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      assert.equal(sent, 'Bearer k-agent-1');
+      assert.equal(file.suggestedFilename(), 'receipt.txt');
     },
   },
 ];

@@ -1,7 +1,7 @@
 // node tests/browser/screenshots.mjs --binary build/bin/triaged [--out docs]
 // Writes the README's pictures of the pages at 1366×768: the intake form mid-call (a returning
-// customer), the queue board, and a ticket's view, against a daemon with a few tickets from
-// the example rules.
+// customer), the queue board, and a ticket's view; and the board on a 390×844 phone; against a
+// daemon with a few tickets from the example rules.
 import { join, resolve } from 'node:path';
 import { launchBrowser, startDaemon, until } from './harness.mjs';
 
@@ -55,7 +55,13 @@ try {
   await page.click(`tr[data-ref="${refs.at(-1)}"] [data-action="open"]`);
   await page.waitForSelector('#ticket-dialog[open]');
   await page.screenshot({ path: join(out, 'web-ticket.png') });
-  console.log(`wrote web-intake.png, web-intake-created.png, web-queues.png, web-ticket.png to ${out}`);
+
+  // The same board on a 390×844 phone: one column, the rows as cards.
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => document.querySelector('.queue').scrollIntoView());
+  await page.screenshot({ path: join(out, 'web-queues-phone.png') });
+  console.log(`wrote web-intake.png, web-intake-created.png, web-queues.png, web-ticket.png, web-queues-phone.png to ${out}`);
 } finally {
   await browser.close();
   await daemon.stop();

@@ -46,9 +46,9 @@ TEST_CASE("metrics after a created ticket and a 422 show tickets validation fail
   api.create(std::string(kDeliveryJson));
   problem_of(api.post_json("/api/v1/tickets", R"({"subject": "The courier is late"})"), 422);
   Response res = api.get("/metrics");
-  REQUIRE(res.result_int() == 200);
-  CHECK(res[http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
-  const std::string& body = res.body();
+  REQUIRE(res.status == 200);
+  CHECK(res.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& body = res.body;
   CHECK_THAT(body, Contains("triaged_tickets_total{channel=\"api\",topic=\"delivery\",department=\"logistics\","
                             "outcome=\"created\"} 1\n"));
   CHECK_THAT(body, Contains("triaged_tickets_total{channel=\"api\",topic=\"delivery\",department=\"logistics\","
@@ -65,16 +65,16 @@ TEST_CASE("metrics after a created ticket and a 422 show tickets validation fail
 TEST_CASE("an idempotent replay is counted as a duplicate ticket", "[metrics]") {
   ApiHarness api;
   for (int i = 0; i < 2; ++i)
-    REQUIRE(api.post_json("/api/v1/tickets", std::string(kDeliveryJson), {{"Idempotency-Key", "k-1"}}).result_int() == 201);
-  CHECK_THAT(api.get("/metrics").body(), Contains("department=\"logistics\",outcome=\"duplicate\"} 1\n"));
+    REQUIRE(api.post_json("/api/v1/tickets", std::string(kDeliveryJson), {{"Idempotency-Key", "k-1"}}).status == 201);
+  CHECK_THAT(api.get("/metrics").body, Contains("department=\"logistics\",outcome=\"duplicate\"} 1\n"));
 }
 
 TEST_CASE("requests to unknown paths are counted under route other and ids under their template", "[metrics]") {
   ApiHarness api;
-  CHECK(api.get("/no/such/path/12345").result_int() == 404);
-  CHECK(api.get("/api/v1/tickets/999").result_int() == 404);
-  CHECK(api.get("/api/v1/quarantine/7/raw").result_int() == 404);
-  const std::string body = api.get("/metrics").body();
+  CHECK(api.get("/no/such/path/12345").status == 404);
+  CHECK(api.get("/api/v1/tickets/999").status == 404);
+  CHECK(api.get("/api/v1/quarantine/7/raw").status == 404);
+  const std::string body = api.get("/metrics").body;
   CHECK_THAT(body, Contains("triaged_http_requests_total{route=\"other\",method=\"GET\",status=\"404\"} 1\n"));
   CHECK_THAT(body, Contains("{route=\"/api/v1/tickets/{id}\",method=\"GET\",status=\"404\"} 1\n"));
   CHECK_THAT(body, Contains("{route=\"/api/v1/quarantine/{id}/raw\",method=\"GET\",status=\"404\"} 1\n"));
@@ -88,7 +88,7 @@ TEST_CASE("validation failure labels come from the rule set and a client chosen 
                            R"({"subject": "s", "zz_client_member": 1, "fields": {"zz_client_field": ")" + long_value +
                                R"(", "order_id": ")" + long_value + R"("}})"),
              422);
-  const std::string body = api.get("/metrics").body();
+  const std::string body = api.get("/metrics").body;
   CHECK(body.find("zz_client") == std::string::npos);
   CHECK_THAT(body, Contains("triaged_validation_failures_total{field=\"unknown\",code=\"unknown\"} 1\n"));
   CHECK_THAT(body, Contains("triaged_validation_failures_total{field=\"unknown\",code=\"too_long\"} 1\n"));
@@ -99,8 +99,8 @@ TEST_CASE("a ticket from a channel the daemon does not know is counted under cha
   ApiHarness api;
   std::string json(kDeliveryJson);
   json.insert(json.find('{') + 1, R"("channel": "zz-client-chan", )");
-  REQUIRE(api.post_json("/api/v1/tickets", json).result_int() == 201);
-  const std::string body = api.get("/metrics").body();
+  REQUIRE(api.post_json("/api/v1/tickets", json).status == 201);
+  const std::string body = api.get("/metrics").body;
   CHECK(body.find("zz-client-chan") == std::string::npos);
   CHECK_THAT(body, Contains("triaged_tickets_total{channel=\"other\",topic=\"delivery\""));
 }
@@ -112,9 +112,9 @@ TEST_CASE("without a metrics registry the metrics endpoint is not found", "[metr
   context.store = &api.store();
   daemon::Api bare(std::move(context));
   std::optional<Response> answer;
-  bare.handle(Request{http::verb::get, "/metrics", 11}, [&](Response res) { answer = std::move(res); });
+  bare.handle(make_request("GET", "/metrics"), [&](Response res) { answer = std::move(res); });
   REQUIRE(answer);
-  CHECK(answer->result_int() == 404);
+  CHECK(answer->status == 404);
 }
 
 }  // namespace

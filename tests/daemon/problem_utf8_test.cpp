@@ -9,9 +9,9 @@ namespace triaged::testing {
 TEST_CASE("a path that is not UTF-8 gets a 404 whose JSON is valid UTF-8", "[api]") {
   ApiHarness api;
   const auto res = api.get("/\xFF\xC0\x80x");  // raw bytes: HTTP/1.1 servers see them
-  REQUIRE(res.result_int() == 404);
+  REQUIRE(res.status == 404);
   boost::system::error_code ec;
-  const auto body = boost::json::parse(res.body(), ec);  // rejects invalid UTF-8
+  const auto body = boost::json::parse(res.body, ec);  // rejects invalid UTF-8
   REQUIRE_FALSE(ec);
   const std::string detail(body.at("detail").as_string());
   CHECK(detail.find("\xEF\xBF\xBD") != std::string::npos);
@@ -21,9 +21,9 @@ TEST_CASE("a path that is not UTF-8 gets a 404 whose JSON is valid UTF-8", "[api
 TEST_CASE("an unknown query key that is not UTF-8 is named in valid UTF-8", "[api]") {
   ApiHarness api;
   const auto res = api.get("/api/v1/tickets?%FEkey=1");
-  REQUIRE(res.result_int() == 400);
+  REQUIRE(res.status == 400);
   boost::system::error_code ec;
-  const auto body = boost::json::parse(res.body(), ec);
+  const auto body = boost::json::parse(res.body, ec);
   REQUIRE_FALSE(ec);
   CHECK(std::string(body.at("errors").at(0).at("field").as_string()) == "\xEF\xBF\xBDkey");
 }

@@ -37,13 +37,13 @@ TEST_CASE("a repeat is answered 200 with the ticket it joined and merged true", 
   auto first = api.create(std::string(kFirst));
   CHECK(first.at("merged") == false);
   Response res = api.post_json("/api/v1/tickets", std::string(kRepeat));
-  REQUIRE(res.result_int() == 200);
+  REQUIRE(res.status == 200);
   auto joined = body_json(res);
   CHECK(joined.at("merged") == true);
   CHECK(str(joined.at("matched_by")) == "order_id");
   CHECK(joined.at("id") == first.at("id"));
-  CHECK(res[http::field::location] == path_of(first));
-  CHECK_THAT(api.get("/metrics").body(),
+  CHECK(res.header("Location") == path_of(first));
+  CHECK_THAT(api.get("/metrics").body,
              Catch::Contains(R"(triaged_tickets_total{channel="phone",topic="delivery",department="logistics",)"
                              R"(outcome="merged"} 1)"));
 
@@ -64,7 +64,7 @@ TEST_CASE("a repeat routed to another department is answered 201 with duplicate_
   CHECK(str(refund.at("department")) == "billing");
   CHECK(refund.at("duplicate_of") == first.at("id"));
   CHECK(str(refund.at("matched_by")) == "order_id");
-  CHECK_THAT(api.get("/metrics").body(),
+  CHECK_THAT(api.get("/metrics").body,
              Catch::Contains(R"(triaged_tickets_total{channel="api",topic="refund",department="billing",)"
                              R"(outcome="linked"} 1)"));
 }
@@ -84,11 +84,11 @@ TEST_CASE("a replayed merged request answers the same merge and adds nothing", "
   ApiHarness api(repeat_rules());
   auto first = api.create(std::string(kFirst));
   Response once = api.post_json("/api/v1/tickets", std::string(kRepeat), {{"Idempotency-Key", "call-7"}});
-  REQUIRE(once.result_int() == 200);
-  CHECK(once["Idempotent-Replayed"].empty());
+  REQUIRE(once.status == 200);
+  CHECK(once.header("Idempotent-Replayed").empty());
   Response twice = api.post_json("/api/v1/tickets", std::string(kRepeat), {{"Idempotency-Key", "call-7"}});
-  REQUIRE(twice.result_int() == 200);
-  CHECK(twice["Idempotent-Replayed"] == "true");
+  REQUIRE(twice.status == 200);
+  CHECK(twice.header("Idempotent-Replayed") == "true");
   CHECK(body_json(twice).at("merged") == true);
   CHECK(body_json(api.get(path_of(first))).at("messages").as_array().size() == 2);
 }
@@ -107,15 +107,29 @@ TEST_CASE("classify fills a required phone from history and says where it came f
 TEST_CASE("the requester lookup names a bad or missing key", "[api][requesters]") {
   ApiHarness api(repeat_rules());
   auto bad = api.get("/api/v1/requesters?phone=12&email=nope&name=x");
-  REQUIRE(bad.result_int() == 400);
+  REQUIRE(bad.status == 400);
   std::vector<std::string> fields;
   const auto problem = body_json(bad);
   for (const auto& e : problem.at("errors").as_array()) fields.push_back(str(e.at("field")));
   CHECK(fields == std::vector<std::string>{"name", "phone", "email"});
   auto none = api.get("/api/v1/requesters");
-  REQUIRE(none.result_int() == 400);
+  REQUIRE(none.status == 400);
   CHECK(str(body_json(none).at("errors").as_array()[0].at("field")) == "phone|email");
-  CHECK(api.get("/api/v1/requesters?email=nobody@example.com").result_int() == 404);
+  CHECK(api.get("/api/v1/requesters?email=nobody@example.com").status == 404);
+}
+
+TEST_CASE("the requester lookup answers null for nobody when asked with missing=null", "[api][requesters]") {
+  ApiHarness api(repeat_rules());
+  auto nobody = api.get("/api/v1/requesters?email=nobody@example.com&missing=null");
+  REQUIRE(nobody.status == 200);
+  CHECK(boost::json::parse(nobody.body).is_null());
+  api.create(std::string(kFirst));
+  auto known = api.get("/api/v1/requesters?phone=89161234567&missing=null");
+  REQUIRE(known.status == 200);
+  CHECK(str(body_json(known).at("name")) == "Ivan");
+  auto bad = api.get("/api/v1/requesters?email=nobody@example.com&missing=404");
+  REQUIRE(bad.status == 400);
+  CHECK(str(body_json(bad).at("errors").as_array()[0].at("field")) == "missing");
 }
 
 TEST_CASE("staff link two tickets by hand and unlink them", "[api][requesters]") {
@@ -124,7 +138,7 @@ TEST_CASE("staff link two tickets by hand and unlink them", "[api][requesters]")
   auto b = api.create(std::string(kDeliveryJson));
   Response linked = api.post_json(path_of(b, "link"),
                                   R"({"ticket": ")" + str(a.at("ref")) + R"(", "reason": "same order", "actor": "olga"})");
-  REQUIRE(linked.result_int() == 200);
+  REQUIRE(linked.status == 200);
   auto body = body_json(linked);
   CHECK(body.at("linked") == true);
   REQUIRE(body.at("links").as_array().size() == 1);
@@ -135,7 +149,7 @@ TEST_CASE("staff link two tickets by hand and unlink them", "[api][requesters]")
 
   Response unlinked = api.post_json(path_of(a, "link"), R"({"ticket": ")" + std::to_string(b.at("id").as_int64()) +
                                                             R"(", "unlink": true})");
-  REQUIRE(unlinked.result_int() == 200);
+  REQUIRE(unlinked.status == 200);
   CHECK(body_json(unlinked).at("unlinked") == true);
   CHECK(body_json(unlinked).at("links").as_array().empty());
 }
@@ -145,8 +159,8 @@ TEST_CASE("a bad link request is a 422 naming each member", "[api][requesters]")
   auto a = api.create(std::string(kDeliveryJson));
   auto codes = [&](const std::string& json) {
     Response res = api.post_json(path_of(a, "link"), json);
-    INFO(res.body());
-    REQUIRE(res.result_int() == 422);
+    INFO(res.body);
+    REQUIRE(res.status == 422);
     std::vector<std::string> out;
     const auto problem = body_json(res);
     for (const auto& e : problem.at("errors").as_array()) out.push_back(str(e.at("field")) + ":" + str(e.at("code")));
@@ -156,7 +170,7 @@ TEST_CASE("a bad link request is a 422 naming each member", "[api][requesters]")
   CHECK(codes(R"({"ticket": "ZZZ-ZZZ", "kind": "sibling"})") == std::vector<std::string>{"kind:invalid", "ticket:unknown"});
   CHECK(codes(R"({"ticket": ")" + str(a.at("ref")) + R"("})") == std::vector<std::string>{"ticket:invalid"});
   CHECK(codes(R"({"ticket": 5, "colour": "red"})") == std::vector<std::string>{"colour:unknown", "ticket:type"});
-  CHECK(api.post_json("/api/v1/tickets/999/link", R"({"ticket": "1"})").result_int() == 404);
+  CHECK(api.post_json("/api/v1/tickets/999/link", R"({"ticket": "1"})").status == 404);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ TEST_CASE("rerouting to a topic moves the ticket to that topic's department and 
   api.set_clock(test_epoch() + std::chrono::minutes(5));
   Response res = api.post_json(reroute_path(created),
                                R"({"topic": "refund", "reason": "wants money back", "actor": "olga"})");
-  REQUIRE(res.result_int() == 200);
+  REQUIRE(res.status == 200);
   auto t = body_json(res);
   CHECK(t.at("id") == created.at("id"));
   CHECK(str(t.at("topic")) == "refund");
@@ -53,7 +53,7 @@ TEST_CASE("rerouting to a department alone keeps the topic and the ticket is fou
   for (auto& c : ref) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   Response res = api.post_json("/api/v1/tickets/" + ref + "/reroute",
                                R"({"department": "support", "reason": "needs a call back first"})");
-  REQUIRE(res.result_int() == 200);
+  REQUIRE(res.status == 200);
   auto t = body_json(res);
   CHECK(str(t.at("topic")) == "delivery");
   CHECK(str(t.at("department")) == "support");
@@ -73,7 +73,7 @@ TEST_CASE("rerouting to where a ticket already is answers 200 and records nothin
   ApiHarness api;
   auto created = api.create(std::string(kDeliveryJson));
   Response res = api.post_json(reroute_path(created), R"({"topic": "delivery", "reason": "double check"})");
-  REQUIRE(res.result_int() == 200);
+  REQUIRE(res.status == 200);
   auto t = body_json(res);
   CHECK(t.at("rerouted") == false);
   CHECK(t.at("events").as_array().size() == 1);
@@ -119,7 +119,7 @@ TEST_CASE("a reroute with a too long reason or actor or wrong types or unknown m
   CHECK(error_codes(p) == Codes{"reason:too_long", "actor:too_long"});
   // 1000 characters are fine even when they take 2000 bytes.
   CHECK(api.post_json(reroute_path(created), R"({"topic": "refund", "reason": ")" + cyrillic_reason + "\"}")
-            .result_int() == 200);
+            .status == 200);
   p = problem_of(api.post_json(reroute_path(created), R"({"topic": 5, "reason": ["x"], "queue": "a"})"), 422);
   CHECK(error_codes(p) == Codes{"queue:unknown", "topic:type", "reason:type"});
 }
@@ -145,7 +145,7 @@ TEST_CASE("reroute answers only POST and other ticket actions do not exist", "[a
   auto created = api.create(std::string(kDeliveryJson));
   Response res = api.get(reroute_path(created));
   problem_of(res, 405);
-  CHECK(res[http::field::allow] == "POST");
+  CHECK(res.header("Allow") == "POST");
   const std::string id = std::to_string(created.at("id").as_int64());
   problem_of(api.post_json("/api/v1/tickets/" + id + "/reassign", R"({"topic": "refund", "reason": "x"})"), 404);
   problem_of(api.post_json("/api/v1/tickets/" + id + "/reroute/now", R"({"topic": "refund", "reason": "x"})"), 404);

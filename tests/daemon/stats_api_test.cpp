@@ -85,6 +85,13 @@ TEST_CASE("GET stats counts the tickets created over the API per department") {
     CHECK(d.at("first_action").at("median_seconds").is_null());
     CHECK(d.at("reroute_rate").as_double() == 0);
     CHECK(stats.at("agents").as_array().empty());
+    // Both routed by the rules, none rerouted; no model loaded, so no opinion to disagree.
+    const auto& routing = stats.at("routing");
+    CHECK(routing.at("by_source").at("rules").at("tickets").as_int64() == 2);
+    CHECK(routing.at("by_source").at("rules").at("reroute_rate").as_double() == 0);
+    CHECK(routing.at("by_source").at("model").at("reroute_rate").is_null());
+    CHECK(routing.at("model").at("opinions").as_int64() == 0);
+    CHECK(routing.at("model").at("disagreement_rate").is_null());
 
     auto bad = problem_of(api.get("/api/v1/stats?since=soon"), 400);
     CHECK(error_codes(bad) == std::vector<std::string>{"since:invalid"});

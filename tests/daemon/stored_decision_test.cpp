@@ -47,7 +47,7 @@ std::vector<std::string> condition_paths(const boost::json::value& topic) {
 TEST_CASE("a stored ticket keeps only the conditions that held for each topic tried", "[api]") {
   ApiHarness api(kRules);
   const auto created = api.post_json("/api/v1/tickets", std::string(kTicket));
-  REQUIRE(created.result_int() == 201);
+  REQUIRE(created.status == 201);
   const auto stored = body_json(created).at("decision");
   CHECK(str(stored.at("topic")) == "delivery");
   const auto& trace = stored.at("trace").as_array();

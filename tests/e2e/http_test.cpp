@@ -119,6 +119,16 @@ TEST_CASE("a create retried with the same Idempotency-Key over HTTP returns the 
   CHECK(json_of(http_get(triaged.port(), "/api/v1/tickets")).at("tickets").as_array().size() == 1);
 }
 
+TEST_CASE("a request that asks to close is answered and the connection closed", "[e2e]") {
+  Running triaged;
+  HttpConnection connection(triaged.port());
+  Reply reply = connection.request(http::verb::get, "/healthz", "", "", {}, false);
+  REQUIRE(reply.status == 200);
+  CHECK_FALSE(reply.keep_alive);
+  CHECK(reply.header("Cache-Control") == "no-store");
+  CHECK(connection.closed_by_peer());
+}
+
 TEST_CASE("two requests are answered on one keep-alive connection", "[e2e]") {
   Running triaged;
   HttpConnection connection(triaged.port());

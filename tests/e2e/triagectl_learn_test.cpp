@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+
 #include "daemon_process.h"
 
 namespace triaged::e2e {
@@ -75,6 +77,73 @@ TEST_CASE("a labeled line without a topic is refused with its file and line", "[
   auto chars = run_program({binary("triagectl"), "train", kExampleDir + "/rules.yaml", cases, "--chars", "5-3"}, dir, 60s);
   CHECK(chars.exit_code != 0);
   CHECK_THAT(chars.err, Catch::Contains("expected MIN-MAX"));
+}
+
+TEST_CASE("tickets given with --train-also are learned from and never measured", "[e2e][learn-cli]") {
+  TempDir dir;
+  const std::string cases = dir.write("labeled.jsonl", kLabeled);
+  const std::string extra = dir.write("extra.jsonl", R"({"subject": "Курьер", "body": "Курьер опоздал на два часа", "topic": "delivery"}
+{"subject": "Баллы", "body": "Баллы сгорели раньше срока", "topic": "loyalty"}
+)");
+  auto result = run_program({binary("triagectl"), "eval", kExampleDir + "/rules.yaml", cases, "--folds", "2",
+                             "--train-also", extra, "--json"},
+                            dir, 60s);
+  INFO("stdout:\n" << result.out << "\nstderr:\n" << result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto report = boost::json::parse(result.out).as_object();
+  CHECK(report.at("examples") == 10);
+  CHECK(report.at("combined").at("total") == 10);
+  CHECK_THAT(std::string(report.at("method").as_string()), Catch::Contains("inline tests and --train-also tickets"));
+  auto missing = run_program({binary("triagectl"), "train", kExampleDir + "/rules.yaml", cases, "--train-also",
+                              dir.file("absent.jsonl"), "--out", dir.file("m.txt")},
+                             dir, 60s);
+  CHECK(missing.exit_code != 0);
+}
+
+TEST_CASE("triagectl suggest shows a replayed keyword with the tickets it fixes", "[e2e][learn-cli]") {
+  TempDir dir;
+  const std::string rules = dir.write("rules.yaml", R"(version: 1
+name: "Suggest"
+languages: [ru]
+departments:
+  logistics: { title: "Логистика" }
+  finance: { title: "Финансы" }
+  support: { title: "Поддержка" }
+topics:
+  - id: delivery
+    department: logistics
+    when: { text: { words: ["курьер", "доставка"] } }
+  - id: refund
+    department: finance
+    when: { text: { words: ["возврат"] } }
+  - { id: other, default: true, department: support }
+)");
+  const std::string cases = dir.write("labeled.jsonl", R"({"body": "курьер не приехал", "topic": "delivery"}
+{"body": "оформите возврат", "topic": "refund"}
+{"body": "верните деньги за таблетки", "topic": "refund"}
+{"body": "деньги так и не вернули", "topic": "refund"}
+{"body": "спасибо за работу аптеки", "topic": "other"}
+{"body": "до скольки работает аптека", "topic": "other"}
+{"body": "когда работает аптека на Мира", "topic": "other"}
+)");
+  auto result = run_program({binary("triagectl"), "suggest", rules, cases, "--json"}, dir, 60s);
+  INFO("stdout:\n" << result.out << "\nstderr:\n" << result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto report = boost::json::parse(result.out).as_object();
+  CHECK(report.at("examples") == 7);
+  const auto& list = report.at("suggestions").as_array();
+  const auto money = std::find_if(list.begin(), list.end(), [](const boost::json::value& v) {
+    return v.at("topic") == "refund" && v.at("word") == "деньги" && v.at("kind") == "add_keyword";
+  });
+  REQUIRE(money != list.end());
+  CHECK(money->at("fixes").as_array().size() == 2);
+  CHECK(money->at("breaks").as_array().empty());
+
+  auto text = run_program({binary("triagectl"), "suggest", rules, cases}, dir, 60s);
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("refund, add to `when` (any of):"));
+  CHECK_THAT(text.out, Catch::Contains("text: { words: [\"деньги\"], negated: false }"));
+  CHECK_THAT(text.err, Catch::Contains("replaying candidates:"));
 }
 
 }  // namespace triaged::e2e

@@ -33,7 +33,7 @@ FieldSpec field(std::string id, FieldType type) {
 FieldSpec order_id() {
   FieldSpec f = field("order_id", FieldType::string);
   f.pattern = "\\d{8}";
-  f.extract = "(?i)(?:заказ\\w*|order)\\D{0,12}(\\d{8})";
+  f.extract = {"(?i)(?:заказ\\w*|order)\\D{0,12}(\\d{8})"};
   return f;
 }
 
@@ -85,6 +85,21 @@ TEST_CASE("a required field found in the text by its extract pattern is filled i
   CHECK(d.fields.at("order_id").source == "extracted");
 }
 
+TEST_CASE("extract patterns are tried in order and a later one reads the subject only after an earlier one read the body", "[routing][fields]") {
+  TemplateSpec tpl;
+  tpl.required = {"order_id"};
+  FieldSpec f = field("order_id", FieldType::string);
+  f.pattern = "\\d{8}";
+  f.extract = {"(?i)заказ\\D{0,5}(\\d{8})", "(?:^|\\D)(\\d{8})(?:\\D|$)"};
+  auto rules = with_template({f}, tpl);
+  Ticket t;
+  t.subject = "Чек 11112222";
+  t.body = "Номер заказа: 33334444";
+  CHECK(route(*rules, t, kNow).fields.at("order_id").value == "33334444");
+  t.body = "заказ без номера";
+  CHECK(route(*rules, t, kNow).fields.at("order_id").value == "11112222");
+}
+
 TEST_CASE("the requester's phone and email count as the fields phone and email", "[routing][fields]") {
   TemplateSpec tpl;
   tpl.at_least_one_of = {{"phone", "email"}};
@@ -118,7 +133,7 @@ TEST_CASE("typed fields reject values of the wrong shape", "[routing][fields]") 
 
 TEST_CASE("an extracted value that fails validation is ignored rather than reported", "[routing][fields]") {
   FieldSpec f = order_id();
-  f.extract = "заказ\\D{0,3}(\\d+)";
+  f.extract = {"заказ\\D{0,3}(\\d+)"};
   TemplateSpec tpl;
   tpl.required = {"order_id"};
   auto rules = with_template({f}, tpl);

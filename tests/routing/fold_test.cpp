@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "routing/rule_spec.h"
 
@@ -63,4 +64,28 @@ TEST_CASE("a letter with a combining mark is composed before folding", "[routing
   CHECK(folded_by_route("Зайка") == folded_by_route("Заи\u0306ка"));
   CHECK(folded_by_route("Cafe\u0301") == "caf\u00e9");
   CHECK(folded_by_route("ĞÜL") == reference_fold("ĞÜL"));
+}
+
+TEST_CASE("ASCII and the Cyrillic block split words where their Unicode categories say", "[routing][fold]") {
+  // keyword_key() of a phrase joins its words with spaces: one word when the character in the
+  // middle belongs to a word (letter or digit), two when it separates them.
+  auto is_word = [](utf8proc_int32_t cp) {
+    switch (utf8proc_category(cp)) {
+      case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+      case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+      case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
+        return true;
+      default:
+        return false;
+    }
+  };
+  std::vector<utf8proc_int32_t> characters;
+  for (utf8proc_int32_t cp = 0x21; cp < 0x7F; ++cp) characters.push_back(cp);
+  for (utf8proc_int32_t cp = 0x400; cp <= 0x48F; ++cp) characters.push_back(cp);
+  for (utf8proc_int32_t cp : characters) {
+    if (cp == '*') continue;  // a trailing star means a prefix keyword, not a character
+    const std::string key = triaged::routing::keyword_key({}, "1" + utf8(cp) + "2");
+    INFO("U+" << std::hex << cp << " key " << key);
+    CHECK((key.find(' ') == std::string::npos) == is_word(cp));
+  }
 }

@@ -234,6 +234,19 @@ TEST_CASE("many threads routing against one rule set get the same decisions", "[
   CHECK(wrong == 0);
 }
 
+TEST_CASE("inflected keywords still match once the remembered stems have overflowed and restarted", "[routing]") {
+  RuleSetSpec s = base_spec();
+  s.topics.push_back(topic("orders", "logistics", words("text", {"заказ"})));
+  auto rules = build(s);
+  CHECK(topic_of(*rules, ticket("Проблема с заказами")) == "orders");
+  // More distinct words than one Stemmers remembers (50,000), in one ticket on this thread.
+  std::string many;
+  for (int i = 0; i < 60'000; ++i) many += "слово" + std::to_string(i) + "ы ";
+  CHECK(topic_of(*rules, ticket(many)) == "other");
+  CHECK(topic_of(*rules, ticket("Проблема с заказами")) == "orders");
+  CHECK(topic_of(*rules, ticket("ЗАКАЗОМ недоволен")) == "orders");
+}
+
 TEST_CASE("the trace names long keyword lists by their first words and a count", "[routing]") {
   RuleSetSpec s = base_spec();
   s.topics.push_back(topic("many", "logistics", words("text", {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"})));

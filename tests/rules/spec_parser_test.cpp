@@ -81,7 +81,7 @@ topics:
   CHECK(order_id.title == "Номер заказа");
   CHECK(order_id.type == routing::FieldType::string);
   CHECK(order_id.pattern == std::optional<std::string>("^\\d{8}$"));
-  CHECK(order_id.extract == std::optional<std::string>("(?:заказ|order)\\D{0,12}(\\d{8})"));
+  CHECK(order_id.extract == std::vector<std::string>{"(?:заказ|order)\\D{0,12}(\\d{8})"});
   CHECK(order_id.where == "rules.yaml:8:3");
   CHECK(spec.fields[1].type == routing::FieldType::decimal);
   CHECK(spec.fields[1].min == std::optional<double>(0));
@@ -162,6 +162,16 @@ TEST_CASE("a field without a type is a string", "[rules]") {
       parse_ok("version: 1\nname: x\ndepartments: {}\ntopics: []\nfields:\n  f: {}\n");
   REQUIRE(spec.fields.size() == 1);
   CHECK(spec.fields[0].type == routing::FieldType::string);
+}
+
+TEST_CASE("a field's extract takes one pattern or a list tried in order", "[rules]") {
+  const auto spec = parse_ok(
+      "version: 1\nname: x\ndepartments: {}\ntopics: []\nfields:\n"
+      "  a: { extract: '(\\d+)' }\n  b: { extract: ['n(\\d+)', '(\\d+)'] }\n  c: {}\n");
+  REQUIRE(spec.fields.size() == 3);
+  CHECK(spec.fields[0].extract == std::vector<std::string>{"(\\d+)"});
+  CHECK(spec.fields[1].extract == std::vector<std::string>{"n(\\d+)", "(\\d+)"});
+  CHECK(spec.fields[2].extract.empty());
 }
 
 TEST_CASE("priority names map to routing's priorities", "[rules]") {

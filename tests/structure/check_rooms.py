@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The daemon's rooms keep to daemon/src/README.md: each room includes only the rooms its row
-allows, triagectl (ctl/) only the daemon headers listed there, and no include cycle joins two
-daemon files. Prints every violation; exits 1 if there is one.
+allows, triagectl (ctl/) only the daemon headers listed there, no include cycle joins two
+daemon files, and Boost.Beast stays behind the HTTP server: no file of daemon/ but
+http/http_server.cpp includes it, and no test file outside the test support library
+(tests/support/). Prints every violation; exits 1 if there is one.
 
 usage: check_rooms.py SOURCE_DIR"""
 import pathlib
@@ -17,6 +19,9 @@ ROOMS = {
 }
 CTL_ALLOWED = {"intake/ticket_input.h", "intake/mail_ticket.h", "http/access.h", "http/stats_output.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+BEAST = re.compile(r'^\s*#\s*include\s*[<"]boost/beast', re.M)
+# The one daemon file that speaks Beast: it turns the wire's messages into http/message.h's.
+BEAST_ALLOWED = {"daemon/src/http/http_server.cpp"}
 
 
 def includes(path):
@@ -50,6 +55,15 @@ def main():
             room = inc.split("/")[0]
             if room in ROOMS and room != "common" and inc not in CTL_ALLOWED:
                 errors.append(f"ctl/src/{path.name}: includes {inc}, which triagectl may not use")
+
+    for top in ("daemon", "tests"):
+        for path in sorted((root / top).rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if path.suffix not in (".h", ".hpp", ".cpp") or rel.startswith("tests/support/") or rel in BEAST_ALLOWED:
+                continue
+            if BEAST.search(path.read_text(encoding="utf-8", errors="replace")):
+                errors.append(f"{rel}: includes Boost.Beast, which only daemon/src/http/http_server.cpp "
+                              "and tests/support/ may")
 
     # Cycles: depth-first search over the include graph of the daemon's files.
     state = {}

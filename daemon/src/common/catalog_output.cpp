@@ -22,7 +22,7 @@ json::object field_to_json(const routing::FieldSpec& f) {
   if (f.min) o["min"] = *f.min;
   if (f.max) o["max"] = *f.max;
   if (!f.values.empty()) o["values"] = strings(f.values);
-  o["extracted_from_text"] = f.extract.has_value();
+  o["extracted_from_text"] = !f.extract.empty();
   o["remembered"] = f.remember || f.id == "name" || f.id == "email" || f.id == "phone";
   return o;
 }

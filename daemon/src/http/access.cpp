@@ -29,24 +29,6 @@ std::string roles_to_string(Roles roles) {
   return out;
 }
 
-Roles roles_for(std::string_view route, std::string_view method, std::string_view path) {
-  const bool get = method == "GET" || method == "HEAD";
-  if (path == "/api/v1/admin" || path.starts_with("/api/v1/admin/") || path.starts_with("/api/v1/quarantine"))
-    return kAdmin;
-  // Operators create, classify and read the schema for their form; agents work the queues
-  // (and may classify and read the schema to reroute); the rest is administration.
-  if (route == "/api/v1/tickets") return get ? kAgent : kIntake;
-  if (route == "/api/v1/classify" || route == "/api/v1/schema") return kIntake | kAgent;
-  // Operators look the caller up to fill the form; agents see who else the requester is.
-  if (route == "/api/v1/requesters") return kIntake | kAgent;
-  if (route == "/api/v1/ingest/email") return kIntake;
-  if (route == "/api/v1/queues" || route == "/api/v1/stats" || route.starts_with("/api/v1/tickets/") ||
-      route.starts_with("/api/v1/messages/") || route.starts_with("/api/v1/attachments/"))
-    return kAgent;
-  if (path == "/api" || path.starts_with("/api/")) return kIntake | kAgent | kAdmin;
-  return 0;
-}
-
 std::string_view bearer_token(std::string_view authorization) {
   // RFC 7235: the scheme is case-insensitive; one or more spaces follow it.
   constexpr std::string_view kScheme = "bearer";
@@ -112,7 +94,7 @@ std::optional<std::chrono::seconds> AccessControl::take(std::size_t key, Clock::
 
 AccessDecision AccessControl::check(const AccessRequest& request, Clock::time_point now) {
   using Kind = AccessDecision::Kind;
-  const Roles needed = roles_for(request.route, request.method, request.path);
+  const Roles needed = request.needed;
   AccessDecision d;
   if (open()) {
     // No keys: the quick start. Administration stays on this machine.

@@ -35,14 +35,9 @@ struct ApiKey {
   std::vector<std::string> allowed_origins;  // "https://host[:port]" or "*"
 };
 
-// The roles that may call `method` on `route` (a route template as metrics label it:
-// "/api/v1/tickets/{id}"); 0: anyone, with or without a key. Paths outside /api/ (pages,
-// probes, /metrics) are open; an /api/ path no endpoint serves needs some valid key, so a
-// scanner without one learns nothing from 404s.
-Roles roles_for(std::string_view route, std::string_view method, std::string_view path);
-
 struct AccessRequest {
-  std::string_view route;          // route template
+  std::string_view route;          // route template, for messages
+  Roles needed = 0;                // the roles that may call it (the route table's); 0: anyone
   std::string_view method;
   std::string_view path;
   std::string_view authorization;  // the Authorization header, "" if none

@@ -52,27 +52,16 @@ std::vector<FieldError> field_errors(const routing::Diagnostics& ds) {
 
 class AdminHandler {
  public:
-  AdminHandler(const ApiContext& ctx, const Request& req, const Api::Respond& respond)
-      : ctx_(ctx), req_(req), respond_(respond) {}
+  explicit AdminHandler(const Call& call) : ctx_(call.ctx), req_(call.req), respond_(call.respond), query_(&call.query) {}
 
-  void route(const std::string& path, const std::map<std::string, std::string>& query) {
-    query_ = &query;
+  // Runs `endpoint`, or answers 503 when the daemon gave no rule administration.
+  void run(void (AdminHandler::*endpoint)()) {
     if (!ctx_.rules_admin.status) return fail(service_unavailable("rule administration is not available"));
-    if (path == "/api/v1/admin/rules") return only(http::verb::get, [&] { show(); });
-    if (path == "/api/v1/admin/rules/reload") return only(http::verb::post, [&] { reload(); });
-    if (path == "/api/v1/admin/rules/validate") return only(http::verb::post, [&] { validate(); });
-    if (path == "/api/v1/admin/rules/simulate") return only(http::verb::post, [&] { simulate(); });
-    fail(not_found("no resource at " + path));
+    (this->*endpoint)();
   }
 
- private:
-  template <typename F>
-  void only(http::verb allowed, F&& f) {
-    if (req_.method() == allowed) return f();
-    respond_(not_allowed_response(allowed == http::verb::get ? "GET" : "POST", req_));
-  }
-  void fail(const Problem& p) { respond_(problem_response(p, req_)); }
-  void ok(const json::value& body) { respond_(json_response(http::status::ok, body, req_)); }
+  void fail(const Problem& p) { respond_(problem_response(p)); }
+  void ok(const json::value& body) { respond_(json_response(200, body)); }
 
   void show() { ok(status_json(ctx_.rules_admin.status(), true)); }
 
@@ -91,7 +80,7 @@ class AdminHandler {
     const std::string type = media_type(req_);
     if (type != "application/yaml" && type != "application/x-yaml" && type != "text/yaml" && type != "text/plain")
       return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/yaml")), false;
-    if (req_.body().empty())
+    if (req_.body.empty())
       return fail(bad_request("empty rule set", {{"body", "missing", "send the YAML rule set"}})), false;
     return true;
   }
@@ -99,7 +88,7 @@ class AdminHandler {
   // A candidate rule set checked exactly as a reload would check it, changing nothing.
   void validate() {
     if (!has_yaml_body()) return;
-    auto loaded = rules::load_rules_text(req_.body(), "candidate.yaml");
+    auto loaded = rules::load_rules_text(req_.body, "candidate.yaml");
     if (!loaded) {
       return ok(json::object{{"valid", false}, {"errors", diagnostics_json(loaded.error())}, {"warnings", json::array{}}});
     }
@@ -128,54 +117,48 @@ class AdminHandler {
     }
     // Like `triagectl replay`: failing inline tests do not stop a simulation (seeing what a
     // change does is how an admin learns which tests must change with it); they are listed.
-    auto loaded = rules::load_rules_text(req_.body(), "candidate.yaml");
+    auto loaded = rules::load_rules_text(req_.body, "candidate.yaml");
     std::shared_ptr<const routing::RuleSet> candidate;
     routing::Diagnostics failing_tests;
     if (loaded) {
       candidate = loaded->rules;
-    } else if (auto spec = rules::parse_rules_text(req_.body(), "candidate.yaml")) {
+    } else if (auto spec = rules::parse_rules_text(req_.body, "candidate.yaml")) {
       if (auto built = routing::build_rule_set(std::move(*spec))) candidate = *built, failing_tests = loaded.error();
     }
     if (!candidate) return fail(validation_failed("the candidate rule set has errors", field_errors(loaded.error())));
     static std::atomic<bool> running{false};
     if (running.exchange(true)) {
-      Response res = problem_response(service_unavailable("another simulation is running"), req_);
-      res.set(http::field::retry_after, "5");
+      Response res = problem_response(service_unavailable("another simulation is running"));
+      res.headers.set("Retry-After", "5");
       return respond_(std::move(res));
     }
-    std::thread([store = ctx_.store, candidate, failing_tests = std::move(failing_tests), limit, respond = respond_,
-                 req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive()]() mutable {
-      req.keep_alive(keep_alive);
+    std::thread([store = ctx_.store, candidate, failing_tests = std::move(failing_tests), limit,
+                 respond = respond_]() mutable {
       ReplayOptions options;
       options.limit = limit;
       auto report = replay(*store, *candidate, options);
       running = false;
       if (!report) {
         spdlog::error("simulate: {}", report.error().message);
-        return respond(problem_response(internal_error("the ticket store failed during the simulation"), req));
+        return respond(problem_response(internal_error("the ticket store failed during the simulation")));
       }
       json::object body = report_to_json(*report);
       body["failing_inline_tests"] = diagnostics_json(failing_tests);
-      respond(json_response(http::status::ok, body, req));
+      respond(json_response(200, body));
     }).detach();
   }
 
   const ApiContext& ctx_;
   const Request& req_;
   const Api::Respond& respond_;
-  const std::map<std::string, std::string>* query_ = nullptr;
+  const std::map<std::string, std::string>* query_;
 };
 
 }  // namespace
 
-bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path,
-                          const std::map<std::string, std::string>& query,
-                          const Api::Respond& respond) {
-  if (!path.starts_with("/api/v1/admin/") && path != "/api/v1/admin") return false;
-  // Who may call it (an admin key; without keys, loopback clients) was settled by the
-  // request gate before the request came here.
-  AdminHandler(ctx, req, respond).route(path, query);
-  return true;
-}
+void get_rules_status(const Call& call) { AdminHandler(call).run(&AdminHandler::show); }
+void post_rules_reload(const Call& call) { AdminHandler(call).run(&AdminHandler::reload); }
+void post_rules_validate(const Call& call) { AdminHandler(call).run(&AdminHandler::validate); }
+void post_rules_simulate(const Call& call) { AdminHandler(call).run(&AdminHandler::simulate); }
 
 }  // namespace triaged::daemon

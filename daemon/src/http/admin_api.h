@@ -1,19 +1,16 @@
 // The admin endpoints for rule sets: GET /api/v1/admin/rules, POST .../reload, .../validate,
-// .../simulate (a candidate's replay report over the newest stored tickets).
-// Who may call them is the request gate's business (request_gate.h): an admin key, or
-// without keys a loopback client.
+// .../simulate (a candidate's replay report over the newest stored tickets). Rows of the
+// route table (routes.cpp), which gives them to admin keys (or, without keys, loopback
+// clients). Without rule administration in the context each answers 503.
 #pragma once
 
-#include <map>
-#include <string>
-
-#include "http/api.h"
+#include "http/routes.h"
 
 namespace triaged::daemon {
 
-// Answers `req` if `path` is an admin endpoint and returns true; false otherwise.
-bool handle_admin_request(const ApiContext& ctx, const Request& req, const std::string& path,
-                          const std::map<std::string, std::string>& query,
-                          const Api::Respond& respond);
+void get_rules_status(const Call& call);     // GET /api/v1/admin/rules: the live rules and their text
+void post_rules_reload(const Call& call);    // POST /api/v1/admin/rules/reload
+void post_rules_validate(const Call& call);  // POST /api/v1/admin/rules/validate (YAML body)
+void post_rules_simulate(const Call& call);  // POST /api/v1/admin/rules/simulate?limit= (YAML body)
 
 }  // namespace triaged::daemon

@@ -6,21 +6,19 @@
 #include <spdlog/spdlog.h>
 
 #include "http/access.h"
-#include "http/admin_api.h"
 #include "common/digest.h"
 #include "http/http_responses.h"
 #include "common/json_output.h"
-#include "http/mail_api.h"
 #include "http/metric_labels.h"
 #include "common/metrics.h"
-#include "http/ticket_actions.h"
 #include "http/ticket_action_support.h"
 #include "common/server_limits.h"
 #include "http/stats_output.h"
 #include "storage/stats.h"
-#include "http/web_assets.h"
 #include "common/problem.h"
 #include "http/request_gate.h"
+#include "http/routes.h"
+#include "http/api_endpoints.h"
 #include "intake/requester_history.h"
 #include "routing/rule_spec.h"
 #include "intake/ticket_input.h"
@@ -35,8 +33,8 @@ using Clock = std::chrono::system_clock;
 std::expected<routing::Ticket, Problem> read_ticket(const Request& req) {
   const std::string type = media_type(req);
   if (is_json_media_type(type))
-    return ticket_from_json(req.body());
-  if (type == "application/x-www-form-urlencoded") return ticket_from_form(req.body());
+    return ticket_from_json(req.body);
+  if (type == "application/x-www-form-urlencoded") return ticket_from_form(req.body);
   return std::unexpected(unsupported_media_type(type.empty() ? "(none)" : type,
                                                 "application/json or application/x-www-form-urlencoded"));
 }
@@ -81,33 +79,6 @@ Target parse_target(std::string_view target) {
   return t;
 }
 
-// The route as a low-cardinality template for metrics labels: ids become "{id}", and any
-// path no endpoint serves is "other", so a scanner cannot mint new series.
-std::string route_template(std::string_view path) {
-  static const char* const kExact[] = {"/healthz", "/readyz", "/metrics", "/api/v1/tickets", "/api/v1/classify",
-                                       "/api/v1/schema", "/api/v1/queues", "/api/v1/stats", "/api/v1/admin/rules",
-                                       "/api/v1/admin/rules/reload", "/api/v1/admin/rules/validate",
-                                       "/api/v1/admin/rules/simulate", "/api/v1/ingest/email", "/api/v1/quarantine",
-                                       "/api/v1/requesters"};
-  for (const char* e : kExact)
-    if (path == e) return e;
-  // Each pattern's "{id}" matches one non-empty segment.
-  static const char* const kPatterns[] = {"/api/v1/tickets/{id}", "/api/v1/tickets/{id}/reroute",
-                                          "/api/v1/tickets/{id}/claim", "/api/v1/tickets/{id}/status",
-                                          "/api/v1/tickets/{id}/link",
-                                          "/api/v1/quarantine/{id}", "/api/v1/quarantine/{id}/raw",
-                                          "/api/v1/quarantine/{id}/reprocess", "/api/v1/messages/{id}/raw",
-                                          "/api/v1/attachments/{id}"};
-  for (std::string_view pattern : kPatterns) {
-    const auto hole = pattern.find("{id}");
-    const std::string_view before = pattern.substr(0, hole), after = pattern.substr(hole + 4);
-    if (!path.starts_with(before) || !path.ends_with(after) || path.size() <= before.size() + after.size()) continue;
-    const std::string_view id = path.substr(before.size(), path.size() - before.size() - after.size());
-    if (id.find('/') == std::string_view::npos) return std::string(pattern);
-  }
-  return "other";
-}
-
 // Labels from closed sets only (http/metric_labels.h): a client names fields and channels.
 void record_validation_failures(Metrics* metrics, const Problem& p, const routing::RuleSet* rules = nullptr) {
   if (metrics == nullptr || p.status != 422) return;
@@ -124,54 +95,16 @@ std::string extra_string(const Problem& p, const char* key) {
 
 class Handler {
  public:
-  Handler(const ApiContext& ctx, const Request& req, Api::Respond& respond)
-      : ctx_(ctx), req_(req), respond_(respond) {}
+  explicit Handler(const Call& call) : ctx_(call.ctx), req_(call.req), respond_(call.respond) {}
 
-  void run() {
-    Target target = parse_target(req_.target());
-    if (!target.ok) return fail(bad_request("malformed query string"));
-    if (target.strict) return fail(bad_request(target.strict->field + ": " + target.strict->message, {*target.strict}));
-    const std::string& p = target.path;
-    const auto m = req_.method();
-    if (p == "/healthz") return only(m, http::verb::get, "GET", [&] { ok({{"status", "ok"}}); });
-    if (p == "/readyz") return only(m, http::verb::get, "GET", [&] { ready(); });
-    if (p == "/metrics" && ctx_.metrics) return only(m, http::verb::get, "GET", [&] { metrics(); });
-    if (p == "/api/v1/tickets") {
-      if (m == http::verb::post) return create();
-      if (m == http::verb::get) return list(target.query);
-      return not_allowed("GET, POST");
-    }
-    if (p.rfind("/api/v1/tickets/", 0) == 0 && p.size() > 16 && p.find('/', 16) == std::string::npos)
-      return only(m, http::verb::get, "GET", [&] { get(p.substr(16)); });
-    if (p == "/api/v1/classify") return only(m, http::verb::post, "POST", [&] { classify(); });
-    if (p == "/api/v1/schema") return only(m, http::verb::get, "GET", [&] { schema(); });
-    if (p == "/api/v1/queues") return only(m, http::verb::get, "GET", [&] { queues(); });
-    if (p == "/api/v1/stats") return only(m, http::verb::get, "GET", [&] { stats(target.query); });
-    if (handle_admin_request(ctx_, req_, p, target.query, respond_)) return;
-    if (handle_mail_request(ctx_, req_, p, target.query, respond_)) return;
-    if (handle_ticket_action(ctx_, req_, p, respond_)) return;
-    if (p == "/api/v1/requesters") return only(m, http::verb::get, "GET", [&] { requesters(target.query); });
-    if (handle_web_request(req_, p, respond_)) return;
-    fail(not_found("no resource at " + p));
-  }
-
- private:
-  template <typename F>
-  void only(http::verb method, http::verb allowed, const char* name, F&& f) {
-    if (method != allowed) return not_allowed(name);
-    f();
-  }
-  void not_allowed(const char* allowed) { respond_(not_allowed_response(allowed, req_)); }
-  void ok(const json::value& body, http::status status = http::status::ok) {
-    respond_(json_response(status, body, req_));
-  }
+  void ok(const json::value& body, unsigned status = 200) { respond_(json_response(status, body)); }
   void fail(const Problem& p) {
     record_validation_failures(ctx_.metrics, p, ctx_.rules().get());
     if (creating_ && p.status == 422 && ctx_.metrics)
       ctx_.metrics->tickets.inc({channel_label(channel_), extra_string(p, "topic"), extra_string(p, "department"), "rejected"});
-    respond_(problem_response(p, req_));
+    respond_(problem_response(p));
   }
-  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
+  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e)); }
 
   void ready() {
     if (!ctx_.rules() || ctx_.store == nullptr) return fail(service_unavailable("rules or store not ready"));
@@ -205,7 +138,7 @@ class Handler {
   }
 
   void create() {
-    const std::string key(req_["Idempotency-Key"]);
+    const std::string key(req_.header("Idempotency-Key"));
     if (key.size() > limits::kMaxIdempotencyKeyBytes ||
         std::any_of(key.begin(), key.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
       return fail(bad_request("invalid Idempotency-Key",
@@ -232,17 +165,15 @@ class Handler {
     nt.received_at = now;
     nt.rules_version = rules->version();
     nt.decision_json = json::serialize(decision_to_json(decision, TraceDetail::held));
-    nt.idempotency_key = scoped_idempotency_key(key, ctx_.access->key_id(req_[http::field::authorization]));
-    nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body());
+    nt.idempotency_key = scoped_idempotency_key(key, ctx_.access->key_id(req_.header("Authorization")));
+    nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body);
     nt.ticket = std::move(ticket);
     add_requester_parts(nt, *rules, decision);
     // The writer thread answers; it owns copies of everything it needs, never this Handler.
     const std::string channel = channel_label(nt.ticket.channel);
     // The writer thread calls back; building the 201 (the ticket as JSON) is left to an HTTP
     // thread when the daemon gives one, so the writer goes straight back to committing.
-    auto answer = [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
-                   respond = respond_, metrics = ctx_.metrics, channel](auto result) mutable {
-      req.keep_alive(keep_alive);
+    auto answer = [respond = respond_, metrics = ctx_.metrics, channel](auto result) mutable {
       if (!result) {
         const auto& e = result.error();
         using Code = storage::StoreError::Code;
@@ -251,9 +182,9 @@ class Handler {
               "Idempotency-Key reused",
               {{"Idempotency-Key", "conflict", "this key was already used for a different request"}});
           record_validation_failures(metrics, reused);
-          return respond(problem_response(reused, req));
+          return respond(problem_response(reused));
         }
-        return respond(store_write_failed(e, req, "the ticket was not stored"));
+        return respond(store_write_failed(e, "the ticket was not stored"));
       }
       // A merge counts under the ticket it joined; its "merged" event keeps the topic the
       // new report was routed to, for the stats.
@@ -269,9 +200,9 @@ class Handler {
       if (result->duplicate_of) body["duplicate_of"] = *result->duplicate_of;
       // A merge adds to a ticket that exists: 200, as for any update; the client reads the
       // ref it already has or learns it here.
-      Response res = json_response(result->merged ? http::status::ok : http::status::created, body, req);
-      res.set(http::field::location, "/api/v1/tickets/" + std::to_string(result->ticket.id));
-      if (result->replayed) res.set("Idempotent-Replayed", "true");
+      Response res = json_response(result->merged ? 200 : 201, body);
+      res.headers.set("Location", "/api/v1/tickets/" + std::to_string(result->ticket.id));
+      if (result->replayed) res.headers.set("Idempotent-Replayed", "true");
       respond(std::move(res));
     };
     ctx_.store->create(std::move(nt), [answer = std::move(answer), defer = ctx_.defer](auto result) mutable {
@@ -335,14 +266,18 @@ class Handler {
   void schema() { ok(schema_to_json(*ctx_.rules())); }
 
   // GET /api/v1/requesters?phone=&email=: the profile either key names, as the intake form
-  // asks while the operator types.
+  // asks while the operator types. `missing=null` answers a 200 with null rather than a 404 for
+  // nobody: a new caller is the form's everyday case, not an error for the browser to log.
   void requesters(const std::map<std::string, std::string>& q) {
     routing::Ticket probe;
     std::vector<FieldError> errors;
+    bool null_when_unknown = false;
     for (const auto& [k, v] : q) {
       if (k == "phone") probe.requester.phone = v;
       else if (k == "email") probe.requester.email = v;
-      else errors.push_back({k, "unknown", "unknown query parameter (expected phone, email)"});
+      else if (k == "missing" && v == "null") null_when_unknown = true;
+      else if (k == "missing") errors.push_back({k, "invalid", "the only value is null"});
+      else errors.push_back({k, "unknown", "unknown query parameter (expected phone, email, missing)"});
     }
     const storage::RequesterKeys keys = requester_keys(probe);
     if (!probe.requester.phone.empty() && keys.phone.empty())
@@ -353,7 +288,10 @@ class Handler {
     if (!errors.empty()) return fail(bad_request("invalid requester lookup", std::move(errors)));
     auto profile = ctx_.store->find_requester(keys);
     if (!profile) return store_failed(profile.error());
-    if (!*profile) return fail(not_found("no requester with that phone or email"));
+    if (!*profile) {
+      if (null_when_unknown) return ok(json::value(nullptr));
+      return fail(not_found("no requester with that phone or email"));
+    }
     ok(requester_to_json(**profile, 0));
   }
 
@@ -374,12 +312,10 @@ class Handler {
     }
     if (ctx_.db_path.empty() || ctx_.db_path == ":memory:")
       return fail(service_unavailable("stats need a database file"));
-    auto work = [db = ctx_.db_path, period = *period, now, respond = respond_,
-                 req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive()]() mutable {
-      req.keep_alive(keep_alive);
+    auto work = [db = ctx_.db_path, period = *period, now, respond = respond_]() mutable {
       auto stats = storage::read_stats(db, {period.since, period.until, now});
-      if (!stats) return respond(store_read_failed(stats.error(), req));
-      respond(json_response(http::status::ok, stats_to_json(*stats, period), req));
+      if (!stats) return respond(store_read_failed(stats.error()));
+      respond(json_response(200, stats_to_json(*stats, period)));
     };
     if (ctx_.offload) return ctx_.offload(std::move(work));
     work();
@@ -387,6 +323,8 @@ class Handler {
 
   // Text format 0.0.4; the queue gauges are read from the store at scrape time.
   void metrics() {
+    // No Metrics in the context: as if there were no such endpoint.
+    if (ctx_.metrics == nullptr) return fail(not_found("no resource at /metrics"));
     const Clock::time_point now = ctx_.clock();
     auto stats = ctx_.store->queue_stats(now);
     if (!stats) return store_failed(stats.error());
@@ -408,21 +346,49 @@ class Handler {
     depth.render(body);
     overdue.render(body);
     writable.render(body);
-    Response res{http::status::ok, req_.version()};
-    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req_.keep_alive());
-    res.body() = std::move(body);
-    res.prepare_payload();
+    Response res;
+    res.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.headers.set("Cache-Control", "no-store");
+    res.body = std::move(body);
     respond_(std::move(res));
   }
 
   const ApiContext& ctx_;
   const Request& req_;
-  Api::Respond& respond_;
+  const Api::Respond& respond_;
   bool creating_ = false;  // a 422 now rejects a ticket submission
   std::string channel_;    // the submitted ticket's channel, once parsed
 };
+
+}  // namespace
+
+void get_health(const Call& c) { Handler(c).ok({{"status", "ok"}}); }
+void get_ready(const Call& c) { Handler(c).ready(); }
+void get_metrics(const Call& c) { Handler(c).metrics(); }
+void list_tickets(const Call& c) { Handler(c).list(c.query); }
+void post_ticket(const Call& c) { Handler(c).create(); }
+void get_ticket(const Call& c) { Handler(c).get(c.param); }
+void post_classify(const Call& c) { Handler(c).classify(); }
+void get_schema(const Call& c) { Handler(c).schema(); }
+void get_queues(const Call& c) { Handler(c).queues(); }
+void get_stats(const Call& c) { Handler(c).stats(c.query); }
+void get_requester(const Call& c) { Handler(c).requesters(c.query); }
+
+namespace {
+
+// The route table's row for the request, or the 400, 405 or 404 when there is none to call.
+void dispatch(const ApiContext& ctx, const Request& request, const RouteMatch& match, const Api::Respond& respond) {
+  const Target target = parse_target(request.target);
+  if (!target.ok) return respond(problem_response(bad_request("malformed query string")));
+  // issue 17: a query parameter given twice, or a NUL in one, is a 400 naming it, for every path.
+  if (target.strict)
+    return respond(problem_response(bad_request(target.strict->field + ": " + target.strict->message, {*target.strict})));
+  if (match.route == nullptr) {
+    if (!match.allow.empty()) return respond(not_allowed_response(match.allow));
+    return respond(problem_response(not_found("no resource at " + target.path)));
+  }
+  match.route->endpoint(Call{ctx, request, target.path, target.query, match.param, respond});
+}
 
 }  // namespace
 
@@ -431,26 +397,26 @@ Api::Api(ApiContext context) : context_(std::move(context)) {
 }
 
 void Api::handle(const Request& request, Respond respond, Peer peer) const {
-  const std::string_view target = request.target();
-  auto once = admit_request(*context_.access, context_.metrics, request,
-                            route_template(target.substr(0, target.find('?'))), std::move(respond), peer);
+  const std::string_view target = request.target;
+  const RouteMatch match = match_route(api_routes(), request.method, target.substr(0, target.find('?')));
+  auto once = admit_request(*context_.access, context_.metrics, request, match.label, match.roles, std::move(respond),
+                            peer);
   if (!once) return;
   try {
-    Handler(context_, request, *once).run();
+    dispatch(context_, request, match, *once);
   } catch (const std::exception& e) {
     // A bug, not bad input: answer 500 rather than drop the connection without a word.
-    spdlog::error("api: unexpected exception handling {} {}: {}", std::string(request.method_string()),
-                  std::string(request.target()), e.what());
-    (*once)(problem_response(internal_error("unexpected error"), request));
+    spdlog::error("api: unexpected exception handling {} {}: {}", request.method, request.target, e.what());
+    (*once)(problem_response(internal_error("unexpected error")));
   }
 }
 
-Response error_response(unsigned status, const std::string& detail, unsigned version, std::size_t limit) {
-  Request req{http::verb::get, "/", version};
-  req.keep_alive(false);
+Response error_response(unsigned status, const std::string& detail, std::size_t limit) {
   Problem p = status == 413 ? payload_too_large(limit) : bad_request(detail);
   if (status == 431) p = {431, "headers-too-large", "Request header fields too large", detail, {}, {}};
-  return problem_response(p, req);
+  Response res = problem_response(p);
+  res.keep_alive = false;
+  return res;
 }
 
 }  // namespace triaged::daemon

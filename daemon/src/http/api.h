@@ -1,15 +1,15 @@
 // The HTTP API as a socket-free function: a parsed request plus the live rule set and the
-// store in, a response out. HTTP sessions do I/O only; tests call Api directly.
+// store in, a response out. HTTP sessions do I/O only; tests call Api directly. Request and
+// Response are plain structs (message.h): the server alone speaks Boost.Beast.
 // Thread-safe: handle() may run on many threads at once.
 #pragma once
-
-#include <boost/beast/http.hpp>
 
 #include <chrono>
 #include <functional>
 #include <memory>
 
 #include "routing/routing.h"
+#include "http/message.h"
 #include "http/rules_admin.h"
 #include "storage/ticket_store.h"
 
@@ -18,10 +18,6 @@ namespace triaged::daemon {
 class AccessControl;
 class EmailIngest;
 struct Metrics;
-
-namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 
 struct ApiContext {
   // The live rule set; each request takes one snapshot and uses it to the end.
@@ -57,14 +53,15 @@ class Api {
   using Respond = std::function<void(Response)>;
   // Calls `respond` exactly once: at once for most requests, or from the storage writer
   // thread once a created ticket is durable. Checks the caller's key and role first (see
-  // request_gate.h). Never throws.
+  // request_gate.h), then finds the endpoint in the route table (routes.h). Never throws.
   void handle(const Request& request, Respond respond, Peer peer = {}) const;
 
  private:
   ApiContext context_;
 };
 
-// A complete response for an error the session itself detects (oversize body, bad headers).
-Response error_response(unsigned status, const std::string& detail, unsigned version, std::size_t limit = 0);
+// A complete response for an error the session itself detects (oversize body, bad headers);
+// the connection closes after it.
+Response error_response(unsigned status, const std::string& detail, std::size_t limit = 0);
 
 }  // namespace triaged::daemon

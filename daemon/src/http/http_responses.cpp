@@ -7,26 +7,25 @@
 
 namespace triaged::daemon {
 
-Response json_response(http::status status, const boost::json::value& body, const Request& req) {
-  Response res{status, req.version()};
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = boost::json::serialize(body);
-  res.body() += '\n';
-  res.prepare_payload();
+Response json_response(unsigned status, const boost::json::value& body) {
+  Response res;
+  res.status = status;
+  res.headers.set("Content-Type", "application/json");
+  res.headers.set("Cache-Control", "no-store");
+  res.body = boost::json::serialize(body);
+  res.body += '\n';
   return res;
 }
 
-Response problem_response(const Problem& p, const Request& req) {
-  Response res = json_response(static_cast<http::status>(p.status), p.to_json(), req);
-  res.set(http::field::content_type, "application/problem+json");
+Response problem_response(const Problem& p) {
+  Response res = json_response(p.status, p.to_json());
+  res.headers.set("Content-Type", "application/problem+json");
   return res;
 }
 
-Response not_allowed_response(const char* allowed, const Request& req) {
-  Response res = problem_response(method_not_allowed(allowed), req);
-  res.set(http::field::allow, allowed);
+Response not_allowed_response(std::string_view allowed) {
+  Response res = problem_response(method_not_allowed(std::string(allowed)));
+  res.headers.set("Allow", std::string(allowed));
   return res;
 }
 
@@ -39,16 +38,16 @@ constexpr const char* kRetryAfterOverloaded = "1";
 constexpr const char* kRetryAfterUnavailable = "5";
 
 Response with_retry_after(Response res, const char* seconds) {
-  res.set(http::field::retry_after, seconds);
+  res.headers.set("Retry-After", seconds);
   return res;
 }
 
-Response store_failed(const storage::StoreError& e, const Request& req, bool write, std::string_view not_done) {
+Response store_failed(const storage::StoreError& e, bool write, std::string_view not_done) {
   using Code = storage::StoreError::Code;
   if (e.code == Code::overloaded)
-    return with_retry_after(problem_response(service_unavailable(e.message), req), kRetryAfterOverloaded);
+    return with_retry_after(problem_response(service_unavailable(e.message)), kRetryAfterOverloaded);
   if (e.code == Code::closed)
-    return with_retry_after(problem_response(service_unavailable(e.message), req), kRetryAfterUnavailable);
+    return with_retry_after(problem_response(service_unavailable(e.message)), kRetryAfterUnavailable);
   if (e.code == Code::unavailable) {
     if (write) spdlog::debug("storage: {}", e.message);
     else spdlog::warn("storage: {}", e.message);
@@ -57,20 +56,20 @@ Response store_failed(const storage::StoreError& e, const Request& req, bool wri
                   std::string(not_done) + "; retry later",
               {}, {}};
     p.extra["cause"] = e.cause;
-    return with_retry_after(problem_response(p, req), kRetryAfterUnavailable);
+    return with_retry_after(problem_response(p), kRetryAfterUnavailable);
   }
   spdlog::error("storage: {}", e.message);
-  return problem_response(internal_error("the ticket store failed; " + std::string(not_done)), req);
+  return problem_response(internal_error("the ticket store failed; " + std::string(not_done)));
 }
 
 }  // namespace
 
-Response store_write_failed(const storage::StoreError& e, const Request& req, std::string_view not_done) {
-  return store_failed(e, req, true, not_done);
+Response store_write_failed(const storage::StoreError& e, std::string_view not_done) {
+  return store_failed(e, true, not_done);
 }
 
-Response store_read_failed(const storage::StoreError& e, const Request& req) {
-  return store_failed(e, req, false, "nothing was changed");
+Response store_read_failed(const storage::StoreError& e) {
+  return store_failed(e, false, "nothing was changed");
 }
 
 bool is_json_media_type(const std::string& type) {
@@ -78,7 +77,7 @@ bool is_json_media_type(const std::string& type) {
 }
 
 std::string media_type(const Request& req) {
-  std::string ct(req[http::field::content_type]);
+  std::string ct(req.header("Content-Type"));
   ct = ct.substr(0, ct.find(';'));
   while (!ct.empty() && ct.back() == ' ') ct.pop_back();
   for (auto& c : ct) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

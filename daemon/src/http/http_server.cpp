@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
 #include <iterator>
@@ -18,7 +19,37 @@ namespace triaged::daemon {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
+namespace http = beast::http;
 using tcp = net::ip::tcp;
+using WireRequest = http::request<http::string_body>;
+using WireResponse = http::response<http::string_body>;
+
+namespace {
+
+// Beast's request as the API sees it (message.h). A method Beast does not know is "other".
+Request from_wire(WireRequest&& wire) {
+  Request req;
+  req.method = wire.method() == http::verb::unknown ? "other" : std::string(wire.method_string());
+  req.target = std::string(wire.target());
+  for (const auto& field : wire) req.headers.add(field.name_string(), std::string(field.value()));
+  req.keep_alive = wire.keep_alive();
+  req.body = std::move(wire.body());
+  return req;
+}
+
+// The API's response as Beast writes it, in the request's HTTP version; Content-Length and
+// Connection are set here, for every answer alike.
+WireResponse to_wire(Response&& res, unsigned version, bool keep_alive) {
+  WireResponse wire{static_cast<http::status>(res.status), version};
+  for (auto& [name, value] : res.headers) wire.set(name, value);
+  wire.keep_alive(keep_alive && res.keep_alive);
+  wire.body() = std::move(res.body);
+  wire.prepare_payload();
+  if (res.content_length) wire.content_length(*res.content_length);
+  return wire;
+}
+
+}  // namespace
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   State(net::io_context& ioc, const Api& api, ServerOptions options)
@@ -45,10 +76,9 @@ namespace {
 
 // 503 with Retry-After, closing: the answer of a full house.
 Response busy_response() {
-  Response res = problem_response(service_unavailable("too many connections; try again shortly"),
-                                  Request{http::verb::get, "/", 11});
-  res.set(http::field::retry_after, "1");
-  res.keep_alive(false);
+  Response res = problem_response(service_unavailable("too many connections; try again shortly"));
+  res.headers.set("Retry-After", "1");
+  res.keep_alive = false;
   return res;
 }
 
@@ -132,14 +162,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read(ec, bytes);
     const auto& fields = parser_->get();
     if (static_cast<std::size_t>(std::distance(fields.begin(), fields.end())) > limits::kMaxHeaderFields)
-      return do_write(error_response(431, "more than " + std::to_string(limits::kMaxHeaderFields) + " header fields", 11));
+      return do_write(error_response(431, "more than " + std::to_string(limits::kMaxHeaderFields) + " header fields"));
     // Request smuggling: a proxy in front must never frame a request differently than we do.
     // Beast refuses two different lengths and a length with chunked; refuse every other
     // Transfer-Encoding too (a list, a coding we do not decode, one next to a length).
     if (fields.count(http::field::transfer_encoding) > 0 &&
         (fields.count(http::field::transfer_encoding) > 1 || fields.count(http::field::content_length) > 0 ||
          !beast::iequals(fields[http::field::transfer_encoding], "chunked")))
-      return do_write(error_response(400, "Transfer-Encoding other than chunked alone, or with Content-Length", 11));
+      return do_write(error_response(400, "Transfer-Encoding other than chunked alone, or with Content-Length"));
     // issue 17: exactly one Host on HTTP/1.1, at most one Authorization.
     if (auto strict = check_header_counts({fields.version(), fields.count(http::field::host),
                                            fields.count(http::field::authorization)}))
@@ -169,11 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // An answer before the body was read: the connection closes after it.
-  void refuse(const Problem& problem) {
-    Request req{http::verb::get, "/", parser_->get().version()};
-    req.keep_alive(false);
-    do_write(problem_response(problem, req));
-  }
+  void refuse(const Problem& problem) { do_write(problem_response(problem), parser_->get().version(), false); }
 
   void read_body() {
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
@@ -187,31 +213,36 @@ class Session : public std::enable_shared_from_this<Session> {
       return;  // tcp_stream closed the socket already
     }
     if (ec == http::error::body_limit)
-      return do_write(error_response(413, "", parser_->get().version(), body_limit_));
+      return do_write(error_response(413, "", body_limit_), parser_->get().version());
     if (ec == http::error::header_limit)
-      return do_write(error_response(431, "request headers exceed " + std::to_string(limits::kMaxHeaderBytes) + " bytes", 11));
+      return do_write(error_response(431, "request headers exceed " + std::to_string(limits::kMaxHeaderBytes) + " bytes"));
     if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
       spdlog::info("read from {}: {}", peer_, ec.message());
-      return do_write(error_response(400, "malformed HTTP request: " + ec.message(), 11));
+      return do_write(error_response(400, "malformed HTTP request: " + ec.message()));
     }
     if (ec) {
       spdlog::info("read from {}: {}", peer_, ec.message());
       return do_close();
     }
     ++server_->in_flight;
-    Request req = parser_->release();
-    if (probe_only_) req.keep_alive(false);  // a reserve slot serves one probe
+    WireRequest wire = parser_->release();
+    const unsigned version = wire.version();
+    const bool keep_alive = wire.keep_alive() && !probe_only_;  // a reserve slot serves one probe
+    Request req = from_wire(std::move(wire));
+    req.keep_alive = keep_alive;
     // The API may answer from another thread (the storage writer); hop back to our strand.
-    server_->api.handle(req, [self = shared_from_this()](Response res) {
-      net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+    server_->api.handle(req, [self = shared_from_this(), version, keep_alive](Response res) {
+      net::post(self->stream_.get_executor(), [self, res = std::move(res), version, keep_alive]() mutable {
         --self->server_->in_flight;
-        self->do_write(std::move(res));
+        self->do_write(std::move(res), version, keep_alive);
       });
     }, Peer{loopback_});
   }
 
-  void do_write(Response res) {
-    response_ = std::make_shared<Response>(std::move(res));
+  // `version` and `keep_alive`: the request's; an error the session found itself (no
+  // request to speak of) answers in HTTP/1.1 and closes.
+  void do_write(Response res, unsigned version = 11, bool keep_alive = false) {
+    response_ = std::make_shared<WireResponse>(to_wire(std::move(res), version, keep_alive));
     stream_.expires_after(limits::kWriteTimeout);
     http::async_write(stream_, *response_,
                       beast::bind_front_handler(&Session::on_write, shared_from_this(), response_->need_eof()));
@@ -237,7 +268,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::size_t body_limit_ = 0;
   bool loopback_ = false;  // the limit parser_ enforces, for the 413 it may cause
-  std::shared_ptr<Response> response_;
+  std::shared_ptr<WireResponse> response_;
   std::shared_ptr<HttpServer::State> server_;
   std::string peer_;
   const std::string address_;
@@ -284,7 +315,7 @@ void HttpServer::State::turn_away(tcp::socket& socket) {
   static const std::string kBusy = [] {
     Response res = busy_response();
     std::ostringstream out;
-    out << res;
+    out << to_wire(std::move(res), 11, false);
     return out.str();
   }();
   if (!turning_away)

@@ -1,4 +1,5 @@
-// The network side: an acceptor and one session per connection, Boost.Beast over Asio.
+// The network side: an acceptor and one session per connection, Boost.Beast over Asio; the
+// only place that speaks Beast (http_server.cpp turns its messages into message.h's and back).
 // Sessions read a request (bounded in size and time), hand it to Api, write the answer.
 // Each session runs on its own strand; the listener runs on its own strand too.
 #pragma once

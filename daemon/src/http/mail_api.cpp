@@ -20,19 +20,6 @@ std::optional<std::int64_t> parse_id(const std::string& s) {
   return std::stoll(s);
 }
 
-// "/api/v1/quarantine/12/raw" with prefix "/api/v1/quarantine" -> {"12", "raw"}.
-std::vector<std::string> segments_after(const std::string& path, const std::string& prefix) {
-  std::vector<std::string> out;
-  if (!path.starts_with(prefix) || path.size() <= prefix.size() || path[prefix.size()] != '/') return out;
-  std::size_t start = prefix.size() + 1;
-  for (;;) {
-    const auto slash = path.find('/', start);
-    out.push_back(path.substr(start, slash - start));
-    if (slash == std::string::npos) return out;
-    start = slash + 1;
-  }
-}
-
 // RFC 6266/8187: a UTF-8 filename survives every browser; the ASCII one is the fallback.
 std::string content_disposition(const std::string& filename) {
   static const char* kHex = "0123456789ABCDEF";
@@ -61,52 +48,18 @@ json::object quarantine_to_json(const storage::QuarantineEntry& q) {
 
 class MailHandler {
  public:
-  MailHandler(const ApiContext& ctx, const Request& req, const Api::Respond& respond)
-      : ctx_(ctx), req_(req), respond_(respond) {}
+  explicit MailHandler(const Call& call) : ctx_(call.ctx), req_(call.req), respond_(call.respond) {}
 
-  bool route(const std::string& path, const std::map<std::string, std::string>& query) {
-    const auto m = req_.method();
-    if (path == "/api/v1/ingest/email") return only(http::verb::post, [&] { ingest(query, std::nullopt); });
-    if (path == "/api/v1/quarantine") return only(http::verb::get, [&] { list_quarantine(query); });
-    if (auto s = segments_after(path, "/api/v1/quarantine"); !s.empty()) {
-      auto id = parse_id(s[0]);
-      if (!id || s.size() > 2) return fail(not_found("no resource at " + path)), true;
-      if (s.size() == 1) return only(http::verb::get, [&] { show_quarantine(*id, false); });
-      if (s[1] == "raw") return only(http::verb::get, [&] { show_quarantine(*id, true); });
-      if (s[1] == "reprocess") return only(http::verb::post, [&] { reprocess(*id); });
-      return fail(not_found("no resource at " + path)), true;
-    }
-    if (auto s = segments_after(path, "/api/v1/messages"); s.size() == 2 && s[1] == "raw") {
-      auto id = parse_id(s[0]);
-      return only(http::verb::get, [&] { raw_message(id.value_or(0)); });
-    }
-    if (auto s = segments_after(path, "/api/v1/attachments"); s.size() == 1) {
-      auto id = parse_id(s[0]);
-      return only(http::verb::get, [&] { attachment(id.value_or(0)); });
-    }
-    (void)m;
-    return false;
-  }
-
- private:
-  template <typename F>
-  bool only(http::verb allowed, F&& f) {
-    if (req_.method() != allowed) respond_(not_allowed_response(allowed == http::verb::get ? "GET" : "POST", req_));
-    else f();
-    return true;
-  }
-  void fail(const Problem& p) { respond_(problem_response(p, req_)); }
-  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e, req_)); }
+  void fail(const Problem& p) { respond_(problem_response(p)); }
+  void store_failed(const storage::StoreError& e) { respond_(store_read_failed(e)); }
   void bytes(const std::string& content_type, std::string body, const std::string& disposition) {
-    Response res{http::status::ok, req_.version()};
-    res.set(http::field::content_type, content_type);
-    res.set(http::field::cache_control, "no-store");
+    Response res;
+    res.headers.set("Content-Type", content_type);
+    res.headers.set("Cache-Control", "no-store");
     // Mail content is hostile by default: never let a browser sniff it into HTML.
-    res.set("X-Content-Type-Options", "nosniff");
-    if (!disposition.empty()) res.set(http::field::content_disposition, disposition);
-    res.keep_alive(req_.keep_alive());
-    res.body() = std::move(body);
-    res.prepare_payload();
+    res.headers.set("X-Content-Type-Options", "nosniff");
+    if (!disposition.empty()) res.headers.set("Content-Disposition", disposition);
+    res.body = std::move(body);
     respond_(std::move(res));
   }
 
@@ -122,21 +75,18 @@ class MailHandler {
     const std::string type = media_type(req_);
     if (type != "message/rfc822" && type != "application/octet-stream" && type != "text/plain")
       return fail(unsupported_media_type(type.empty() ? "(none)" : type, "message/rfc822"));
-    if (req_.body().empty())
+    if (req_.body.empty())
       return fail(bad_request("empty message", {{"body", "missing", "the request body must be one RFC 5322 message"}}));
-    run_ingest(req_.body(), mailbox, reprocess);
+    run_ingest(req_.body, mailbox, reprocess);
   }
 
   void run_ingest(std::string raw, std::string mailbox, std::optional<std::int64_t> reprocess) {
-    EmailIngest::Done done = [req = Request(req_.method(), req_.target(), req_.version()), keep_alive = req_.keep_alive(),
-                              respond = respond_, poke = ctx_.mail_queued,
-                              metrics = ctx_.metrics](auto result) mutable {
-      req.keep_alive(keep_alive);
+    EmailIngest::Done done = [respond = respond_, poke = ctx_.mail_queued, metrics = ctx_.metrics](auto result) mutable {
       if (!result) {
         // Code::bad_request here means ingest asked for something impossible (a ticket that
         // vanished): our fault, not the message's, so it is a 500 and the MTA retries rather
         // than bounces, as it does on the 503 of a store that cannot write.
-        return respond(store_write_failed(result.error(), req, "the message was not stored"));
+        return respond(store_write_failed(result.error(), "the message was not stored"));
       }
       const IngestResult& r = *result;
       if (metrics)
@@ -150,11 +100,11 @@ class MailHandler {
       if (!r.missing.empty()) body["missing"] = json::value_from(r.missing);
       if (r.outcome == "appended") body["released"] = r.released;
       if (r.duplicate_of) body["duplicate_of"] = *r.duplicate_of;
-      http::status status = http::status::ok;
-      if (r.outcome == "created" || r.outcome == "needs_info") status = http::status::created;
-      if (r.outcome == "quarantined") status = http::status::accepted;
-      Response res = json_response(status, body, req);
-      if (r.ticket) res.set(http::field::location, "/api/v1/tickets/" + std::to_string(r.ticket->id));
+      unsigned status = 200;
+      if (r.outcome == "created" || r.outcome == "needs_info") status = 201;
+      if (r.outcome == "quarantined") status = 202;
+      Response res = json_response(status, body);
+      if (r.ticket) res.headers.set("Location", "/api/v1/tickets/" + std::to_string(r.ticket->id));
       if (r.reply_queued && poke) poke();
       respond(std::move(res));
     };
@@ -179,7 +129,7 @@ class MailHandler {
     if (!entries) return store_failed(entries.error());
     json::array list;
     for (const auto& q : *entries) list.push_back(quarantine_to_json(q));
-    respond_(json_response(http::status::ok, json::object{{"quarantine", std::move(list)}}, req_));
+    respond_(json_response(200, json::object{{"quarantine", std::move(list)}}));
   }
 
   void show_quarantine(std::int64_t id, bool raw) {
@@ -187,7 +137,7 @@ class MailHandler {
     if (!entry) return store_failed(entry.error());
     if (!*entry) return fail(not_found("no quarantined message " + std::to_string(id)));
     if (raw) return bytes("message/rfc822", std::move((*entry)->raw), "attachment; filename=\"quarantine-" + std::to_string(id) + ".eml\"");
-    respond_(json_response(http::status::ok, quarantine_to_json(**entry), req_));
+    respond_(json_response(200, quarantine_to_json(**entry)));
   }
 
   void reprocess(std::int64_t id) {
@@ -218,16 +168,31 @@ class MailHandler {
           content_disposition((*a)->filename));
   }
 
+  void show_quarantine_entry(std::int64_t id) { show_quarantine(id, false); }
+  void show_quarantine_raw(std::int64_t id) { show_quarantine(id, true); }
+
   const ApiContext& ctx_;
   const Request& req_;
   const Api::Respond& respond_;
 };
 
+// A quarantine entry's "{id}" that is no number names nothing.
+void with_quarantine_id(const Call& call, void (MailHandler::*endpoint)(std::int64_t)) {
+  MailHandler handler(call);
+  const auto id = parse_id(call.param);
+  if (!id) return handler.fail(not_found("no resource at " + call.path));
+  (handler.*endpoint)(*id);
+}
+
 }  // namespace
 
-bool handle_mail_request(const ApiContext& ctx, const Request& req, const std::string& path,
-                         const std::map<std::string, std::string>& query, const Api::Respond& respond) {
-  return MailHandler(ctx, req, respond).route(path, query);
-}
+void post_email(const Call& call) { MailHandler(call).ingest(call.query, std::nullopt); }
+// A message or attachment id that is no number is looked up as 0, which names none: 404.
+void get_raw_message(const Call& call) { MailHandler(call).raw_message(parse_id(call.param).value_or(0)); }
+void get_attachment(const Call& call) { MailHandler(call).attachment(parse_id(call.param).value_or(0)); }
+void list_quarantine(const Call& call) { MailHandler(call).list_quarantine(call.query); }
+void get_quarantined(const Call& call) { with_quarantine_id(call, &MailHandler::show_quarantine_entry); }
+void get_quarantined_raw(const Call& call) { with_quarantine_id(call, &MailHandler::show_quarantine_raw); }
+void post_reprocess(const Call& call) { with_quarantine_id(call, &MailHandler::reprocess); }
 
 }  // namespace triaged::daemon

@@ -1,17 +1,18 @@
 // The email endpoints: POST /api/v1/ingest/email, the raw bytes of stored messages and
-// their attachments, and the quarantine (list, show, raw bytes, reprocess).
+// their attachments, and the quarantine (list, show, raw bytes, reprocess). Rows of the
+// route table (routes.cpp); "{id}" is a number, anything else is not found.
 #pragma once
 
-#include <map>
-#include <string>
-
-#include "http/api.h"
+#include "http/routes.h"
 
 namespace triaged::daemon {
 
-// Answers `req` if `path` is one of the email endpoints and returns true; false otherwise
-// (nothing answered).
-bool handle_mail_request(const ApiContext& ctx, const Request& req, const std::string& path,
-                         const std::map<std::string, std::string>& query, const Api::Respond& respond);
+void post_email(const Call& call);           // POST /api/v1/ingest/email?mailbox= (message/rfc822)
+void get_raw_message(const Call& call);      // GET /api/v1/messages/{id}/raw
+void get_attachment(const Call& call);       // GET /api/v1/attachments/{id}
+void list_quarantine(const Call& call);      // GET /api/v1/quarantine?status=&limit=
+void get_quarantined(const Call& call);      // GET /api/v1/quarantine/{id}
+void get_quarantined_raw(const Call& call);  // GET /api/v1/quarantine/{id}/raw
+void post_reprocess(const Call& call);       // POST /api/v1/quarantine/{id}/reprocess
 
 }  // namespace triaged::daemon

@@ -21,39 +21,33 @@ constexpr std::string_view kRequestIdHeader = "X-Request-Id";
 constexpr const char* kAllowHeaders = "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
 constexpr const char* kExposeHeaders = "Location, Retry-After, X-Request-Id";
 
-template <typename Name>
-std::string_view header(const Request& req, Name name) {
-  auto it = req.find(name);
-  return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
-}
-
-Response refusal(const AccessDecision& d, const Request& req) {
+Response refusal(const AccessDecision& d) {
   using Kind = AccessDecision::Kind;
   if (d.kind == Kind::unauthenticated) {
-    Response res = problem_response({401, "unauthorized", "Unauthorized", d.detail, {}, {}}, req);
-    res.set(http::field::www_authenticate, "Bearer realm=\"triaged\"");
+    Response res = problem_response({401, "unauthorized", "Unauthorized", d.detail, {}, {}});
+    res.headers.set("WWW-Authenticate", "Bearer realm=\"triaged\"");
     return res;
   }
   if (d.kind == Kind::rate_limited) {
-    Response res = problem_response({429, "rate-limited", "Too many requests", d.detail, {}, {}}, req);
-    res.set(http::field::retry_after, std::to_string(d.retry_after.count()));
+    Response res = problem_response({429, "rate-limited", "Too many requests", d.detail, {}, {}});
+    res.headers.set("Retry-After", std::to_string(d.retry_after.count()));
     return res;
   }
-  return problem_response({403, "forbidden", "Forbidden", d.detail, {}, {}}, req);
+  return problem_response({403, "forbidden", "Forbidden", d.detail, {}, {}});
 }
 
 Response preflight(const AccessControl& access, const Request& req) {
-  Response res{http::status::no_content, req.version()};
-  res.keep_alive(req.keep_alive());
-  res.set(http::field::allow, "GET, POST, OPTIONS");
-  const std::string_view origin = header(req, http::field::origin);
+  Response res;
+  res.status = 204;
+  res.headers.set("Allow", "GET, POST, OPTIONS");
+  const std::string_view origin = req.header("Origin");
   // Without an allowed origin the answer carries no CORS headers and the browser stops there.
   if (!origin.empty() && access.preflight_allowed(origin)) {
-    res.set(http::field::access_control_allow_origin, origin);
-    res.set(http::field::access_control_allow_methods, "GET, POST");
-    res.set(http::field::access_control_allow_headers, kAllowHeaders);
-    res.set(http::field::access_control_max_age, "600");
-    res.set(http::field::vary, "Origin");
+    res.headers.set("Access-Control-Allow-Origin", std::string(origin));
+    res.headers.set("Access-Control-Allow-Methods", "GET, POST");
+    res.headers.set("Access-Control-Allow-Headers", kAllowHeaders);
+    res.headers.set("Access-Control-Max-Age", "600");
+    res.headers.set("Vary", "Origin");
   }
   return res;
 }
@@ -84,19 +78,18 @@ std::string new_request_id() {
 }
 
 std::optional<Api::Respond> admit_request(AccessControl& access, Metrics* metrics, const Request& request,
-                                          const std::string& route, Api::Respond respond, Peer peer) {
-  const std::string_view incoming = header(request, kRequestIdHeader);
+                                          const std::string& route, Roles needed, Api::Respond respond, Peer peer) {
+  const std::string_view incoming = request.header(kRequestIdHeader);
   std::string id = is_sane_request_id(incoming) ? std::string(incoming) : new_request_id();
-  const std::string_view target = request.target();
+  const std::string_view target = request.target;
   const std::string_view path = target.substr(0, target.find('?'));
-  const std::string method =
-      request.method() == http::verb::unknown ? "other" : std::string(request.method_string());
-  const std::string_view origin = header(request, http::field::origin);
+  const std::string& method = request.method;  // "other" for a method HTTP does not define
+  const std::string_view origin = request.header("Origin");
 
   AccessDecision decision;
-  if (request.method() != http::verb::options) {
-    decision = access.check({route, method, path, header(request, http::field::authorization), origin,
-                             header(request, http::field::host), peer.loopback},
+  if (method != "OPTIONS") {
+    decision = access.check({route, needed, method, path, request.header("Authorization"), origin,
+                             request.header("Host"), peer.loopback},
                             AccessControl::Clock::now());
   }
   auto answered = std::make_shared<std::atomic<bool>>(false);
@@ -105,14 +98,14 @@ std::optional<Api::Respond> admit_request(AccessControl& access, Metrics* metric
                        cors_origin = decision.cors ? std::string(origin) : std::string(),
                        started = std::chrono::steady_clock::now()](Response res) {
     if (answered->exchange(true)) return;
-    res.set(kRequestIdHeader, id);
+    res.headers.set(kRequestIdHeader, id);
     if (!cors_origin.empty()) {
-      res.set(http::field::access_control_allow_origin, cors_origin);
-      res.set(http::field::access_control_expose_headers, kExposeHeaders);
-      res.set(http::field::vary, "Origin");
+      res.headers.set("Access-Control-Allow-Origin", cors_origin);
+      res.headers.set("Access-Control-Expose-Headers", kExposeHeaders);
+      res.headers.set("Vary", "Origin");
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const unsigned status = res.result_int();
+    const unsigned status = res.status;
     if (metrics != nullptr) {
       metrics->http_requests.inc({route, method, std::to_string(status)});
       metrics->http_request_duration.observe({route}, seconds);
@@ -124,18 +117,19 @@ std::optional<Api::Respond> admit_request(AccessControl& access, Metrics* metric
     respond(std::move(res));
   };
   // issue 17: another site's page may not change anything, nor post a form where JSON is due.
-  if (auto refused = check_browser_request({method, path, media_type(request), origin, header(request, "Sec-Fetch-Site"),
-                                            header(request, http::field::host), !request.body().empty()},
+  const std::string type = media_type(request);
+  if (auto refused = check_browser_request({method, path, type, origin, request.header("Sec-Fetch-Site"),
+                                            request.header("Host"), !request.body.empty()},
                                            !origin.empty() && access.preflight_allowed(origin))) {
-    once(problem_response(*refused, request));
+    once(problem_response(*refused));
     return std::nullopt;
   }
-  if (request.method() == http::verb::options) {
+  if (method == "OPTIONS") {
     once(preflight(access, request));
     return std::nullopt;
   }
   if (decision.kind != AccessDecision::Kind::allowed) {
-    once(refusal(decision, request));
+    once(refusal(decision));
     return std::nullopt;
   }
   return once;

@@ -20,8 +20,9 @@ std::string new_request_id();  // 16 hex digits
 
 // Answers the request itself (a CORS preflight, or a refusal) and returns nullopt, or
 // returns the Respond the endpoint must call: it adds X-Request-Id and CORS headers, counts
-// and logs the answer, and calls `respond` at most once. `route` is the route template.
+// and logs the answer, and calls `respond` at most once. `route` is the metrics route label
+// and `needed` the roles the route table asks for (routes.h: RouteMatch).
 std::optional<Api::Respond> admit_request(AccessControl& access, Metrics* metrics, const Request& request,
-                                          const std::string& route, Api::Respond respond, Peer peer);
+                                          const std::string& route, Roles needed, Api::Respond respond, Peer peer);
 
 }  // namespace triaged::daemon

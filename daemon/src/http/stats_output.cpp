@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/decision_sources_json.h"
 #include "common/json_output.h"
 
 namespace triaged::daemon {
@@ -123,7 +124,8 @@ json::object stats_to_json(const storage::Stats& stats, const StatsPeriod& perio
           {"all", group_to_json(stats.all)},
           {"departments", std::move(departments)},
           {"agents", std::move(agents)},
-          {"duplicates", std::move(duplicates)}};
+          {"duplicates", std::move(duplicates)},
+          {"routing", decision_sources_to_json(stats.decisions)}};
 }
 
 }  // namespace triaged::daemon

@@ -77,33 +77,32 @@ storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::Ticke
 }
 
 std::optional<storage::StoredTicket> TicketActionRequest::ticket(const std::string& id_or_ref) {
-  if (req_.method() != http::verb::post) return respond_(not_allowed_response("POST", req_)), std::nullopt;
   const std::string type = media_type(req_);
   if (!is_json_media_type(type))
     return fail(unsupported_media_type(type.empty() ? "(none)" : type, "application/json")), std::nullopt;
   auto found = find_ticket(*ctx_.store, id_or_ref);
-  if (!found) return respond_(store_read_failed(found.error(), req_)), std::nullopt;
+  if (!found) return respond_(store_read_failed(found.error())), std::nullopt;
   if (!*found) return fail(not_found("no ticket " + id_or_ref)), std::nullopt;
   return std::move(**found);
 }
 
 void TicketActionRequest::answer(const storage::StoredTicket& ticket, const char* flag, bool value) {
   auto events = ctx_.store->events(ticket.id);
-  if (!events) return respond_(store_read_failed(events.error(), req_));
+  if (!events) return respond_(store_read_failed(events.error()));
   auto links = ctx_.store->links(ticket.id);
-  if (!links) return respond_(store_read_failed(links.error(), req_));
+  if (!links) return respond_(store_read_failed(links.error()));
   json::object body = ticket_to_json(ticket, &*events);
   body["links"] = links_to_json(*links);
   body[flag] = value;
-  respond_(json_response(http::status::ok, body, req_));
+  respond_(json_response(200, body));
 }
 
 void TicketActionRequest::write_failed(const storage::StoreError& e, const std::string& id_or_ref,
                                        std::string_view not_done) {
   if (e.code == storage::StoreError::Code::bad_request) return fail(not_found("no ticket " + id_or_ref));
-  respond_(store_write_failed(e, req_, not_done));
+  respond_(store_write_failed(e, not_done));
 }
 
-void TicketActionRequest::fail(const Problem& p) { respond_(problem_response(p, req_)); }
+void TicketActionRequest::fail(const Problem& p) { respond_(problem_response(p)); }
 
 }  // namespace triaged::daemon

@@ -1,5 +1,5 @@
-// What the staff actions on one ticket (ticket_actions.cpp: reroute, claim, status) share:
-// the POST + JSON checks, reading a JSON object body into per-member errors, finding the
+// What the staff actions on one ticket (ticket_actions.cpp: reroute, claim, status, link)
+// share: the JSON check, reading a JSON object body into per-member errors, finding the
 // ticket by id or ref, and the answer with the ticket and its events.
 #pragma once
 
@@ -42,13 +42,13 @@ storage::Result<std::optional<storage::StoredTicket>> find_ticket(storage::Ticke
                                                                  const std::string& id_or_ref);
 
 // One staff action's request: answers the checks every action shares, then hands the found
-// ticket to the action. Lives for one call of handle_ticket_action.
+// ticket to the action. Lives for one endpoint call (ticket_actions.h).
 class TicketActionRequest {
  public:
   TicketActionRequest(const ApiContext& ctx, const Request& req, const Api::Respond& respond)
       : ctx_(ctx), req_(req), respond_(respond) {}
 
-  // POST only (405), JSON only (415), the ticket must exist (404); then the ticket. nullopt
+  // JSON only (415), the ticket must exist (404); then the ticket. nullopt
   // when an answer was already given.
   std::optional<storage::StoredTicket> ticket(const std::string& id_or_ref);
   // 200 with the ticket, its events and `flag` (e.g. "claimed": true).

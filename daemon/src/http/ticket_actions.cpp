@@ -14,8 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kTicketsPrefix = "/api/v1/tickets/";
-
 // What a valid reroute body asked for; topic or department may be empty, not both.
 struct RerouteBody {
   std::string topic;
@@ -23,15 +21,6 @@ struct RerouteBody {
   std::string reason;
   std::string actor;
 };
-
-// "12/reroute" -> {"12", "reroute"}; anything else (no action, deeper paths) -> nullopt.
-std::optional<std::pair<std::string, std::string>> ticket_and_action(const std::string& path) {
-  if (!path.starts_with(kTicketsPrefix)) return std::nullopt;
-  const std::string rest = path.substr(kTicketsPrefix.size());
-  const auto slash = rest.find('/');
-  if (slash == std::string::npos || slash == 0 || rest.find('/', slash + 1) != std::string::npos) return std::nullopt;
-  return std::make_pair(rest.substr(0, slash), rest.substr(slash + 1));
-}
 
 template <typename Items>
 std::string joined_ids(const Items& items) {
@@ -89,7 +78,7 @@ void run_reroute(TicketActionRequest& request, const std::string& id_or_ref) {
   if (!ticket) return;
   // One snapshot for the whole request, as every endpoint does.
   const std::shared_ptr<const routing::RuleSet> rules = request.ctx().rules();
-  auto body = parse_body(request.req().body(), *rules);
+  auto body = parse_body(request.req().body, *rules);
   if (!body) return request.fail(body.error());
 
   storage::Reroute reroute;
@@ -104,20 +93,19 @@ void run_reroute(TicketActionRequest& request, const std::string& id_or_ref) {
   request.answer(outcome->ticket, "rerouted", outcome->changed);
 }
 
-bool handle_ticket_action(const ApiContext& ctx, const Request& req, const std::string& path,
-                          const Api::Respond& respond) {
-  const auto target = ticket_and_action(path);
-  if (!target) return false;
-  const std::string& action = target->second;
-  void (*run)(TicketActionRequest&, const std::string&) = nullptr;
-  if (action == "reroute") run = run_reroute;
-  else if (action == "claim") run = run_claim;
-  else if (action == "status") run = run_status_change;
-  else if (action == "link") run = run_link;
-  else return false;
-  TicketActionRequest request(ctx, req, respond);
-  run(request, target->first);
-  return true;
+namespace {
+
+// The shared checks (JSON, the ticket exists), then the action on the ticket "{id}" names.
+void run_action(const Call& call, void (*action)(TicketActionRequest&, const std::string&)) {
+  TicketActionRequest request(call.ctx, call.req, call.respond);
+  action(request, call.param);
 }
+
+}  // namespace
+
+void post_reroute(const Call& call) { run_action(call, run_reroute); }
+void post_claim(const Call& call) { run_action(call, run_claim); }
+void post_status(const Call& call) { run_action(call, run_status_change); }
+void post_link(const Call& call) { run_action(call, run_link); }
 
 }  // namespace triaged::daemon

@@ -41,7 +41,7 @@ Problem held_by(const std::string& assignee) {
 void run_claim(TicketActionRequest& request, const std::string& id_or_ref) {
   auto ticket = request.ticket(id_or_ref);
   if (!ticket) return;
-  auto parsed = parse_json_object(request.req().body());
+  auto parsed = parse_json_object(request.req().body);
   if (!parsed) return request.fail(parsed.error());
 
   std::vector<FieldError> errors;
@@ -67,7 +67,7 @@ void run_claim(TicketActionRequest& request, const std::string& id_or_ref) {
 void run_status_change(TicketActionRequest& request, const std::string& id_or_ref) {
   auto ticket = request.ticket(id_or_ref);
   if (!ticket) return;
-  auto parsed = parse_json_object(request.req().body());
+  auto parsed = parse_json_object(request.req().body);
   if (!parsed) return request.fail(parsed.error());
 
   std::vector<FieldError> errors;

@@ -9,7 +9,7 @@ namespace triaged::daemon {
 void run_link(TicketActionRequest& request, const std::string& id_or_ref) {
   auto ticket = request.ticket(id_or_ref);
   if (!ticket) return;
-  auto parsed = parse_json_object(request.req().body());
+  auto parsed = parse_json_object(request.req().body);
   if (!parsed) return request.fail(parsed.error());
 
   std::vector<FieldError> errors;

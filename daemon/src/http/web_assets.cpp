@@ -34,36 +34,31 @@ std::string etag_of(std::string_view body) {
 
 Response asset_response(const WebAsset& asset, const Request& req) {
   const std::string etag = etag_of(asset.body);
-  const bool fresh = req[http::field::if_none_match] == etag;
-  Response res{fresh ? http::status::not_modified : http::status::ok, req.version()};
-  res.set(http::field::content_type, asset.content_type);
-  res.set(http::field::etag, etag);
+  const bool fresh = req.header("If-None-Match") == etag;
+  Response res;
+  res.status = fresh ? 304 : 200;
+  res.headers.set("Content-Type", asset.content_type);
+  res.headers.set("ETag", etag);
   // Revalidate every time: after an upgrade the browser must not mix old and new scripts.
-  res.set(http::field::cache_control, "no-cache");
-  res.set("Content-Security-Policy", kContentSecurityPolicy);
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
-  res.keep_alive(req.keep_alive());
-  if (!fresh && req.method() == http::verb::get) res.body() = asset.body;
-  res.prepare_payload();
-  if (!fresh && req.method() == http::verb::head) res.content_length(std::string_view(asset.body).size());
+  res.headers.set("Cache-Control", "no-cache");
+  res.headers.set("Content-Security-Policy", kContentSecurityPolicy);
+  res.headers.set("X-Content-Type-Options", "nosniff");
+  res.headers.set("Referrer-Policy", "no-referrer");
+  if (!fresh && req.method == "GET") res.body = asset.body;
+  if (!fresh && req.method == "HEAD") res.content_length = std::string_view(asset.body).size();
   return res;
 }
 
 }  // namespace
 
-bool handle_web_request(const Request& req, const std::string& path, const Api::Respond& respond) {
+void get_web_asset(const Call& call) {
+  const std::string& path = call.path;
   const WebAsset* asset = nullptr;
   if (path == "/") asset = find_asset("index.html");
   else if (path == "/queues") asset = find_asset("queues.html");
   else if (path.starts_with(kWebPrefix)) asset = find_asset(std::string_view(path).substr(kWebPrefix.size()));
-  if (asset == nullptr) return false;
-  if (req.method() != http::verb::get && req.method() != http::verb::head) {
-    respond(not_allowed_response("GET, HEAD", req));
-    return true;
-  }
-  respond(asset_response(*asset, req));
-  return true;
+  if (asset == nullptr) return call.respond(problem_response(not_found("no resource at " + path)));
+  call.respond(asset_response(*asset, call.req));
 }
 
 }  // namespace triaged::daemon

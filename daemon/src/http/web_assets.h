@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 
-#include "http/api.h"
+#include "http/routes.h"
 
 namespace triaged::daemon {
 
@@ -17,10 +16,10 @@ struct WebAsset {
 extern const WebAsset kWebAssets[];  // generated: embedded_web.cpp
 extern const std::size_t kWebAssetCount;
 
-// Answers `req` if `path` is "/" (index.html), "/queues" (queues.html) or "/web/NAME" for an
-// embedded file and returns true; false otherwise. GET and HEAD only (405 otherwise). Pages
-// carry a strict Content-Security-Policy (only this origin's scripts, no inline code) and an
-// ETag, so a browser revalidates cheaply (304) and always gets the build's current pages.
-bool handle_web_request(const Request& req, const std::string& path, const Api::Respond& respond);
+// GET or HEAD "/" (index.html), "/queues" (queues.html) or "/web/NAME" for an embedded file;
+// 404 for a name not embedded. Rows of the route table (routes.cpp). Pages carry a strict
+// Content-Security-Policy (only this origin's scripts, no inline code) and an ETag, so a
+// browser revalidates cheaply (304) and always gets the build's current pages.
+void get_web_asset(const Call& call);
 
 }  // namespace triaged::daemon

@@ -51,7 +51,8 @@ struct FieldSpec {
   std::string title;
   FieldType type = FieldType::string;
   std::optional<std::string> pattern;   // RE2, must match the whole value
-  std::optional<std::string> extract;   // RE2 over subject+body; capture group 1 is the value
+  // RE2s tried in order, each over the subject then the body; capture group 1 is the value.
+  std::vector<std::string> extract;
   std::optional<double> min;            // integer, decimal: value; string/text: length
   std::optional<double> max;
   std::vector<std::string> values;      // enumeration

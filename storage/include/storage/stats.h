@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/decision_sources.h"
 #include "storage/mail.h"
 #include "storage/result.h"
 
@@ -57,6 +58,7 @@ struct Stats {
   GroupStats all;
   std::vector<GroupStats> departments;  // by name
   std::vector<GroupStats> agents;       // by assignee; unclaimed tickets are in no agent
+  DecisionSources decisions;            // the period's tickets by deciding source; the model's say
 };
 
 Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/decision_sources.h"
 #include "storage/mail.h"
 #include "storage/result.h"
 #include "storage/tickets.h"
@@ -65,6 +66,7 @@ struct Coverage {
   std::int64_t by_default = 0;
   std::int64_t rerouted = 0;
   std::vector<TopicCoverage> topics;  // most tickets first, then by topic id
+  DecisionSources decisions;          // by source (with "model"), reroutes, model opinions
 };
 
 // The reads replay and coverage make. Thread-safe; only reads.
