@@ -112,10 +112,6 @@ std::optional<Suggestion> replay(const routing::RuleSetSpec& spec, const Candida
   return s;
 }
 
-struct Group {
-  std::map<std::string, std::size_t> said;  // stem -> misrouted tickets of the group saying it
-};
-
 }  // namespace
 
 std::expected<std::vector<Suggestion>, std::string> suggest(const routing::RuleSetSpec& original,
@@ -162,19 +158,20 @@ std::expected<std::vector<Suggestion>, std::string> suggest(const routing::RuleS
   }
 
   // Misroutes grouped by the edit that could fix them.
-  std::map<std::pair<Kind, std::string>, Group> groups;
+  // (edit, topic) -> stem -> misrouted tickets that edit could fix saying it
+  std::map<std::pair<Kind, std::string>, std::map<std::string, std::size_t>> groups;
   for (std::size_t i = 0; i < examples.size(); ++i) {
     if (routed[i] == examples[i].topic) continue;
     for (const auto& s : stems[i]) {
-      ++groups[{Kind::add_keyword, examples[i].topic}].said[s];
-      ++groups[{Kind::rule_out, routed[i]}].said[s];
+      ++groups[{Kind::add_keyword, examples[i].topic}][s];
+      ++groups[{Kind::rule_out, routed[i]}][s];
     }
   }
   std::vector<Candidate> candidates;
   for (const auto& [key, group] : groups) {
     const auto& [kind, topic] = key;
     std::vector<Candidate> mine;
-    for (const auto& [stem, count] : group.said) {
+    for (const auto& [stem, count] : group) {
       // A word one misrouted ticket says is as likely its own detail as a sign of its topic; a
       // word most tickets say ("у", "меня") is a sign of nothing.
       if (count < options.min_fixes || common.count(stem)) continue;
