@@ -74,3 +74,15 @@ TEST_CASE("a method the path does not take needs the roles of its row of the sam
   CHECK(find("PUT", "/api/v1/tickets").roles == kIntake);
   CHECK(find("GET", "/api/v1/admin/rules/reload").roles == kAdmin);
 }
+
+TEST_CASE("only the mail ingest row takes a mail-sized body") {
+  for (const Route& r : api_routes()) {
+    INFO(r.method << " " << r.path);
+    CHECK((r.body == BodySize::mail) == (r.method == "POST" && r.path == "/api/v1/ingest/email"));
+  }
+  CHECK(body_size(api_routes(), "POST", "/api/v1/ingest/email?mailbox=support") == BodySize::mail);
+  CHECK(body_size(api_routes(), "POST", "/api/v1/ingest/email") == BodySize::mail);
+  CHECK(body_size(api_routes(), "GET", "/api/v1/ingest/email") == BodySize::standard);
+  CHECK(body_size(api_routes(), "POST", "/api/v1/ingest/email/more") == BodySize::standard);
+  CHECK(body_size(api_routes(), "POST", "/api/v1/tickets") == BodySize::standard);
+}

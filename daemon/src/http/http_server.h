@@ -1,5 +1,6 @@
 // The network side: an acceptor and one session per connection, Boost.Beast over Asio; the
-// only place that speaks Beast (http_server.cpp turns its messages into message.h's and back).
+// only place that speaks Beast (http_session.cpp turns its messages into message.h's and
+// back; server_state.h is what the listener and the sessions share).
 // Sessions read a request (bounded in size and time), hand it to Api, write the answer.
 // Each session runs on its own strand; the listener runs on its own strand too.
 #pragma once

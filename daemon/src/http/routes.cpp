@@ -42,7 +42,7 @@ constexpr std::array kRoutes = {
     Route{"POST", "/api/v1/admin/rules/validate", kAdmin, post_rules_validate},
     Route{"POST", "/api/v1/admin/rules/simulate", kAdmin, post_rules_simulate},
     // Mail: ingest, stored messages and attachments, the quarantine.
-    Route{"POST", "/api/v1/ingest/email", kIntake, post_email},
+    Route{"POST", "/api/v1/ingest/email", kIntake, post_email, true, BodySize::mail},
     Route{"GET", "/api/v1/messages/{id}/raw", kAgent, get_raw_message},
     Route{"GET", "/api/v1/attachments/{id}", kAgent, get_attachment},
     Route{"GET", "/api/v1/quarantine", kAdmin, list_quarantine},
@@ -103,6 +103,14 @@ RouteMatch match_route(std::span<const Route> routes, std::string_view method, s
   }
   m.roles = (m.route ? m.route : same_kind ? same_kind : first)->roles;
   return m;
+}
+
+BodySize body_size(std::span<const Route> routes, std::string_view method, std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  std::string param;
+  for (const Route& r : routes)
+    if (r.method == method && fits(r.path, path, param)) return r.body;
+  return BodySize::standard;
 }
 
 Roles roles_off_table(std::string_view path) {

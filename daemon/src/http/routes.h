@@ -26,6 +26,10 @@ struct Call {
 
 using Endpoint = void (*)(const Call&);
 
+// How big a request's body may be, read by the server before the body arrives:
+// ServerOptions::max_body for most rows, max_email_body for a raw mail.
+enum class BodySize { standard, mail };
+
 struct Route {
   std::string_view method;  // "GET"
   // "/api/v1/tickets/{id}": a "{...}" segment matches one non-empty segment, the rest exactly.
@@ -34,6 +38,7 @@ struct Route {
   Endpoint endpoint = nullptr;
   // Whether the template is the metrics route label; false: the row counts under "other".
   bool labelled = true;
+  BodySize body = BodySize::standard;
 };
 
 // Every endpoint of the API (routes.cpp).
@@ -53,6 +58,10 @@ struct RouteMatch {
 };
 
 RouteMatch match_route(std::span<const Route> routes, std::string_view method, std::string_view path);
+
+// The body size a request may send: its row's; standard for a method or path no row has.
+// `target` may carry a query. Allocates nothing: the server asks once per request.
+BodySize body_size(std::span<const Route> routes, std::string_view method, std::string_view target);
 
 // The roles a path no row has needs: an admin key under /api/v1/admin and /api/v1/quarantine,
 // any valid key elsewhere under /api/ (a scanner without one learns nothing from 404s), none
