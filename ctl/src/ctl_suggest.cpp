@@ -1,5 +1,7 @@
 // triagectl suggest: keywords that would fix misrouted labeled tickets, each replayed on every
-// labeled ticket before it is shown, with the tickets it fixes and those it breaks.
+// labeled ticket before it is shown, with the tickets it fixes and those it breaks. The labeled
+// tickets are the inline tests, case files and, with --db, the tickets staff rerouted or
+// resolved (ctl_learn_history.cpp): what the rules got wrong in real traffic.
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -15,6 +17,7 @@ namespace {
 struct SuggestCli {
   std::string rules;
   std::vector<std::string> cases;
+  std::string db;  // also the tickets staff labeled in this database
   bool json = false;
   bool no_inline = false;
   std::size_t candidates = 12;
@@ -69,8 +72,16 @@ int run_suggest(const SuggestCli& o) {
     std::fprintf(stderr, "%s\n", examples.error().c_str());
     return 1;
   }
+  if (!o.db.empty()) {
+    auto added = add_stored_examples(o.db, *loaded->rules, *examples);
+    if (!added) {
+      std::fprintf(stderr, "%s\n", added.error().c_str());
+      return 1;
+    }
+    if (!o.json) std::fprintf(stderr, "labeled tickets: %zu%s\n", examples->size(), added->c_str());
+  }
   if (examples->empty()) {
-    std::fprintf(stderr, "no labeled tickets: give case files (.yaml, .jsonl, .eml) with expected topics\n");
+    std::fprintf(stderr, "no labeled tickets: give case files (.yaml, .jsonl, .eml) with expected topics, or --db\n");
     return 1;
   }
   learn::SuggestOptions options;
@@ -100,6 +111,8 @@ void add_suggest_command(CLI::App& app, Run& run) {
       "suggest", "keywords that would fix misrouted labeled tickets, replayed with what each fixes and breaks");
   cmd->add_option("RULES", o->rules, "rule set file")->required()->check(CLI::ExistingFile);
   cmd->add_option("CASES", o->cases, "labeled tickets: .yaml case lists, .jsonl lines with \"topic\", .eml cases")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--db", o->db, "also the tickets staff rerouted or resolved in this database (read-only)")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--no-inline", o->no_inline, "leave the rule set's inline tests out");
   cmd->add_option("--candidates", o->candidates, "words replayed per topic and kind of change")->check(CLI::Range(1, 200));

@@ -2,6 +2,8 @@
 // labeled examples the model learns from, beside the rule set's inline tests.
 #include <catch2/catch.hpp>
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 
 #include "../daemon/test_rules.h"
@@ -69,6 +71,41 @@ TEST_CASE("triagectl train learns from the tickets staff rerouted or resolved in
   CHECK(strongest_topic(*model, "w:invoic") == "refund");
   CHECK(strongest_topic(*model, "w:parcel") == "delivery");
   CHECK(strongest_topic(*model, "w:hour") == "other");
+}
+
+TEST_CASE("triagectl suggest proposes a keyword from the tickets staff rerouted in the database", "[e2e][learn-cli]") {
+  TempDir dir;
+  const std::string rules = dir.write("rules.yaml", std::string(kTestRules));
+  {
+    DaemonProcess triaged(dir, rules);
+    const unsigned short port = triaged.port();
+    // No rule knows "parcel": both land in the default topic, and staff move both.
+    const auto lost = created_id(port, "Where is my parcel? The tracking page is empty");
+    const auto torn = created_id(port, "The parcel arrived torn open");
+    const auto hours = created_id(port, "Opening hours on Sunday");
+    const auto refund = created_id(port, "A refund for the vitamins please");
+    const std::string tickets = "/api/v1/tickets/";
+    post_ok(port, tickets + std::to_string(refund) + "/status", R"({"status": "resolved", "reason": "paid", "actor": "olga"})");
+    post_ok(port, tickets + std::to_string(lost) + "/reroute", R"({"topic": "delivery", "reason": "a parcel", "actor": "olga"})");
+    post_ok(port, tickets + std::to_string(torn) + "/reroute", R"({"topic": "delivery", "reason": "a parcel", "actor": "olga"})");
+    post_ok(port, tickets + std::to_string(hours) + "/status", R"({"status": "resolved", "reason": "answered", "actor": "olga"})");
+    REQUIRE(triaged.stop() == 0);
+  }
+  auto result = run_program({binary("triagectl"), "suggest", rules, "--db", dir.file("t.db"), "--json"}, dir, 60s);
+  INFO("stdout:\n" << result.out << "\nstderr:\n" << result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto report = boost::json::parse(result.out).as_object();
+  CHECK(report.at("examples") == 5);  // the inline test and four stored verdicts
+  const auto& list = report.at("suggestions").as_array();
+  const auto parcel = std::find_if(list.begin(), list.end(), [](const boost::json::value& v) {
+    return v.at("topic") == "delivery" && v.at("word") == "parcel" && v.at("kind") == "add_keyword";
+  });
+  REQUIRE(parcel != list.end());
+  CHECK(parcel->at("fixes").as_array().size() == 2);
+  CHECK(parcel->at("breaks").as_array().empty());
+
+  auto missing = run_program({binary("triagectl"), "suggest", rules, "--db", dir.file("none.db")}, dir, 60s);
+  CHECK(missing.exit_code != 0);
 }
 
 }  // namespace triaged::e2e

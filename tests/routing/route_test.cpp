@@ -180,7 +180,7 @@ TEST_CASE("not inverts a condition and any/all combine them", "[routing]") {
 
 TEST_CASE("channel and from_domain and field and header selectors compare case-insensitively", "[routing]") {
   RuleSetSpec s = base_spec();
-  s.fields.push_back({"order_id", "Order", FieldType::string, {}, {}, {}, {}, {}, "test"});
+  s.fields.push_back({"order_id", "Order", FieldType::string, {}, {}, {}, {}, {}, false, "test"});
   s.topics.push_back(topic("partner", "finance", leaf("from_domain", Op::equals, {"Partner.example"})));
   s.topics.push_back(topic("phone", "support", leaf("channel", Op::in, {"phone", "fax"})));
   s.topics.push_back(topic("vip", "support", leaf("header.X-Priority", Op::exists, {})));
