@@ -61,8 +61,7 @@ class SqliteEscalationStore final : public EscalationStore {
 
 Result<std::unique_ptr<EscalationStore>> open_escalations(TicketStore& store) {
   auto* sqlite = dynamic_cast<SqliteTicketStore*>(&store);
-  if (sqlite == nullptr)
-    return std::unexpected(StoreError{StoreError::Code::io, "escalations are kept only in the SQLite store"});
+  if (sqlite == nullptr) return store.escalation_store();  // another backend's own
   return std::make_unique<SqliteEscalationStore>(*sqlite);
 }
 
