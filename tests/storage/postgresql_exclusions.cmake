@@ -22,6 +22,10 @@ set(pg_sqlite_only
   "creates are refused as overloaded while the writer is blocked and the queue is full"
   "a write lock held past busy_timeout fails the batch as unavailable and the next batch commits"
   "a ticket the database rejects fails alone while the rest of its batch commits"
+  # SQLite paths: a file that is not there, ":memory:" (they would pass on PostgreSQL without
+  # touching it)
+  "stats of a database that does not exist fail without creating it"
+  "a read-only store refuses an in-memory or missing database"
 )
 
 # Not on PostgreSQL yet: these fail there today, honestly (the store refuses, or the function
