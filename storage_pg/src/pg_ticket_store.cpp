@@ -28,6 +28,12 @@ Result<std::unique_ptr<TicketStore>> PgTicketStore::open(const StoreOptions& opt
   if (!is_postgres_url(options.path)) {
     return std::unexpected(StoreError{StoreError::Code::io, "not a postgresql:// URL: " + redact_url(options.path)});
   }
+  // Refused rather than used: a URL is shown in process lists, configs and logs.
+  if (redact_url(options.path) != options.path || options.path.find("password=") != std::string::npos) {
+    return std::unexpected(StoreError{StoreError::Code::io,
+                                      redact_url(options.path) + ": the URL carries a password; give it in a "
+                                      "password file, PGPASSWORD or PGPASSFILE instead"});
+  }
   if (options.read_only) {
     return std::unexpected(StoreError{StoreError::Code::io, "read_only is not supported on PostgreSQL yet"});
   }

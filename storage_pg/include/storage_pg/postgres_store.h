@@ -20,8 +20,9 @@ bool is_postgres_url(std::string_view path);
 // Connects to options.path (a URL without a password: the password comes from
 // options.password_file, PGPASSWORD or PGPASSFILE), applies pending migrations under an
 // advisory lock and starts the writer. Fails with Code::unavailable when the server cannot be
-// reached, Code::io otherwise (a newer schema, a migration that failed); messages never carry
-// the password. create_if_missing and busy_timeout do not apply; read_only is refused.
+// reached, Code::io otherwise (a newer schema, a migration that failed, a URL that carries a
+// password: refused, since URLs end up in configs, process lists and logs). create_if_missing
+// and busy_timeout do not apply; read_only is refused.
 Result<std::unique_ptr<TicketStore>> open_postgres_store(const StoreOptions& options);
 
 // The backend options.path names: PostgreSQL for a postgresql:// URL, SQLite otherwise.
