@@ -1,10 +1,7 @@
-// The backend-independent part of TicketStore. TicketStore::open is SQLite's; storage_pg
-// opens the PostgreSQL store (open_any_store chooses by the path).
+// The backend-independent part of TicketStore; SQLite is the only backend so far.
 #include "storage/ticket_store.h"
 
 #include <future>
-
-#include "storage/escalations.h"
 
 #include "sqlite_ticket_store.h"
 
@@ -12,10 +9,6 @@ namespace triaged::storage {
 
 Result<std::unique_ptr<TicketStore>> TicketStore::open(const StoreOptions& options) {
   return SqliteTicketStore::open(options);
-}
-
-Result<std::unique_ptr<EscalationStore>> TicketStore::escalation_store() {
-  return std::unexpected(StoreError{StoreError::Code::io, "this store keeps no escalations"});
 }
 
 Result<CreateOutcome> TicketRecords::create_and_wait(NewTicket ticket) {

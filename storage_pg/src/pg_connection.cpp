@@ -2,7 +2,6 @@
 
 #include <libpq-fe.h>
 
-#include <fstream>
 #include <utility>
 
 namespace triaged::storage::pg {
@@ -26,13 +25,6 @@ const char* unavailable_cause(std::string_view state) {
   if (state == "55P03") return "database locked";
   if (state == "25006") return "read-only database";
   return nullptr;
-}
-
-std::string first_line_of(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
 }
 
 }  // namespace
@@ -103,19 +95,10 @@ std::string redact_url(std::string_view url) {
   return std::string(url.substr(0, colon)) + ":***" + std::string(url.substr(at));
 }
 
-Result<Connection> Connection::connect(const std::string& url, const std::string& password_file) {
-  std::string password;
-  if (!password_file.empty()) {
-    password = first_line_of(password_file);
-    if (password.empty()) {
-      return std::unexpected(StoreError{StoreError::Code::io,
-                                        "password file " + password_file + " is empty or unreadable"});
-    }
-  }
-  // The URL expands into its keywords (expand_dbname); the password joins them as a keyword,
-  // so it is never part of any string that could be logged.
-  const char* keywords[] = {"dbname", password.empty() ? nullptr : "password", nullptr};
-  const char* values[] = {url.c_str(), password.empty() ? nullptr : password.c_str(), nullptr};
+Result<Connection> Connection::connect(const std::string& url) {
+  // The URL expands into its keywords (expand_dbname).
+  const char* keywords[] = {"dbname", nullptr};
+  const char* values[] = {url.c_str(), nullptr};
   pg_conn* conn = PQconnectdbParams(keywords, values, 1);
   if (conn == nullptr) {
     return std::unexpected(StoreError{StoreError::Code::io, "libpq could not allocate a connection"});

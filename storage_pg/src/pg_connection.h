@@ -61,12 +61,11 @@ std::string redact_url(std::string_view url);
 
 class Connection {
  public:
-  // Connects to `url` (postgresql://user@host:port/db?...). The password comes from
-  // `password_file` when given (its first line), else as libpq finds it (PGPASSWORD,
-  // PGPASSFILE, ~/.pgpass), never from the command line. Fails with Code::unavailable when
-  // the server cannot be reached now, Code::io otherwise; the message names the URL without
-  // its password.
-  static Result<Connection> connect(const std::string& url, const std::string& password_file);
+  // Connects to `url` (postgresql://user@host:port/db?...). The password is what libpq finds
+  // (PGPASSWORD, PGPASSFILE, the URL's passfile=, ~/.pgpass), never a command-line argument.
+  // Fails with Code::unavailable when the server cannot be reached now; the message names the
+  // URL without its password.
+  static Result<Connection> connect(const std::string& url);
   Connection(Connection&&) noexcept;
   Connection& operator=(Connection&&) noexcept;
   ~Connection();

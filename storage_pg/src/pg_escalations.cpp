@@ -274,8 +274,10 @@ class PgEscalationStore final : public EscalationStore {
 
 }  // namespace
 
-Result<std::unique_ptr<EscalationStore>> PgTicketStore::escalation_store() {
-  return std::unique_ptr<EscalationStore>(std::make_unique<PgEscalationStore>(*this));
+Result<std::unique_ptr<EscalationStore>> open_pg_escalations(TicketStore& store) {
+  auto* pg = dynamic_cast<PgTicketStore*>(&store);
+  if (pg == nullptr) return std::unexpected(StoreError{StoreError::Code::io, "not a PostgreSQL store"});
+  return std::unique_ptr<EscalationStore>(std::make_unique<PgEscalationStore>(*pg));
 }
 
 }  // namespace triaged::storage::pg

@@ -8,8 +8,7 @@ constexpr std::size_t kMaxIdle = 4;
 
 }  // namespace
 
-Pool::Pool(std::string url, std::string password_file)
-    : url_(std::move(url)), password_file_(std::move(password_file)) {}
+Pool::Pool(std::string url) : url_(std::move(url)) {}
 
 Result<std::unique_ptr<Connection>> Pool::acquire() {
   {
@@ -20,7 +19,7 @@ Result<std::unique_ptr<Connection>> Pool::acquire() {
       return db;
     }
   }
-  auto db = Connection::connect(url_, password_file_);
+  auto db = Connection::connect(url_);
   if (!db) return std::unexpected(std::move(db.error()));
   return std::make_unique<Connection>(std::move(*db));
 }

@@ -15,7 +15,7 @@ namespace triaged::storage::pg {
 
 class Pool {
  public:
-  Pool(std::string url, std::string password_file);
+  explicit Pool(std::string url);
 
   // Runs `use(Connection&)`, which returns a Result, on a leased connection. A connection
   // left inside a transaction (a failed use) is closed, not kept.
@@ -47,7 +47,6 @@ class Pool {
 
   // Fixed at construction.
   const std::string url_;
-  const std::string password_file_;
 
   // Guarded by mutex_.
   std::mutex mutex_;

@@ -1,5 +1,6 @@
 #include "pg_ticket_store.h"
 
+#include "escalation_backends.h"
 #include "pg_migrations.h"
 #include "pg_ticket_reads.h"
 #include "pg_ticket_rows.h"
@@ -37,7 +38,9 @@ Result<std::unique_ptr<TicketStore>> PgTicketStore::open(const StoreOptions& opt
   if (options.read_only) {
     return std::unexpected(StoreError{StoreError::Code::io, "read_only is not supported on PostgreSQL yet"});
   }
-  auto write_db = Connection::connect(options.path, options.password_file);
+  // open_escalations (storage/escalations.h) then finds this backend's tables.
+  register_escalation_opener(&open_pg_escalations);
+  auto write_db = Connection::connect(options.path);
   if (!write_db) return std::unexpected(std::move(write_db.error()));
   if (auto migrated = migrate(*write_db); !migrated) {
     StoreError error = std::move(migrated.error());
@@ -47,7 +50,7 @@ Result<std::unique_ptr<TicketStore>> PgTicketStore::open(const StoreOptions& opt
   auto writer = Writer::start(std::move(*write_db), options);
   if (!writer) return std::unexpected(std::move(writer.error()));
   return std::unique_ptr<TicketStore>(new PgTicketStore(
-      std::make_unique<Pool>(options.path, options.password_file), std::move(*writer)));
+      std::make_unique<Pool>(options.path), std::move(*writer)));
 }
 
 PgTicketStore::PgTicketStore(std::unique_ptr<Pool> pool, std::unique_ptr<Writer> writer)

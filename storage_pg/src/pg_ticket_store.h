@@ -5,6 +5,7 @@
 
 #include "pg_pool.h"
 #include "pg_writer.h"
+#include "storage/escalations.h"
 #include "storage/ticket_store.h"
 
 namespace triaged::storage::pg {
@@ -52,7 +53,6 @@ class PgTicketStore final : public TicketStore {
   void close() override;
   bool writable() const override;
   std::uint64_t transactions_committed() const override;
-  Result<std::unique_ptr<EscalationStore>> escalation_store() override;  // pg_escalations.cpp
 
   // For the escalation tables (pg_escalations.cpp), which share this store's connections.
   Pool& pool() { return *pool_; }
@@ -79,5 +79,9 @@ auto PgTicketStore::write_now(Write&& write) -> decltype(write(std::declval<Conn
   return done;
 }
 
+
+// The escalation tables of `store` when it is a PgTicketStore; Code::io otherwise. Registered
+// with storage's open_escalations when a store opens (pg_escalations.cpp).
+Result<std::unique_ptr<EscalationStore>> open_pg_escalations(TicketStore& store);
 
 }  // namespace triaged::storage::pg

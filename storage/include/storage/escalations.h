@@ -130,8 +130,8 @@ class EscalationStore {
                                                               Clock::time_point now) = 0;
 };
 
-// The escalation tables of `store`'s database: the SQLite store's, or what another backend's
-// TicketStore::escalation_store() gives (Code::io for a store that keeps none).
+// The escalation tables of `store`'s database. Fails with Code::io for a store that is not
+// the SQLite one.
 Result<std::unique_ptr<EscalationStore>> open_escalations(TicketStore& store);
 
 }  // namespace triaged::storage

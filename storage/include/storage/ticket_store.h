@@ -31,12 +31,9 @@
 
 namespace triaged::storage {
 
-class EscalationStore;  // escalations.h
-
 struct StoreOptions {
   // A file, ":memory:" (tests), or an SQLite URI ("file:PATH?vfs=NAME": tests that inject
-  // disk faults through their own VFS). A postgresql:// URL is storage_pg's
-  // (open_any_store); TicketStore::open itself is SQLite only.
+  // disk faults through their own VFS).
   std::string path;
   bool create_if_missing = false;
   int max_batch = 512;              // tickets per transaction at most
@@ -52,9 +49,6 @@ struct StoreOptions {
   // (the file must be at this build's schema version), and every write fails with
   // Code::closed. Not for ":memory:".
   bool read_only = false;
-  // PostgreSQL (storage_pg): a file whose first line is the password, so it is never on a
-  // command line, in a URL or in a log. Empty: libpq's own PGPASSWORD / PGPASSFILE / ~/.pgpass.
-  std::string password_file;
 };
 
 class TicketStore : public TicketRecords,
@@ -84,10 +78,6 @@ class TicketStore : public TicketRecords,
   // Write transactions that carried creates, committed since open: with tickets created,
   // the group-commit ratio. For metrics and tests; not pure, so test fakes need not count.
   virtual std::uint64_t transactions_committed() const { return 0; }
-
-  // The escalation tables of this store's database, for backends other than SQLite:
-  // open_escalations (escalations.h) asks the store. Fails with Code::io by default.
-  virtual Result<std::unique_ptr<EscalationStore>> escalation_store();
 };
 
 }  // namespace triaged::storage

@@ -17,8 +17,8 @@ namespace triaged::storage {
 // A postgresql:// or postgres:// URL (libpq's connection URI).
 bool is_postgres_url(std::string_view path);
 
-// Connects to options.path (a URL without a password: the password comes from
-// options.password_file, PGPASSWORD or PGPASSFILE), applies pending migrations under an
+// Connects to options.path (a URL without a password: libpq takes it from PGPASSWORD,
+// PGPASSFILE or the URL's passfile=), applies pending migrations under an
 // advisory lock and starts the writer. Fails with Code::unavailable when the server cannot be
 // reached, Code::io otherwise (a newer schema, a migration that failed, a URL that carries a
 // password: refused, since URLs end up in configs, process lists and logs). create_if_missing
