@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
   app.add_flag("--check-config", check_only, "validate the config file and the rules it names, then exit");
   app.add_option("--listen", options.listen, "HOST:PORT to serve HTTP on; port 0 picks a free port")
       ->capture_default_str();
-  app.add_option("--db", options.db_path, "SQLite database file (created if missing)")->capture_default_str();
+  app.add_option("--db", options.db_path, "SQLite database file (created if missing), or postgresql://USER@HOST:PORT/DB "
+                 "(the password from PGPASSWORD or PGPASSFILE, never in the URL)")->capture_default_str();
   app.add_option("--rules", options.rules_path, "YAML rule set (default: the built-in example, examples/eshop-ru)");
   app.add_flag("--watch-rules", options.watch_rules, "reload the --rules file whenever it changes on disk");
   app.add_option("--threads", options.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 256));

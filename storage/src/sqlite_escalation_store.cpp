@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "escalation_backends.h"
 #include "escalation_rows.h"
 #include "sqlite_ticket_store.h"
 
@@ -61,8 +62,7 @@ class SqliteEscalationStore final : public EscalationStore {
 
 Result<std::unique_ptr<EscalationStore>> open_escalations(TicketStore& store) {
   auto* sqlite = dynamic_cast<SqliteTicketStore*>(&store);
-  if (sqlite == nullptr)
-    return std::unexpected(StoreError{StoreError::Code::io, "escalations are kept only in the SQLite store"});
+  if (sqlite == nullptr) return open_other_escalations(store);  // another backend's own
   return std::make_unique<SqliteEscalationStore>(*sqlite);
 }
 

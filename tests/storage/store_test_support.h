@@ -16,8 +16,34 @@
 #include <vector>
 
 #include "storage/ticket_store.h"
+#ifdef TRIAGED_TEST_POSTGRES
+#include "storage_pg/postgres_store.h"
+#endif
 
 namespace triaged::storage::test {
+
+#ifdef TRIAGED_TEST_POSTGRES
+// The backend under test: PostgreSQL when ctest (or a developer) names a server in
+// TRIAGED_TEST_PG_URL or TRIAGED_TEST_PG_URL_FILE, SQLite otherwise. One suite for both: the
+// stores come from options_for() and open_store() below. pg_test_database.cpp.
+bool postgres_under_test();
+// A URL to an empty schema of its own on that server.
+std::string fresh_postgres_url();
+// RawConnection's PostgreSQL side: exec answers 0 (SQLITE_OK) on success, 1 otherwise.
+struct PgRaw;
+PgRaw* pg_raw_open(const std::string& url);
+void pg_raw_close(PgRaw* raw);
+int pg_raw_exec(PgRaw* raw, const std::string& sql);
+std::string pg_raw_query(PgRaw* raw, const std::string& sql);
+#else
+inline bool postgres_under_test() { return false; }
+inline std::string fresh_postgres_url() { return {}; }
+struct PgRaw;
+inline PgRaw* pg_raw_open(const std::string&) { return nullptr; }
+inline void pg_raw_close(PgRaw*) {}
+inline int pg_raw_exec(PgRaw*, const std::string&) { return 1; }
+inline std::string pg_raw_query(PgRaw*, const std::string&) { return {}; }
+#endif
 
 inline Clock::time_point at_ms(std::int64_t ms) {
   return Clock::time_point(std::chrono::milliseconds(ms));
@@ -42,10 +68,19 @@ class TempDatabase {
   TempDatabase(const TempDatabase&) = delete;
   TempDatabase& operator=(const TempDatabase&) = delete;
 
-  std::string path() const { return path_.string(); }
+  // On PostgreSQL: the URL of this database's schema, so what a test opens and looks into
+  // (RawConnection) is the database under test.
+  std::string path() const { return postgres_under_test() ? postgres_url() : path_.string(); }
+  // On PostgreSQL: this database's schema, made on first use, so options for one TempDatabase
+  // name one database however often they are asked for.
+  const std::string& postgres_url() const {
+    if (postgres_url_.empty()) postgres_url_ = fresh_postgres_url();
+    return postgres_url_;
+  }
 
  private:
   std::filesystem::path path_;
+  mutable std::string postgres_url_;
 };
 
 enum class Backing { memory, file };
@@ -54,16 +89,22 @@ inline std::string to_string(Backing backing) {
   return backing == Backing::memory ? "memory" : "file";
 }
 
-// Options for a store on `backing`; `file` must outlive the store when backing is file.
+// Options for a store on `backing`; `file` must outlive the store when backing is file. On
+// PostgreSQL both backings are a schema of the server's, `file`'s own.
 inline StoreOptions options_for(Backing backing, const TempDatabase& file) {
   StoreOptions options;
   options.path = backing == Backing::memory ? ":memory:" : file.path();
+  if (postgres_under_test()) options.path = file.postgres_url();
   options.create_if_missing = true;
   return options;
 }
 
 inline std::unique_ptr<TicketStore> open_store(const StoreOptions& options) {
+#ifdef TRIAGED_TEST_POSTGRES
+  auto store = open_any_store(options);
+#else
   auto store = TicketStore::open(options);
+#endif
   if (!store) FAIL("open failed: " << store.error().message);
   return std::move(*store);
 }
@@ -133,22 +174,32 @@ class Outcomes {
   std::vector<Result<CreateOutcome>> results_;
 };
 
-// A raw connection to a test database, for looking underneath the store.
+// A raw connection to a test database, for looking underneath the store: SQLite, or on
+// PostgreSQL the schema a TempDatabase's path() names (plain SQL reads the same on both).
 class RawConnection {
  public:
   explicit RawConnection(const std::string& path) {
+    if (postgres_under_test()) {
+      pg_ = pg_raw_open(path);
+      return;
+    }
     REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
     sqlite3_busy_timeout(db_, 5000);
   }
-  ~RawConnection() { sqlite3_close_v2(db_); }
+  ~RawConnection() {
+    if (pg_ != nullptr) pg_raw_close(pg_);
+    sqlite3_close_v2(db_);
+  }
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
 
   int exec(const std::string& sql) {
+    if (pg_ != nullptr) return pg_raw_exec(pg_, sql);
     return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
   }
   // The first column of the first row as text; "" when there is no row.
   std::string query(const std::string& sql) {
+    if (pg_ != nullptr) return pg_raw_query(pg_, sql);
     sqlite3_stmt* stmt = nullptr;
     REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
     std::string value;
@@ -161,6 +212,7 @@ class RawConnection {
 
  private:
   sqlite3* db_ = nullptr;
+  PgRaw* pg_ = nullptr;
 };
 
 }  // namespace triaged::storage::test

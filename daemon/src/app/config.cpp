@@ -44,7 +44,7 @@ class ConfigReader {
     DaemonOptions& d = c_.daemon;
     for (const Entry& e : m->entries) {
       if (e.key == "listen") set(d.listen, r_.non_empty_string(e, ""));
-      if (e.key == "database") set(d.db_path, path(e));
+      if (e.key == "database") set(d.db_path, database(e));
       if (e.key == "rules") set(d.rules_path, path(e));
       if (e.key == "watch_rules") set(d.watch_rules, r_.boolean(e, ""));
       if (e.key == "threads") set(d.threads, integer<int>(e, "", 1, 256));
@@ -76,6 +76,21 @@ class ConfigReader {
       return std::nullopt;
     }
     return static_cast<T>(*n);
+  }
+
+  // A file (relative to the config's folder, like every path here) or a postgresql:// URL,
+  // taken as written. A URL must not carry the password: configs get copied and shown.
+  std::optional<std::string> database(const Entry& e) {
+    auto s = r_.non_empty_string(e, "");
+    if (!s) return s;
+    if (!(s->starts_with("postgresql://") || s->starts_with("postgres://"))) return path(e);
+    const auto at = s->find('@');
+    const auto colon = s->find(':', s->find("://") + 3);
+    if ((at != std::string::npos && colon < at) || s->find("password=") != std::string::npos) {
+      r_.error(r_.where(e), "database: the URL carries a password: give it in PGPASSWORD or a PGPASSFILE instead");
+      return std::nullopt;
+    }
+    return s;
   }
 
   std::optional<std::string> path(const Entry& e) {

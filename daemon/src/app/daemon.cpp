@@ -20,6 +20,9 @@
 #include "jobs/rules_watch.h"
 #include "app/service_notify.h"
 #include "rules/rules.h"
+#ifdef TRIAGED_WITH_POSTGRESQL
+#include "storage_pg/postgres_store.h"
+#endif
 
 namespace triaged::daemon {
 
@@ -220,13 +223,21 @@ std::expected<void, std::string> Daemon::start() {
   storage::StoreOptions so;
   so.path = d.options.db_path;
   so.create_if_missing = true;
-  if (so.path != ":memory:") {
+  const bool on_postgres = so.path.starts_with("postgresql://") || so.path.starts_with("postgres://");
+  if (so.path != ":memory:" && !on_postgres) {
     std::error_code ec;
     auto parent = std::filesystem::path(so.path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     if (ec) return std::unexpected("cannot create the folder " + parent.string() + ": " + ec.message());
   }
+#ifdef TRIAGED_WITH_POSTGRESQL
+  auto store = storage::open_any_store(so);  // a postgresql:// URL: storage_pg
+#else
+  if (on_postgres) return std::unexpected("this triaged was built without PostgreSQL (libpq-dev missing at build time)");
   auto store = storage::TicketStore::open(so);
+#endif
+  // storage_pg's messages name the URL itself, with any password masked.
+  if (!store && on_postgres) return std::unexpected("cannot open the database: " + store.error().message);
   if (!store) return std::unexpected("cannot open the database " + so.path + ": " + store.error().message);
   d.store = std::move(*store);
   d.metrics = std::make_unique<Metrics>();

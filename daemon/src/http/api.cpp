@@ -312,6 +312,8 @@ class Handler {
     }
     if (ctx_.db_path.empty() || ctx_.db_path == ":memory:")
       return fail(service_unavailable("stats need a database file"));
+    if (ctx_.db_path.starts_with("postgresql://") || ctx_.db_path.starts_with("postgres://"))
+      return fail(service_unavailable("stats are not on PostgreSQL yet"));
     auto work = [db = ctx_.db_path, period = *period, now, respond = respond_]() mutable {
       auto stats = storage::read_stats(db, {period.since, period.until, now});
       if (!stats) return respond(store_read_failed(stats.error()));
