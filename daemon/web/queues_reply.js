@@ -54,7 +54,7 @@ async function addNote(ticket, reload) {
 export function replyForm(ticket, reload) {
   const to = ticket.requester?.email;
   const canned = ticket.canned || [];
-  return el('form', { class: 'action reply', id: 'reply-form', onsubmit: (e) => { e.preventDefault(); sendReply(ticket, reload); } },
+  return el('form', { class: 'reply-form', id: 'reply-form', onsubmit: (e) => { e.preventDefault(); sendReply(ticket, reload); } },
     el('p', { class: 'hint', id: 'reply-to' }, to ? t('reply.to', { to }) : t('reply.no_email')),
     canned.length ? el('div', { class: 'canned' },
       el('label', { for: 'canned-select' }, t('reply.canned')),
@@ -73,7 +73,7 @@ export function notesSection(ticket, reload) {
     notes.length ? el('ol', { class: 'notes', id: 'notes' }, notes.map((n) => el('li', { class: 'note', 'data-note': n.id },
       el('p', { class: 'hint' }, `${formatTime(n.at)} · ${n.author}`), el('pre', {}, n.text))))
       : el('p', { class: 'hint', id: 'notes' }, t('note.none')),
-    el('form', { class: 'action note-form', onsubmit: (e) => { e.preventDefault(); addNote(ticket, reload); } },
+    el('form', { class: 'note-form', onsubmit: (e) => { e.preventDefault(); addNote(ticket, reload); } },
       el('label', { for: 'note-text' }, t('note.text')),
       el('textarea', { id: 'note-text', rows: 3, 'aria-describedby': 'note-error' }),
       errorSlot('note-error'),
