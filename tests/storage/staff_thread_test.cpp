@@ -68,6 +68,18 @@ TEST_CASE("a staff reply is queued as mail and kept on the thread as an out mess
   CHECK(events->back().kind == "staff_reply");
 }
 
+TEST_CASE("a staff reply does not count against the daily cap on automatic replies", "[storage][staff]") {
+  auto store = open_store(options_for(Backing::memory, TempDatabase{}));
+  const StoredTicket ticket = create_ok(*store, make_ticket("late courier")).ticket;
+  REQUIRE(store->add_reply(reply_to(ticket, "Первый ответ")));
+  auto second = reply_to(ticket, "Второй ответ");
+  second.mail.message_id = "staff-2@triaged.test";
+  REQUIRE(store->add_reply(second));
+  auto counted = store->replies_to_since(ticket.ticket.requester.email, at_ms(kLaterMs - 1000));
+  REQUIRE(counted);
+  CHECK(*counted == 0);
+}
+
 TEST_CASE("an internal note is never returned by the thread or the events", "[storage][staff]") {
   const Backing backing = GENERATE(Backing::memory, Backing::file);
   INFO("backing: " << to_string(backing));
