@@ -57,6 +57,14 @@ std::string stats_to_text(const storage::Stats& stats, const daemon::StatsPeriod
                     percent(d.linked, d.reports)});
   out += stats.duplicates.empty() ? "  no reports\n" : render_table(rows);
   out += "\n" + decision_sources_to_text(stats.decisions);
+  // Only when an answer settled something: a rule set without `answers:` has nothing to say.
+  if (!stats.deflections.empty()) {
+    out += "\nQuestions an answer settled before a ticket (deflected)\n";
+    std::vector<std::vector<std::string>> deflected{{"topic", "answer", "deflected"}};
+    for (const auto& d : stats.deflections)
+      for (const auto& [answer, n] : d.by_answer) deflected.push_back({d.topic, answer, std::to_string(n)});
+    out += render_table(deflected);
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The pages' words in Russian and English. Keys are grouped by page; {name} is filled in by t().
 // Plural forms (Intl.PluralRules categories) are objects: {one, few, many, other}.
 import { CUSTOMER_MESSAGES } from './i18n_customer.js';
+import { THREAD_MESSAGES } from './i18n_thread.js';
 
 export const MESSAGES = {
   ru: {
@@ -353,4 +354,4 @@ export const MESSAGES = {
   },
 };
 
-for (const lang of Object.keys(MESSAGES)) Object.assign(MESSAGES[lang], CUSTOMER_MESSAGES[lang]);
+for (const lang of Object.keys(MESSAGES)) Object.assign(MESSAGES[lang], CUSTOMER_MESSAGES[lang], THREAD_MESSAGES[lang]);

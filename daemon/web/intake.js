@@ -5,6 +5,7 @@
 import { api, el, fill, formatDuration, formatTime, hideBanner, loadSchema, priorityLabel, problemText, setUpHeader, showBanner, t, unsureRunnerUp } from './common.js';
 import { fieldRow, markField, REQUESTER_FIELDS, setFieldError, valueProblem } from './intake_fields.js';
 import { placeError } from './intake_problems.js';
+import { renderAnswers, setUpAnswers } from './intake_answers.js';
 import { describeResult, forgetResult, historyRef, renderRequester, resetRequester, setUpRequester } from './intake_requester.js';
 
 const CLASSIFY_DELAY_MS = 350;
@@ -93,6 +94,7 @@ function renderSuggestion() {
   }
   $('use-suggestion').hidden = !(s && state.pinned && state.topic !== s.topic);
   renderUnsure();
+  renderAnswers(state.decision);
 }
 
 // An unsure suggestion (unsureRunnerUp, the queue board's rule too) asks the operator, and
@@ -406,4 +408,5 @@ async function load() {
 setUpHeader(rerender, load);
 wire();
 setUpRequester({ state, form, topicTitle: (id) => state.schema?.topicById.get(id)?.title || id });
+setUpAnswers(resetForm);
 load();

@@ -1,9 +1,11 @@
 // The ticket view of the queue board: text, requester (and their other open tickets), links,
-// fields, messages, why the ticket is here (its decision and trace), its history, and the
-// actions claim, status, reroute and link (the last with queues_links.js).
+// fields, messages, why the ticket is here (its decision and trace), its history, the reply
+// and internal notes (queues_reply.js), and the actions claim, status, reroute and link (the
+// last with queues_links.js).
 import { api, apiKey, el, formatTime, problemText, showBanner, statusLabel, t, unsureRunnerUp } from './common.js';
 import { agentName, departmentTitle, focusRow, notice, refresh, schema, topicTitle } from './queues.js';
 import { linkEventText, linkForm, linksList, requesterDetails } from './queues_links.js';
+import { notesSection, replyForm } from './queues_reply.js';
 
 const STAFF_STATUSES = ['new', 'in_progress', 'waiting', 'resolved', 'closed'];
 const $ = (id) => document.getElementById(id);
@@ -42,6 +44,7 @@ function eventText(e) {
   if (e.kind === 'claimed') return t(d.previous_assignee ? 'event.claimed_from' : 'event.claimed', { ...vars, previous: d.previous_assignee });
   if (e.kind === 'status_changed') return t('event.status_changed', vars);
   if (e.kind === 'rerouted') return t('event.rerouted', vars);
+  if (e.kind === 'staff_reply' || e.kind === 'note_added') return t(`event.${e.kind}`, vars);
   return linkEventText(e) ?? `${e.kind} ${JSON.stringify(d)}`;
 }
 
@@ -58,7 +61,8 @@ function history(ticket) {
 function messages(ticket) {
   if (!ticket.messages?.length) return el('p', { class: 'hint' }, t('queues.no_messages'));
   return el('ol', { class: 'messages' }, ticket.messages.map((m) => el('li', { class: `message ${m.direction}` },
-    el('p', { class: 'hint' }, `${formatTime(m.at)} · ${m.direction === 'in' ? '←' : '→'} ${m.from?.address || ''} · ${m.subject || ''}`),
+    el('p', { class: 'hint' }, `${formatTime(m.at)} · ${m.direction === 'in' ? '←' : '→'} ${m.from?.address || m.from?.name || ''}`
+      + `${m.direction === 'out' && m.to ? ` → ${m.to}` : ''} · ${m.subject || ''}`),
     el('pre', {}, m.text), ...mailFiles(m))));
 }
 
@@ -166,7 +170,9 @@ function render(ticket) {
       section(t('queues.fields'), fieldsList(ticket)),
       section(t('queues.why'), ...whyHere(ticket)),
       section(t('queues.history'), history(ticket)),
-      section(t('queues.messages'), messages(ticket))),
+      section(t('queues.messages'), messages(ticket)),
+      section(t('reply.title'), replyForm(ticket, load)),
+      section(t('note.title'), ...notesSection(ticket, load))),
     el('div', { class: 'dialog-side' }, actions(ticket)));
 }
 

@@ -317,3 +317,16 @@ void classify_automatic(const BodyFindings& findings, const ParseOptions& option
 }
 
 }  // namespace triaged::mail::detail
+
+namespace triaged::mail {
+
+std::string unread_address_reason(std::string_view address) {
+  const auto at = address.rfind('@');
+  if (at == std::string_view::npos || at == 0) return "";
+  const std::string local = detail::ascii_lower(address.substr(0, at));
+  if (detail::is_mailer_name(local)) return "mailer daemon " + local + "@";
+  if (detail::is_notification_sender(local)) return "notification sender " + local + "@";
+  return "";
+}
+
+}  // namespace triaged::mail

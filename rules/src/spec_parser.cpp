@@ -18,7 +18,8 @@ constexpr std::string_view kFieldKeys[] = {"title", "type", "pattern", "extract"
 constexpr std::string_view kTemplateKeys[] = {"required", "optional", "at_least_one_of"};
 constexpr std::string_view kTopicKeys[] = {"id",       "title", "department", "template",
                                            "priority", "sla",   "first_response", "when", "default",
-                                           "duplicates", "unless", "weight", "signals", "decisive"};
+                                           "duplicates", "unless", "weight", "signals", "decisive",
+                                           "canned", "answers"};
 
 constexpr std::pair<std::string_view, FieldType> kFieldTypes[] = {
     {"string", FieldType::string}, {"text", FieldType::text},       {"email", FieldType::email},
@@ -169,6 +170,7 @@ void parse_topic(const YAML::Node& node, std::size_t index, const Entry& topics_
   const std::string path = out.id.empty() ? number : out.id;
   if (const Entry* e = body->find("when")) out.when = parse_condition(*e, context, path + "/when", r);
   parse_topic_scoring(*body, context, path, out, r);
+  parse_topic_texts(*body, context, out, r);
   spec.topics.push_back(std::move(out));
 }
 

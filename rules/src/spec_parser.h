@@ -70,4 +70,7 @@ void parse_negation(const Entry& entry, routing::RuleSetSpec& spec, Reader& read
 void parse_topic_scoring(const Mapping& body, const std::string& context, const std::string& path,
                          routing::TopicSpec& topic, Reader& reader);
 
+// A topic's `canned` answers and `answers` (answers_parser.cpp).
+void parse_topic_texts(const Mapping& body, const std::string& context, routing::TopicSpec& topic, Reader& reader);
+
 }  // namespace triaged::rules

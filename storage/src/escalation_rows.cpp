@@ -28,7 +28,7 @@ std::vector<std::string> split_lines(const std::string& text) {
 }
 
 // The clock starts when the ticket reached its queue; the first response is the first staff
-// action. A reply that releases a needs_info ticket also writes "status_changed" (from
+// action (a claim, a reply to the customer, a status change). A reply that releases a needs_info ticket also writes "status_changed" (from
 // needs_info), which is the customer's doing, not staff's.
 constexpr const char* kOpenTickets = R"sql(
 SELECT t.id, t.ref, t.subject, t.topic, t.department, t.priority, t.status, t.assignee,
@@ -37,7 +37,7 @@ SELECT t.id, t.ref, t.subject, t.topic, t.department, t.priority, t.status, t.as
                  WHERE e.ticket_id = t.id AND e.kind = 'fields_completed'), t.created_at),
        (SELECT min(e.at) FROM ticket_events e
         WHERE e.ticket_id = t.id
-          AND (e.kind = 'claimed'
+          AND (e.kind IN ('claimed', 'staff_reply')
                OR (e.kind = 'status_changed'
                    AND coalesce(json_extract(e.data_json, '$.from'), '') <> 'needs_info'))),
        (SELECT group_concat(x.level, char(10)) FROM escalations x WHERE x.ticket_id = t.id)

@@ -259,7 +259,8 @@ Result<std::int64_t> count_replies_to_since(Database& db, const std::string& add
                                             Clock::time_point since) {
   // lower() on both sides, as in the outbox_by_recipient index, so the index serves it.
   auto count = db.prepare(
-      "SELECT count(*) FROM outbox WHERE lower(to_address) = lower(?1) AND created_at >= ?2");
+      "SELECT count(*) FROM outbox WHERE lower(to_address) = lower(?1) AND created_at >= ?2 "
+      "AND purpose <> 'staff_reply'");
   if (!count) return std::unexpected(std::move(count.error()));
   count->bind(1, address).bind(2, to_unix_ms(since));
   auto row = count->step();

@@ -110,7 +110,8 @@ Result<void> link(Database& db, const StoredTicket& ticket, std::int64_t other_i
 Result<bool> under_daily_cap(Database& db, const OutboxMail& reply, Clock::time_point at) {
   if (reply.daily_cap <= 0) return true;
   auto count = db.prepare(
-      "SELECT count(*) FROM outbox WHERE lower(to_address) = lower(?1) AND created_at >= ?2");
+      "SELECT count(*) FROM outbox WHERE lower(to_address) = lower(?1) AND created_at >= ?2 "
+      "AND purpose <> 'staff_reply'");
   if (!count) return std::unexpected(std::move(count.error()));
   count->bind(1, reply.to_address).bind(2, to_unix_ms(at - std::chrono::hours(24)));
   auto row = count->step();

@@ -15,7 +15,8 @@ struct Migration {
 // Times are unix milliseconds (INTEGER) so they sort and compare in SQL without parsing.
 // STRICT tables make SQLite reject a value of the wrong type instead of storing it anyway.
 // Later features arrive as later migrations (2: the email path; 3: judging rules on traffic;
-// 4: staff claim tickets; 5: SLA escalations).
+// 4: staff claim tickets; 5: SLA escalations; 6: requesters and links; 7: internal notes and
+// deflected questions).
 constexpr std::array kMigrations{
     Migration{1, R"sql(
 CREATE TABLE tickets (
@@ -252,6 +253,29 @@ CREATE INDEX ticket_links_by_other ON ticket_links(other_id);
 ALTER TABLE messages ADD COLUMN idempotency_key TEXT;
 ALTER TABLE messages ADD COLUMN request_hash TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX messages_by_idempotency_key ON messages(idempotency_key) WHERE idempotency_key IS NOT NULL;
+)sql"},
+    Migration{7, R"sql(
+-- Internal notes: staff-only remarks on a ticket. Their own table, never rows of messages:
+-- messages is the public thread a customer may be shown, and no read of it can reach here.
+CREATE TABLE internal_notes (
+  id        INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  at        INTEGER NOT NULL,
+  author    TEXT NOT NULL,
+  text      TEXT NOT NULL
+) STRICT;
+CREATE INDEX internal_notes_by_ticket ON internal_notes(ticket_id, id);
+
+-- Questions answered before they became tickets: an answer of the rule set (topic, answer id)
+-- that the caller or web visitor said was enough.
+CREATE TABLE deflections (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  topic     TEXT NOT NULL,
+  answer_id TEXT NOT NULL,
+  channel   TEXT NOT NULL
+) STRICT;
+CREATE INDEX deflections_by_time ON deflections(at);
 )sql"},
 };
 

@@ -53,6 +53,10 @@ class SqliteTicketStore final : public TicketStore {
                                     const std::function<bool(const StoredTicket&)>& visit) override;
   Result<std::int64_t> count_tickets(std::optional<Clock::time_point> since) override;
   Result<Coverage> coverage(std::optional<Clock::time_point> since) override;
+  Result<StaffReplyOutcome> add_reply(const StaffReply& reply) override;
+  Result<StoredNote> add_note(const NewNote& note) override;
+  Result<std::vector<StoredNote>> notes(std::int64_t ticket_id) override;
+  Result<std::int64_t> record_deflection(const Deflection& deflection) override;
 
   void close() override;
   bool writable() const override;

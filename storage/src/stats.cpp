@@ -11,14 +11,15 @@ namespace triaged::storage {
 namespace {
 
 // One row per ticket created in the period, with the times of its first staff action and
-// first resolution. A staff action is a claim, a reroute, or a status change someone made
+// first resolution. A staff action is a claim, a reroute, a reply to the customer, or a
+// status change someone made
 // (automatic ones, like a customer's reply releasing a needs_info ticket, name no actor). A
 // decision that is not JSON (never written by triaged) reads as not the default, as coverage
 // reads it, instead of failing the whole query.
 constexpr const char* kTicketsSql = R"sql(
 SELECT t.department, t.assignee, t.status, t.created_at, t.due_at,
   (SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND (
-     e.kind IN ('claimed', 'rerouted') OR
+     e.kind IN ('claimed', 'rerouted', 'staff_reply') OR
      (e.kind = 'status_changed' AND coalesce(json_extract(e.data_json, '$.actor'), '') != ''))),
   (SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'status_changed'
      AND json_extract(e.data_json, '$.to') IN ('resolved', 'closed')),
@@ -111,6 +112,24 @@ Result<std::vector<DuplicateFigures>> read_duplicates(Database& db, const StatsQ
   return out;
 }
 
+Result<std::vector<DeflectionFigures>> read_deflections(Database& db, const StatsQuery& query) {
+  auto rows = db.prepare(
+      "SELECT topic, answer_id, count(*) FROM deflections WHERE at >= ?1 AND at < ?2 "
+      "GROUP BY topic, answer_id ORDER BY topic, answer_id");
+  if (!rows) return std::unexpected(std::move(rows.error()));
+  rows->bind(1, to_unix_ms(query.since)).bind(2, to_unix_ms(query.until));
+  std::vector<DeflectionFigures> out;
+  for (;;) {
+    auto row = rows->step();
+    if (!row) return std::unexpected(std::move(row.error()));
+    if (!*row) return out;
+    const std::string topic = rows->column_text(0);
+    if (out.empty() || out.back().topic != topic) out.push_back({topic, 0, {}});
+    out.back().by_answer[rows->column_text(1)] = rows->column_int64(2);
+    out.back().deflected += rows->column_int64(2);
+  }
+}
+
 }  // namespace
 
 Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query) {
@@ -147,6 +166,9 @@ Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query) {
   auto decisions = read_decision_sources(*db, to_unix_ms(query.since), to_unix_ms(query.until));
   if (!decisions) return std::unexpected(std::move(decisions.error()));
   stats.decisions = std::move(*decisions);
+  auto deflections = read_deflections(*db, query);
+  if (!deflections) return std::unexpected(std::move(deflections.error()));
+  stats.deflections = std::move(*deflections);
   all.stats.name = "all";
   stats.all = all.finish();
   stats.departments = finish_all(departments);

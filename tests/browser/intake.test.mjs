@@ -413,4 +413,25 @@ export const tests = [
       assert.ok(await page.isHidden('#customer'));
     },
   },
+  {
+    name: 'the topic\'s answers are shown to the operator and the answer helped records a deflection instead of a ticket',
+    async run({ page, daemon }) {
+      await openForm(page, daemon);
+      await page.keyboard.type('Курьер не приехал, где мой заказ?');
+      await until('the delivery answers', async () => (await page.isVisible('#answers'))
+        && /Где посмотреть, где заказ/.test(await page.textContent('#answers')));
+      assert.match(await page.textContent('#answers'), /личном кабинете/);
+      assert.equal(await page.getAttribute('#answers [data-answer="track"] a', 'href'), 'https://apteka.example/orders');
+      const before = (await daemon.get('/api/v1/stats?days=1')).body.deflected;
+      await page.click('#answers [data-answer="track"] button.helped');
+      await until('the note that it was recorded', async () => (await page.isVisible('#deflected'))
+        && /Записано: вопрос решён ответом «Где посмотреть, где заказ»/.test(await page.textContent('#deflected')));
+      assert.equal(await page.inputValue('#description'), '', 'the form is clear for the next call');
+      assert.equal(await page.isVisible('#answers'), false);
+      const stats = await daemon.get('/api/v1/stats?days=1');
+      assert.equal(stats.body.deflected, before + 1);
+      const metrics = await (await fetch(`${daemon.base}/metrics`)).text();
+      assert.match(metrics, /triaged_deflected_total\{topic="delivery"\} [1-9]/);
+    },
+  },
 ];

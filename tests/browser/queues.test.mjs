@@ -365,4 +365,55 @@ export const tests = [
       assert.equal(file.suggestedFilename(), 'receipt.txt');
     },
   },
+  {
+    name: 'an agent inserts a canned answer and sends it as a reply and adds an internal note',
+    async run({ page, daemon }) {
+      // A customer's script in their name must stay text on the staff page.
+      const created = await daemon.post('/api/v1/tickets', { ...DELIVERY,
+        requester: { name: '<img src=x onerror="window.pwned=1">Анна', email: 'anna.reply@example.ru', phone: '+7 916 204-37-97' } });
+      assert.equal(created.status, 201);
+      const ref = created.body.ref;
+      await openBoard(page, daemon, '#logistics');
+      await page.fill('#agent', 'Ольга');
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.match(await page.textContent('#reply-to'), /anna\.reply@example\.ru/);
+      const titles = await page.$$eval('#canned-select option', (o) => o.map((x) => x.textContent));
+      assert.deepEqual(titles, ['Заказ передан курьеру', 'Уточнить адрес и время']);
+      await page.click('#canned-insert');
+      const inserted = await page.inputValue('#reply-text');
+      assert.ok(inserted.includes(`Номер обращения: ${ref}.`), `the ref filled in: ${inserted}`);
+      assert.ok(inserted.startsWith('<img src=x onerror="window.pwned=1">Анна, здравствуйте!'), `the name filled in as text: ${inserted}`);
+      await page.fill('#reply-text', `Анна, здравствуйте! Курьер привезёт заказ сегодня. Номер обращения: ${ref}.`);
+      await page.click('#reply-send');
+      await until('the reply on the thread', async () => {
+        const thread = await page.textContent('#ticket-body .messages');
+        return thread.includes('Курьер привезёт заказ сегодня') && thread.includes('anna.reply@example.ru');
+      });
+      await until('the reply in the history', async () => /Ответ клиенту отправлен на anna\.reply@example\.ru/.test(await page.textContent('#ticket-body .history')));
+
+      await page.fill('#note-text', 'Курьер Петров опаздывает третий раз <script>window.pwned=2</script>');
+      await page.click('#note-add');
+      await until('the note listed', async () => /Курьер Петров опаздывает третий раз <script>/.test(await page.textContent('#notes')));
+      assert.match(await page.textContent('#notes'), /Ольга/);
+      assert.equal(await page.evaluate(() => window.pwned), undefined, 'no customer or staff text ran as script');
+
+      const ticket = await daemon.get(`/api/v1/tickets/${ref}`);
+      assert.equal(ticket.body.notes.length, 1);
+      assert.equal(ticket.body.messages.length, 1, 'the reply is the one message; the note is none');
+      assert.ok(!JSON.stringify(ticket.body.messages).includes('Петров'));
+      assert.equal(ticket.body.messages[0].direction, 'out');
+    },
+  },
+  {
+    name: 'a ticket without an e-mail address offers no reply and says why',
+    async run({ page, daemon }) {
+      const ref = await boardWithTicket(page, daemon, '+7 916 204-37-98');
+      await page.click(`${row(ref)} [data-action="open"]`);
+      await page.waitForSelector('#ticket-dialog[open]');
+      assert.match(await page.textContent('#reply-to'), /нет адреса почты/);
+      assert.equal(await page.isDisabled('#reply-send'), true);
+      assert.equal(await page.isDisabled('#note-add'), false);
+    },
+  },
 ];

@@ -30,7 +30,7 @@ TEST_CASE("an unknown key in a topic is named with the keys a topic may have", "
   CHECK(load_errors("unknown-key.yaml") ==
         Messages{"unknown-key.yaml:20:5: unknown key \"priorty\" in topic \"delivery\" (expected "
                  "one of: id, title, department, template, priority, sla, first_response, when, "
-                 "default, duplicates, unless, weight, signals, decisive)"});
+                 "default, duplicates, unless, weight, signals, decisive, canned, answers)"});
 }
 
 TEST_CASE("an unknown top-level key is rejected", "[rules]") {

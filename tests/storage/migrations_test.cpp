@@ -71,7 +71,7 @@ TEST_CASE("a version 1 database with tickets migrates to the latest version and 
     RawConnection raw(file.path());
     fresh_schema = raw.query("SELECT group_concat(sql, ';') FROM sqlite_master");
     fresh_version = raw.query("PRAGMA user_version");
-    REQUIRE(raw.exec(std::string(kDropRequesterSchema) +
+    REQUIRE(raw.exec(std::string(kDropStaffThreadSchema) + kDropRequesterSchema +
                      "DROP TABLE attachments; DROP TABLE messages; DROP TABLE quarantine; "
                      "DROP TABLE outbox; DROP INDEX tickets_by_created_at; "
                      "DROP INDEX ticket_events_by_kind; ALTER TABLE tickets DROP COLUMN assignee; "

@@ -202,7 +202,7 @@ TEST_CASE("a version 3 database keeps its tickets unclaimed after migrating and 
     // Back to version 3: without the assignee column (and without what newer migrations add).
     RawConnection raw(file.path());
     fresh_version = raw.query("PRAGMA user_version");
-    REQUIRE(raw.exec(std::string(kDropRequesterSchema) + kDropMessageIdempotency +
+    REQUIRE(raw.exec(std::string(kDropStaffThreadSchema) + kDropRequesterSchema + kDropMessageIdempotency +
                      "ALTER TABLE tickets DROP COLUMN assignee; DROP TABLE IF EXISTS webhook_outbox; "
                      "DROP TABLE IF EXISTS escalations; DROP INDEX IF EXISTS tickets_open; "
                      "PRAGMA user_version = 3") == SQLITE_OK);

@@ -10,6 +10,7 @@
 
 #include "routing/routing.h"
 #include "storage/requesters.h"
+#include "storage/staff_thread.h"
 #include "storage/tickets.h"
 
 namespace triaged::daemon {
@@ -56,5 +57,18 @@ boost::json::object schema_to_json(const routing::RuleSet& rules);
 // GET /api/v1/queues: every department of the rules, with its counts (zeros if it has none).
 boost::json::array queues_to_json(const routing::RuleSet& rules, const std::vector<storage::QueueStats>& stats,
                                   std::chrono::system_clock::time_point now);
+
+}  // namespace triaged::daemon
+
+namespace triaged::daemon {
+
+// The answers `topic` offers before a ticket (classify): [{id, topic, title, text, url}];
+// empty for a topic without any, or one the rules do not have.
+boost::json::array answers_to_json(const routing::RuleSet& rules, const std::string& topic);
+// The canned answers staff may insert into a reply on a ticket of `topic`: [{title, text}],
+// placeholders ({ref}, {name}, {topic}, {department}) left for the inserting page to fill.
+boost::json::array canned_to_json(const routing::RuleSet& rules, const std::string& topic);
+// A ticket's internal notes, oldest first: [{id, at, author, text}]. Staff answers only.
+boost::json::array notes_to_json(const std::vector<storage::StoredNote>& notes);
 
 }  // namespace triaged::daemon

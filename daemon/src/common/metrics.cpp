@@ -137,6 +137,7 @@ std::string Metrics::render() const {
   rules_info.render(out);
   model_info.render(out);
   escalations.render(out);
+  deflected.render(out);
   return out;
 }
 

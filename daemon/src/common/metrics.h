@@ -93,6 +93,8 @@ struct Metrics {
                    {"version"}};
   Counter escalations{"triaged_escalations_total", "SLA escalations recorded, by level id and action.",
                       {"level", "action"}};
+  Counter deflected{"triaged_deflected_total",
+                    "Questions an answer of the rule set settled before they became tickets, by topic.", {"topic"}};
 
   // Every family above, in the order declared.
   std::string render() const;

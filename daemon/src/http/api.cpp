@@ -132,9 +132,14 @@ class Handler {
     return std::make_pair(std::move(*ticket), std::move(d));
   }
 
+  // The decision, and the decided topic's answers for the caller to read out or show.
   void classify() {
     std::shared_ptr<const routing::RuleSet> rules;
-    if (auto decided = decide(rules, ctx_.clock())) ok(decision_to_json(decided->second));
+    auto decided = decide(rules, ctx_.clock());
+    if (!decided) return;
+    json::object body = decision_to_json(decided->second);
+    body["answers"] = answers_to_json(*rules, decided->second.topic);
+    ok(body);
   }
 
   void create() {
@@ -230,6 +235,12 @@ class Handler {
       if (!profile) return store_failed(profile.error());
       if (*profile) body["requester_profile"] = requester_to_json(**profile, (*found)->id);
     }
+    // Staff only, like this whole resource: the internal notes, and the canned answers the
+    // live rules offer for the ticket's topic.
+    auto notes = ctx_.store->notes((*found)->id);
+    if (!notes) return store_failed(notes.error());
+    body["notes"] = notes_to_json(*notes);
+    body["canned"] = canned_to_json(*ctx_.rules(), (*found)->topic);
     ok(body);
   }
 
@@ -339,6 +350,9 @@ class Handler {
       for (const auto& [status, n] : s.by_status) depth.set({s.department, status}, static_cast<double>(n));
       overdue.set({s.department}, static_cast<double>(s.overdue));
     }
+    // Every topic of the live rules has a deflection series, zero until an answer helps.
+    if (auto rules = ctx_.rules())
+      for (const auto& t : rules->spec().topics) ctx_.metrics->deflected.inc({t.id}, 0);
     Gauge writable{"triaged_store_writable",
                    "1 while the ticket store takes writes; 0 from a write that failed for a cause that can pass "
                    "(disk full, read-only, I/O error, locked) until the next write commits.",

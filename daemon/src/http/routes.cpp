@@ -5,6 +5,7 @@
 #include "http/admin_api.h"
 #include "http/api_endpoints.h"
 #include "http/mail_api.h"
+#include "http/staff_thread_api.h"
 #include "http/ticket_actions.h"
 #include "http/web_assets.h"
 
@@ -31,7 +32,12 @@ constexpr std::array kRoutes = {
     Route{"POST", "/api/v1/tickets/{id}/claim", kAgent, post_claim},
     Route{"POST", "/api/v1/tickets/{id}/status", kAgent, post_status},
     Route{"POST", "/api/v1/tickets/{id}/link", kAgent, post_link},
+    // Staff's side of the conversation: a reply mails the requester, a note stays with staff.
+    Route{"POST", "/api/v1/tickets/{id}/replies", kAgent, post_reply},
+    Route{"POST", "/api/v1/tickets/{id}/notes", kAgent, post_note},
     Route{"POST", "/api/v1/classify", kOperators, post_classify},
+    // "This answer was enough": whoever may classify (and so show the answers) may record it.
+    Route{"POST", "/api/v1/deflections", kOperators, post_deflection},
     Route{"GET", "/api/v1/schema", kOperators, get_schema},
     Route{"GET", "/api/v1/queues", kAgent, get_queues},
     Route{"GET", "/api/v1/stats", kAgent, get_stats},

@@ -119,13 +119,23 @@ json::object stats_to_json(const storage::Stats& stats, const StatsPeriod& perio
                           {"merged", d.merged},   {"merged_share", share(d.merged)}, {"linked", d.linked},
                           {"linked_share", share(d.linked)}});
   }
+  json::array deflections;
+  std::int64_t deflected = 0;
+  for (const auto& d : stats.deflections) {
+    json::object by_answer;
+    for (const auto& [answer, n] : d.by_answer) by_answer[answer] = n;
+    deflections.push_back({{"topic", d.topic}, {"deflected", d.deflected}, {"answers", std::move(by_answer)}});
+    deflected += d.deflected;
+  }
   return {{"since", format_time(period.since)},
           {"until", format_time(period.until)},
           {"all", group_to_json(stats.all)},
           {"departments", std::move(departments)},
           {"agents", std::move(agents)},
           {"duplicates", std::move(duplicates)},
-          {"routing", decision_sources_to_json(stats.decisions)}};
+          {"routing", decision_sources_to_json(stats.decisions)},
+          {"deflected", deflected},
+          {"deflections", std::move(deflections)}};
 }
 
 }  // namespace triaged::daemon

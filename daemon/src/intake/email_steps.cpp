@@ -3,11 +3,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <random>
 
 #include "common/json_output.h"
 #include "common/server_limits.h"
 #include "intake/mail_ticket.h"
+#include "intake/message_ids.h"
 #include "intake/needs_info_mail.h"
 #include "intake/requester_history.h"
 
@@ -34,17 +34,6 @@ std::string cut_utf8(std::string s, std::size_t max) {
   while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
   s.resize(end);
   return s;
-}
-
-std::string new_message_id(const std::string& domain) {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  static const char* kHex = "0123456789abcdef";
-  std::string id = "triaged.";
-  for (int i = 0; i < 2; ++i) {
-    auto bits = random();
-    for (int j = 0; j < 16; ++j, bits >>= 4) id += kHex[bits & 15];
-  }
-  return id + "@" + domain;
 }
 
 std::string event_json(json::object data) { return json::serialize(data); }

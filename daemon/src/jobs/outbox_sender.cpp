@@ -104,10 +104,15 @@ void OutboxSender::deliver_due() {
     out.references = item.mail.references;
     out.date = now;
     // RFC 3834: mark it automatic so well-behaved responders stay silent, ask Exchange not
-    // to answer, and sign it so our own ingest recognises it if it ever comes back.
-    out.extra_headers = {{"Auto-Submitted", "auto-replied"},
-                         {"X-Auto-Response-Suppress", "All"},
-                         {options_.loop_header, options_.loop_token}};
+    // to answer, and sign it so our own ingest recognises it if it ever comes back. A staff
+    // reply is a person's answer: not "auto-replied", and the customer's vacation notice to
+    // it is worth seeing; it keeps the loop header all the same.
+    if (item.mail.purpose == "staff_reply")
+      out.extra_headers = {{options_.loop_header, options_.loop_token}};
+    else
+      out.extra_headers = {{"Auto-Submitted", "auto-replied"},
+                           {"X-Auto-Response-Suppress", "All"},
+                           {options_.loop_header, options_.loop_token}};
     const std::string error = send_smtp(options_, item.mail.to_address, mail::compose_message(out));
     if (error.empty()) {
       if (auto r = store_.mark_sent(item.id, std::chrono::system_clock::now()); !r)

@@ -143,6 +143,11 @@ ReadingQuality reading_quality(const ParsedMessage& message);
 // Re/RE/Fwd/Fw/AW/WG/SV/VS/Ответ/Отв/Пересл prefixes, with "[n]"/"(n)" counters.
 std::string strip_reply_prefixes(std::string_view subject);
 
+// Why nobody reads mail sent to `address`: "mailer daemon mailer-daemon@" or "notification
+// sender noreply@" (the local parts the robot checks of incoming mail use), or "" for an
+// address a person may read. Case-insensitive.
+std::string unread_address_reason(std::string_view address);
+
 // The ticket ref in our subject tag "[#REF]" anywhere in the subject, normalised to upper
 // case; nullopt when there is none.
 std::optional<std::string> find_ticket_tag(std::string_view subject);

@@ -115,6 +115,26 @@ struct SignalSpec {
 };
 const char* to_string(ConditionSpec::Op op);
 
+// A text staff may insert into a reply on a ticket of the topic (`canned:`). Placeholders
+// {ref}, {name}, {topic} and {department} are filled by whoever inserts it; the reader
+// refuses any other.
+struct CannedAnswerSpec {
+  std::string title;
+  std::string text;
+  std::string where;
+};
+
+// A short answer shown before a ticket is made (`answers:`): classify returns the decided
+// topic's answers, an operator reads one out or a web form shows it, and "this answered my
+// question" is counted as a deflected ticket under the topic and `id`.
+struct AnswerSpec {
+  std::string id;                       // unique within the topic
+  std::string title;
+  std::string text;
+  std::string url;                      // "" or an http(s) URL with more
+  std::string where;
+};
+
 struct TopicSpec {
   std::string id;
   std::string title;
@@ -134,6 +154,8 @@ struct TopicSpec {
   double weight = 1.0;
   std::vector<SignalSpec> signals;
   bool decisive = false;
+  std::vector<CannedAnswerSpec> canned;  // in rule order
+  std::vector<AnswerSpec> answers;       // in rule order
 };
 
 // How the topic is chosen among those whose conditions hold: the first in rule order, or the

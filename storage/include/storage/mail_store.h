@@ -93,8 +93,9 @@ class MailStore {
   virtual Result<void> mark_reprocessed(std::int64_t quarantine_id,
                                         std::optional<std::int64_t> ticket_id) = 0;
 
-  // Outbox mail (any status) to this address created at or after `since`: the daily cap on
-  // automatic replies per address. The address is compared case-insensitively.
+  // Automatic outbox mail (any status) to this address created at or after `since`: the daily
+  // cap on automatic replies per address. Staff replies (purpose "staff_reply") are a person's
+  // answers and do not count. The address is compared case-insensitively.
   virtual Result<std::int64_t> replies_to_since(const std::string& address, Clock::time_point since) = 0;
 };
 

@@ -1,7 +1,8 @@
 // The figures a head of service looks at weekly, per department and per agent, over tickets
 // created in a period: how many, at what status, how many overdue, how fast the first staff
 // action and the resolution came (median and 90th percentile), how often tickets had to be
-// rerouted, how many fell to the default topic, and how many were repeats of an open ticket. Read on its own read-only connection, so
+// rerouted, how many fell to the default topic, how many were repeats of an open ticket, and
+// how many questions an answer settled before they became tickets. Read on its own read-only connection, so
 // it runs beside a live daemon (and from triagectl) without touching the writer.
 #pragma once
 
@@ -53,12 +54,20 @@ struct DuplicateFigures {
   std::int64_t linked = 0;
 };
 
+// Questions answered before they became tickets (deflections.h), per topic, in the period.
+struct DeflectionFigures {
+  std::string topic;
+  std::int64_t deflected = 0;
+  std::map<std::string, std::int64_t> by_answer;  // answer id -> count
+};
+
 struct Stats {
   std::vector<DuplicateFigures> duplicates;  // by channel, then topic
   GroupStats all;
   std::vector<GroupStats> departments;  // by name
   std::vector<GroupStats> agents;       // by assignee; unclaimed tickets are in no agent
   DecisionSources decisions;            // the period's tickets by deciding source; the model's say
+  std::vector<DeflectionFigures> deflections;  // by topic; deflections made in the period
 };
 
 Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query);

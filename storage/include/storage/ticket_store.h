@@ -14,6 +14,8 @@
 //   StaffActionStore  (ticket_actions.h) reroute, claim, status, links
 //   RequesterStore    (requesters.h)     requester profiles and a ticket's links
 //   TrafficStore      (traffic.h)        scans and coverage for judging rules
+//   StaffThreadStore  (staff_thread.h)   staff replies and internal notes (never in messages)
+//   DeflectionStore   (deflections.h)    questions answered before they became tickets
 // Escalations are EscalationStore (escalations.h), opened over the same database.
 #pragma once
 
@@ -22,9 +24,11 @@
 #include <memory>
 #include <string>
 
+#include "storage/deflections.h"
 #include "storage/mail_store.h"
 #include "storage/requesters.h"
 #include "storage/result.h"
+#include "storage/staff_thread.h"
 #include "storage/ticket_actions.h"
 #include "storage/tickets.h"
 #include "storage/traffic.h"
@@ -56,7 +60,9 @@ class TicketStore : public TicketRecords,
                     public OutboxStore,
                     public StaffActionStore,
                     public RequesterStore,
-                    public TrafficStore {
+                    public TrafficStore,
+                    public StaffThreadStore,
+                    public DeflectionStore {
  public:
   // Opens (and with create_if_missing, creates) the database, applies pending migrations and
   // starts the writer thread. Fails naming the path and SQLite's reason: Code::unavailable
@@ -66,7 +72,8 @@ class TicketStore : public TicketRecords,
 
   // Stops accepting creates and mail writes, commits everything queued, stops the writer.
   // Idempotent. Reads keep working until the store is destroyed; record_rule_set,
-  // mark_reprocessed, mark_sent, mark_attempt_failed, reroute, claim and change_status fail
+  // mark_reprocessed, mark_sent, mark_attempt_failed, reroute, claim, change_status,
+  // add_reply, add_note and record_deflection fail
   // with Code::closed.
   virtual void close() = 0;
 
