@@ -70,4 +70,7 @@ void parse_negation(const Entry& entry, routing::RuleSetSpec& spec, Reader& read
 void parse_topic_scoring(const Mapping& body, const std::string& context, const std::string& path,
                          routing::TopicSpec& topic, Reader& reader);
 
+// The customer's acknowledgement of a new ticket (acknowledgement_parser.cpp).
+void parse_acknowledgement(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+
 }  // namespace triaged::rules
