@@ -317,3 +317,14 @@ void classify_automatic(const BodyFindings& findings, const ParseOptions& option
 }
 
 }  // namespace triaged::mail::detail
+
+namespace triaged::mail {
+
+std::string robot_address_reason(std::string_view address) {
+  const std::string local = detail::local_part(address);
+  if (detail::is_mailer_name(local)) return "mailer address";
+  if (detail::is_notification_sender(local)) return "no-reply address";
+  return "";
+}
+
+}  // namespace triaged::mail

@@ -143,6 +143,12 @@ ReadingQuality reading_quality(const ParsedMessage& message);
 // Re/RE/Fwd/Fw/AW/WG/SV/VS/Ответ/Отв/Пересл prefixes, with "[n]"/"(n)" counters.
 std::string strip_reply_prefixes(std::string_view subject);
 
+// Why an address is a machine's that reads no answers ("mailer address", "no-reply address"),
+// judged by its local part alone as classify_automatic does for a From; "" for anyone else.
+// For tickets that arrive without mail headers (web forms, the API) before triaged writes to
+// their address.
+std::string robot_address_reason(std::string_view address);
+
 // The ticket ref in our subject tag "[#REF]" anywhere in the subject, normalised to upper
 // case; nullopt when there is none.
 std::optional<std::string> find_ticket_tag(std::string_view subject);

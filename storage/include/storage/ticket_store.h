@@ -14,6 +14,7 @@
 //   StaffActionStore  (ticket_actions.h) reroute, claim, status, links
 //   RequesterStore    (requesters.h)     requester profiles and a ticket's links
 //   TrafficStore      (traffic.h)        scans and coverage for judging rules
+//   CustomerView      (customer_view.h)  the customer-visible thread of a ticket
 // Escalations are EscalationStore (escalations.h), opened over the same database.
 #pragma once
 
@@ -22,6 +23,7 @@
 #include <memory>
 #include <string>
 
+#include "storage/customer_view.h"
 #include "storage/mail_store.h"
 #include "storage/requesters.h"
 #include "storage/result.h"
@@ -56,7 +58,8 @@ class TicketStore : public TicketRecords,
                     public OutboxStore,
                     public StaffActionStore,
                     public RequesterStore,
-                    public TrafficStore {
+                    public TrafficStore,
+                    public CustomerView {
  public:
   // Opens (and with create_if_missing, creates) the database, applies pending migrations and
   // starts the writer thread. Fails naming the path and SQLite's reason: Code::unavailable
