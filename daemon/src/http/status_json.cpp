@@ -7,7 +7,6 @@
 #include "common/json_output.h"
 #include "intake/acknowledgement.h"
 #include "intake/email_steps.h"
-#include "common/status_token.h"
 #include "routing/rule_spec.h"
 
 namespace triaged::daemon {
@@ -52,6 +51,21 @@ json::array missing_to_json(const routing::RuleSet& rules, const std::vector<rou
   return out;
 }
 
+// Our mail as stored still has "{status_link}" (it is signed when sent); the customer is
+// already on the page it opens, so the line that offers it goes.
+std::string without_link_lines(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    const std::string_view line(text.data() + start, end - start);
+    if (line.find("{status_link}") == std::string_view::npos) out += line;
+    start = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<routing::FieldProblem> open_problems(const routing::RuleSet& rules, const storage::StoredTicket& ticket,
@@ -82,10 +96,9 @@ json::object status_to_json(const routing::RuleSet& rules, const storage::Stored
                                     {"text", t.subject.empty() ? t.body : t.subject + "\n\n" + t.body}});
   }
   for (const auto& m : thread) {
-    // The customer is already on the page our link opens.
     messages.push_back(json::object{{"from", m.direction == "in" ? "you" : "support"},
                                     {"at", format_time(m.at)},
-                                    {"text", with_status_link(m.text, "")}});
+                                    {"text", without_link_lines(m.text)}});
   }
   out["messages"] = std::move(messages);
   out["missing"] = missing_to_json(rules, open_problems(rules, ticket, now), language);
