@@ -96,12 +96,26 @@ int main(int argc, char** argv) {
   int retry_base = static_cast<int>(options.outbox.retry_base.count());
   app.add_option("--smtp-retry-base", retry_base, "seconds before the first retry of a failed delivery; doubles")
       ->capture_default_str()->check(CLI::Range(1, 86400));
+  app.add_option("--public-url", options.customer.public_url,
+                 "where customers reach triaged: status links are PUBLIC_URL/status#TOKEN (default: the listen address)");
+  app.add_option("--status-secret-file", options.status_secret_file,
+                 "file holding the status link secret, made on first start (default: beside the database)");
+  int link_days = static_cast<int>(options.customer.link_lifetime.count() / 24);
+  app.add_option("--status-link-days", link_days, "days a status link in a mail stays valid")
+      ->capture_default_str()->check(CLI::Range(1, 3650));
+  app.add_option("--status-lookups-per-minute", options.customer.lookups_per_minute,
+                 "status page lookups by reference, for the whole daemon, per minute (0: no limit)")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
+  app.add_option("--status-lookups-per-reference", options.customer.lookups_per_ref_per_hour,
+                 "status page lookups of one reference per hour (0: no limit)")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   app.add_option("--log-format", config.log.format, "text, json (one object per line), or auto: json unless stdout is a terminal")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.outbox.retry_base = std::chrono::seconds(retry_base);
   options.read_timeout = std::chrono::seconds(read_timeout);
+  options.customer.link_lifetime = std::chrono::hours(24 * link_days);
   if (const char* password = std::getenv(config.smtp_password_env.c_str())) options.outbox.smtp_password = password;
   if (auto logging = triaged::daemon::configure_logging(config.log); !logging) {
     std::fprintf(stderr, "triaged: %s\n", logging.error().c_str());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "acknowledgement_check.h"
 #include "routing/model.h"
 
 #include "compiled.h"
@@ -65,6 +66,7 @@ class Builder {
     index_named_conditions();
     compile_topics();
     check_sla(impl_, departments_, errors_);
+    check_acknowledgement(impl_.spec, errors_);
     // A named condition used by several topics reports its own problems once.
     Diagnostics unique;
     for (auto& e : errors_) {

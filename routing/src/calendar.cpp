@@ -104,4 +104,25 @@ BusinessCalendar::TimePoint BusinessCalendar::add(TimePoint start, milliseconds 
   return TimePoint::max();
 }
 
+BusinessCalendar::LocalTime BusinessCalendar::local_time(TimePoint t) const {
+  const auto instant = floor<minutes>(t);
+  date::local_time<minutes> local{instant.time_since_epoch()};
+  LocalTime out;
+  out.zone = "UTC";
+  if (impl_) {
+    local = date::local_time<minutes>{floor<minutes>(impl_->zone->to_local(instant)).time_since_epoch()};
+    out.zone = impl_->zone->name();
+  }
+  const auto day = floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  out.year = static_cast<int>(ymd.year());
+  out.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  out.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  out.weekday = static_cast<int>(date::weekday{day}.iso_encoding());
+  const auto of_day = local - day;
+  out.hour = static_cast<int>(of_day.count() / 60);
+  out.minute = static_cast<int>(of_day.count() % 60);
+  return out;
+}
+
 }  // namespace triaged::routing

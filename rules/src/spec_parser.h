@@ -72,5 +72,7 @@ void parse_topic_scoring(const Mapping& body, const std::string& context, const 
 
 // A topic's `canned` answers and `answers` (answers_parser.cpp).
 void parse_topic_texts(const Mapping& body, const std::string& context, routing::TopicSpec& topic, Reader& reader);
+// The customer's acknowledgement of a new ticket (acknowledgement_parser.cpp).
+void parse_acknowledgement(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
 
 }  // namespace triaged::rules

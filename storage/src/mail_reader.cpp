@@ -177,6 +177,22 @@ Result<std::vector<StoredMessage>> read_messages(Database& db, std::int64_t tick
   return messages;
 }
 
+Result<std::vector<StoredMessage>> read_customer_thread(Database& db, std::int64_t ticket_id) {
+  // An allow-list, not a deny-list: a kind added later is invisible to customers until it is
+  // named here. Only columns a customer may see are selected.
+  auto select = db.prepare(
+      "SELECT id, ticket_id, at, direction, kind, channel, '', '', '', '', '', subject, text, 0 "
+      "FROM messages WHERE ticket_id = ?1 AND kind = 'message' AND direction IN ('in', 'out') "
+      // A web ticket's own report joins its thread only when a repeat is merged, after our
+      // acknowledgement but stamped with the ticket's creation: at one instant, theirs first.
+      "ORDER BY at, direction = 'out', id");
+  if (!select) return std::unexpected(std::move(select.error()));
+  select->bind(1, ticket_id);
+  std::vector<StoredMessage> messages;
+  if (auto read = collect(*select, messages, read_message); !read) return std::unexpected(std::move(read.error()));
+  return messages;
+}
+
 Result<std::optional<std::string>> read_raw_message(Database& db, std::int64_t message_row_id) {
   auto select = db.prepare("SELECT raw FROM messages WHERE id = ?1 AND length(raw) > 0");
   if (!select) return std::unexpected(std::move(select.error()));

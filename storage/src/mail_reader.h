@@ -19,6 +19,8 @@ inline constexpr std::size_t kMaxThreadingIds = 100;
 Result<std::optional<std::int64_t>> find_ticket_by_message_ids(
     Database& db, const std::vector<std::string>& message_ids);
 Result<std::vector<StoredMessage>> read_messages(Database& db, std::int64_t ticket_id);
+// CustomerView::customer_thread: the allow-list lives in this one query.
+Result<std::vector<StoredMessage>> read_customer_thread(Database& db, std::int64_t ticket_id);
 Result<std::optional<std::string>> read_raw_message(Database& db, std::int64_t message_row_id);
 Result<std::optional<AttachmentRecord>> read_attachment(Database& db, std::int64_t id);
 

@@ -20,6 +20,10 @@ Result<std::vector<StoredMessage>> SqliteTicketStore::messages(std::int64_t tick
   return reader_->with_connection([&](Database& db) { return read_messages(db, ticket_id); });
 }
 
+Result<std::vector<StoredMessage>> SqliteTicketStore::customer_thread(std::int64_t ticket_id) {
+  return reader_->with_connection([&](Database& db) { return read_customer_thread(db, ticket_id); });
+}
+
 Result<std::optional<std::string>> SqliteTicketStore::raw_message(std::int64_t message_id) {
   return reader_->with_connection([&](Database& db) { return read_raw_message(db, message_id); });
 }

@@ -29,6 +29,7 @@ class SqliteTicketStore final : public TicketStore {
   Result<std::optional<std::int64_t>> find_ticket_by_message_ids(
       const std::vector<std::string>& message_ids) override;
   Result<std::vector<StoredMessage>> messages(std::int64_t ticket_id) override;
+  Result<std::vector<StoredMessage>> customer_thread(std::int64_t ticket_id) override;
   Result<std::optional<std::string>> raw_message(std::int64_t message_id) override;
   Result<std::optional<AttachmentRecord>> attachment(std::int64_t attachment_id) override;
   Result<std::vector<QuarantineEntry>> quarantined(const std::string& status, int limit) override;

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "reply_queue.h"
 #include "ticket_admission.h"
 #include "ticket_ref.h"
 
@@ -192,7 +193,11 @@ Result<CreateOutcome> create_one(Database& db, const NewTicket& ticket, const Me
       return replay;
     }
   }
-  return admit_ticket(db, ticket, write_merged);
+  auto admitted = admit_ticket(db, ticket, write_merged);
+  if (!admitted || !admitted->created || admitted->merged || !ticket.acknowledgement) return admitted;
+  auto queued = queue_capped_reply(db, admitted->ticket, ticket.received_at, *ticket.acknowledgement);
+  if (!queued) return std::unexpected(std::move(queued.error()));
+  return admitted;
 }
 
 Result<CreateOutcome> insert_new_ticket(Database& db, const NewTicket& ticket,

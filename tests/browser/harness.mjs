@@ -145,7 +145,7 @@ export async function runSuites(binary, suites, { only } = {}) {
           if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text()}`);
         });
         try {
-          await test.run({ page, daemon, context });
+          await test.run({ page, daemon, context, browser });
           if (pageErrors.length) throw new Error(`the page threw: ${pageErrors.join('; ')}`);
           console.log(`ok   ${suiteName}: ${test.name} (${Date.now() - t0} ms)`);
         } catch (e) {

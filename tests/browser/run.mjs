@@ -7,10 +7,10 @@ const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args.sp
 const binary = option('--binary');
 const only = option('--only');
 if (!binary || args.length === 0) {
-  console.error('usage: run.mjs --binary PATH/triaged SUITE... [--only TEXT]   (suites: intake, queues)');
+  console.error('usage: run.mjs --binary PATH/triaged SUITE... [--only TEXT]   (suites: intake, queues, status)');
   process.exit(2);
 }
-const known = { intake: './intake.test.mjs', queues: './queues.test.mjs' };
+const known = { intake: './intake.test.mjs', queues: './queues.test.mjs', status: './status.test.mjs' };
 const suites = {};
 for (const name of args) {
   if (!known[name]) { console.error(`unknown suite ${name}`); process.exit(2); }

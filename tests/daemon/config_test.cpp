@@ -111,7 +111,7 @@ TEST_CASE("an empty config file keeps every default") {
 TEST_CASE("unknown and repeated config keys are errors at their line and column") {
   CHECK(errors_of("listen: a:1\nlisen: b\n") ==
         std::vector<std::string>{"triaged.yaml:2:1: unknown key \"lisen\" in the config (expected one of: listen, "
-                                 "database, rules, watch_rules, threads, log, limits, email, smtp, escalation, webhooks, api_keys, hosts)"});
+                                 "database, rules, watch_rules, threads, log, limits, email, smtp, escalation, webhooks, api_keys, hosts, customer)"});
   CHECK(errors_of("threads: 2\nthreads: 3\n") ==
         std::vector<std::string>{"triaged.yaml:2:1: duplicate key \"threads\" in the config (first at 1:1)"});
 }
@@ -177,4 +177,21 @@ TEST_CASE("a config file that cannot be read names its path") {
   auto applied = apply_config_file("/nonexistent/triaged.yaml", config);
   REQUIRE_FALSE(applied.has_value());
   CHECK(applied.error().at(0).to_string() == "/nonexistent/triaged.yaml: cannot read the config file");
+}
+
+TEST_CASE("the customer section sets the public url the secret file the link lifetime and the lookup limits") {
+  Config config;
+  REQUIRE(apply_config_text("triaged.yaml",
+                            "customer:\n  public_url: https://help.example.com/\n  status_secret_file: secret\n"
+                            "  link_days: 30\n  lookups_per_minute: 12\n  lookups_per_reference_per_hour: 4\n",
+                            "/etc/triaged", config)
+              .has_value());
+  CHECK(config.daemon.customer.public_url == "https://help.example.com");
+  CHECK(config.daemon.status_secret_file == "/etc/triaged/secret");
+  CHECK(config.daemon.customer.link_lifetime == std::chrono::hours(24 * 30));
+  CHECK(config.daemon.customer.lookups_per_minute == 12);
+  CHECK(config.daemon.customer.lookups_per_ref_per_hour == 4);
+  const auto errors = errors_of("customer: {public_url: help.example.com}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("must start with http:// or https://") != std::string::npos);
 }

@@ -23,7 +23,7 @@ TEST_CASE("every endpoint is one row of the route table") {
     CHECK(r.endpoint != nullptr);
     CHECK(seen.emplace(std::string(r.method), std::string(r.path)).second);
   }
-  CHECK(seen.size() == 35);
+  CHECK(seen.size() == 41);
 }
 
 TEST_CASE("a template segment matches one non-empty segment and names it") {
@@ -62,6 +62,10 @@ TEST_CASE("pages and probes are open and unknown api paths need some key") {
   CHECK(find("GET", "/queues").roles == 0);
   CHECK(find("GET", "/healthz").roles == 0);
   CHECK(find("GET", "/metrics").roles == 0);
+  // The customer's page and its API: a signed token or a reference and contact, never a key.
+  CHECK(find("GET", "/status").roles == 0);
+  CHECK(find("GET", "/api/v1/status").roles == 0);
+  CHECK(find("POST", "/api/v1/status/lookup").roles == 0);
   CHECK(find("GET", "/api/v2/tickets").roles == (kIntake | kAgent | kAdmin));
   CHECK(find("GET", "/api/v1/admin/anything").roles == kAdmin);
   CHECK(find("GET", "/api/v1/quarantine/1/anything").roles == kAdmin);

@@ -76,7 +76,8 @@ TEST_CASE("an email becomes a ticket with its decoded subject and sender and kee
 
   auto full = json_of(http_get(daemon.port(), "/api/v1/tickets/" + ref_of(body)));
   const auto& messages = full.at("messages").as_array();
-  REQUIRE(messages.size() == 1);
+  REQUIRE(messages.size() == 2);  // the mail and our acknowledgement (docs/customer.md)
+  CHECK(messages[1].at("direction") == "out");
   const auto& m = messages[0].as_object();
   CHECK(m.at("direction") == "in");
   CHECK(m.at("mailbox") == "support@shop.example");
@@ -106,8 +107,8 @@ TEST_CASE("the same message twice at one mailbox is one ticket and at a second m
   CHECK(id_of(json_of(other)) == id_of(first));
   auto ticket = json_of(http_get(daemon.port(), "/api/v1/tickets/" + ref_of(first)));
   const auto& messages = ticket.at("messages").as_array();
-  REQUIRE(messages.size() == 2);
-  CHECK(messages[1].at("mailbox") == "legal@shop.example");
+  REQUIRE(messages.size() == 3);  // the mail, our acknowledgement, the second mailbox's copy
+  CHECK(messages[2].at("mailbox") == "legal@shop.example");
 }
 
 TEST_CASE("a mail missing required fields is stored as needs_info and the reply that supplies them releases it",
@@ -193,7 +194,7 @@ TEST_CASE("a reply by subject tag alone joins the ticket only when it comes from
   auto foreign = json_of(foreign_reply);
   CHECK(id_of(foreign) != id_of(first));
   auto annas = json_of(http_get(daemon.port(), "/api/v1/tickets/" + ref));
-  CHECK(annas.at("messages").as_array().size() == 2);
+  CHECK(annas.at("messages").as_array().size() == 3);  // her mail, our acknowledgement, her reply
   CHECK(has(event_kinds(annas), "linked"));
   auto mallorys = json_of(http_get(daemon.port(), "/api/v1/tickets/" + ref_of(foreign)));
   CHECK(has(event_kinds(mallorys), "linked"));

@@ -19,7 +19,10 @@ using yamlread::Mapping;
 using yamlread::Reader;
 
 constexpr std::string_view kTopKeys[] = {"listen", "database", "rules",    "watch_rules", "threads", "log",
-                                         "limits", "email",    "smtp",     "escalation",  "webhooks", "api_keys", "hosts"};
+                                         "limits", "email",    "smtp",     "escalation",  "webhooks", "api_keys", "hosts",
+                                         "customer"};
+constexpr std::string_view kCustomerKeys[] = {"public_url", "status_secret_file", "link_days", "lookups_per_minute",
+                                              "lookups_per_reference_per_hour"};
 constexpr std::string_view kEscalationKeys[] = {"scan_interval_seconds"};
 constexpr std::string_view kWebhookKeys[] = {"default_secret_env", "retry_base_seconds", "retry_max_seconds",
                                              "max_attempts", "timeout_seconds"};
@@ -56,6 +59,7 @@ class ConfigReader {
       if (e.key == "webhooks") webhooks(e);
       if (e.key == "api_keys") api_keys(e);
       if (e.key == "hosts") hosts(e);
+      if (e.key == "customer") customer(e);
     }
   }
 
@@ -117,6 +121,32 @@ class ConfigReader {
       if (!ok) return r_.error(r_.where(e), "host \"" + h + "\" must be a host name or address without a port, or \"*\"");
     }
     c_.daemon.hosts = std::move(*names);
+  }
+
+  // The customer's status page and links (docs/customer.md).
+  void customer(const Entry& section_entry) {
+    auto m = section(section_entry, kCustomerKeys);
+    if (!m) return;
+    CustomerPortalOptions& o = c_.daemon.customer;
+    const std::string_view ctx = "in \"customer\"";
+    for (const Entry& e : m->entries) {
+      if (e.key == "public_url") {
+        auto url = r_.non_empty_string(e, ctx);
+        if (url && !url->starts_with("http://") && !url->starts_with("https://")) {
+          r_.error(r_.where(e), "public_url \"" + *url + "\" must start with http:// or https://");
+          continue;
+        }
+        if (url)
+          while (!url->empty() && url->back() == '/') url->pop_back();
+        set(o.public_url, url);
+      }
+      if (e.key == "status_secret_file") set(c_.daemon.status_secret_file, path(e));
+      if (e.key == "link_days")
+        if (auto days = integer<int>(e, ctx, 1, 3650)) o.link_lifetime = std::chrono::hours(24 * *days);
+      if (e.key == "lookups_per_minute") set(o.lookups_per_minute, integer<int>(e, ctx, 0, 100000));
+      if (e.key == "lookups_per_reference_per_hour")
+        set(o.lookups_per_ref_per_hour, integer<int>(e, ctx, 0, 100000));
+    }
   }
 
   void log(const Entry& section_entry) {

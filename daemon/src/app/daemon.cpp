@@ -17,6 +17,7 @@
 #include "jobs/escalation_service.h"
 #include "http/http_server.h"
 #include "common/metrics.h"
+#include "common/status_token.h"
 #include "jobs/rules_watch.h"
 #include "app/service_notify.h"
 #include "rules/rules.h"
@@ -30,6 +31,14 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+
+// The secret status links are signed with: the configured file, else one beside the database,
+// made on first start and kept, so links in mails sent before a restart keep working.
+std::expected<std::string, std::string> status_secret(const DaemonOptions& o) {
+  if (!o.status_secret_file.empty()) return load_or_create_status_secret(o.status_secret_file);
+  if (o.db_path == ":memory:" || o.db_path.starts_with("file:")) return new_status_secret();
+  return load_or_create_status_secret(o.db_path + ".status-secret");
+}
 
 std::expected<tcp::endpoint, std::string> parse_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -195,6 +204,7 @@ struct Daemon::Impl {
   // the next.
   net::thread_pool mail_pool{2};
   net::thread_pool reload_pool{1};  // SIGHUP reloads
+  std::shared_ptr<CustomerPortal> portal;  // before outbox: its sender signs links with it
   std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<EscalationService> escalation;
   std::unique_ptr<Api> api;
@@ -249,7 +259,11 @@ std::expected<void, std::string> Daemon::start() {
   ctx.metrics = d.metrics.get();
   ctx.db_path = d.options.db_path;
   d.email = std::make_unique<EmailIngest>(ctx.rules, *d.store, ctx.clock, d.options.email);
-  d.outbox = std::make_unique<OutboxSender>(*d.store, d.options.outbox);
+  OutboxOptions outbox_options = d.options.outbox;
+  outbox_options.status_link = [&d](std::int64_t id, const std::string& ref) {
+    return d.portal ? d.portal->link(id, ref, std::chrono::system_clock::now()) : std::string();
+  };
+  d.outbox = std::make_unique<OutboxSender>(*d.store, outbox_options);
   ctx.email = d.email.get();
   ctx.mail_queued = [&d] { d.outbox->poke(); };
   ctx.offload = [&d](std::function<void()> work) { net::post(d.mail_pool, std::move(work)); };
@@ -257,6 +271,16 @@ std::expected<void, std::string> Daemon::start() {
   ctx.rules_admin.status = [&d] { return d.rules_status(); };
   ctx.rules_admin.reload = [&d](const std::string& trigger) { return d.reload(trigger); };
   ctx.access = std::make_shared<AccessControl>(d.options.api_keys);
+  auto secret = status_secret(d.options);
+  if (!secret) {
+    d.store->close();
+    return std::unexpected(secret.error());
+  }
+  CustomerPortalOptions portal = d.options.customer;
+  portal.max_auto_replies_per_day = d.options.email.max_auto_replies_per_day;
+  portal.message_id_domain = d.options.email.message_id_domain;
+  d.portal = std::make_shared<CustomerPortal>(std::move(*secret), portal);
+  ctx.customer = d.portal;
   if (ctx.access->open()) {
     spdlog::warn("no API keys configured: anyone who can reach {} may create and read tickets "
                  "(admin endpoints: this machine only)", d.options.listen);
@@ -271,6 +295,10 @@ std::expected<void, std::string> Daemon::start() {
   if (!server) {
     d.store->close();
     return std::unexpected(server.error());
+  }
+  if (d.options.customer.public_url.empty()) {
+    const std::string listen = d.options.listen;
+    d.portal->set_public_url("http://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string((*server)->port()));
   }
   d.outbox->start();
   EscalationOptions escalation_options = d.options.escalation;

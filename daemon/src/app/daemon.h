@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "http/access.h"
+#include "http/customer_portal.h"
 #include "intake/email_ingest.h"
 #include "jobs/escalation_scheduler.h"
 #include "jobs/outbox_sender.h"
@@ -40,6 +41,12 @@ struct DaemonOptions {
   std::vector<ApiKey> api_keys;            // empty: the API is open (admin: loopback only)
   // Host names answered besides localhost, 127.0.0.1, ::1 and the listen address (config `hosts`).
   std::vector<std::string> hosts;
+  // The customer's side (docs/customer.md): links, lookup limits. Its daily cap and
+  // Message-ID domain are taken from `email`.
+  CustomerPortalOptions customer;
+  // Where the status link secret is kept; "": beside the database (<db_path>.status-secret),
+  // or, for ":memory:", a secret made for this run.
+  std::string status_secret_file;
 };
 
 class Daemon {

@@ -6,6 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include "http/access.h"
+#include "http/customer_portal.h"
+#include "intake/acknowledgement.h"
+#include "mail/message.h"
 #include "common/digest.h"
 #include "http/http_responses.h"
 #include "common/json_output.h"
@@ -172,6 +175,7 @@ class Handler {
     nt.decision_json = json::serialize(decision_to_json(decision, TraceDetail::held));
     nt.idempotency_key = scoped_idempotency_key(key, ctx_.access->key_id(req_.header("Authorization")));
     nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body);
+    nt.acknowledgement = acknowledgement_of(*rules, decision, ticket);
     nt.ticket = std::move(ticket);
     add_requester_parts(nt, *rules, decision);
     // The writer thread answers; it owns copies of everything it needs, never this Handler.
@@ -214,6 +218,19 @@ class Handler {
       if (!defer) return answer(std::move(result));
       defer([answer = std::move(answer), result = std::move(result)]() mutable { answer(std::move(result)); });
     });
+  }
+
+  // The acknowledgement of a web or API ticket: to the requester's address unless it is a
+  // machine's, under the daily cap (docs/customer.md).
+  std::optional<storage::OutboxMail> acknowledgement_of(const routing::RuleSet& rules, const routing::Decision& d,
+                                                        const routing::Ticket& t) {
+    const std::string address = requester_keys(t).email;
+    if (address.empty() || !mail::unread_address_reason(address).empty()) return std::nullopt;
+    const CustomerPortalOptions& o = ctx_.customer->options();
+    auto mail = acknowledgement_mail(rules, d, {t.channel, address, t.requester.name, "", {},
+                                                new_outgoing_message_id(o.message_id_domain)});
+    if (mail) mail->daily_cap = o.max_auto_replies_per_day;
+    return mail;
   }
 
   void get(const std::string& id_or_ref) {
@@ -410,6 +427,7 @@ void dispatch(const ApiContext& ctx, const Request& request, const RouteMatch& m
 
 Api::Api(ApiContext context) : context_(std::move(context)) {
   if (!context_.access) context_.access = std::make_shared<AccessControl>(std::vector<ApiKey>{});
+  if (!context_.customer) context_.customer = std::make_shared<CustomerPortal>(new_status_secret(), CustomerPortalOptions{});
 }
 
 void Api::handle(const Request& request, Respond respond, Peer peer) const {

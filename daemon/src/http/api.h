@@ -16,6 +16,7 @@
 namespace triaged::daemon {
 
 class AccessControl;
+class CustomerPortal;
 class EmailIngest;
 struct Metrics;
 
@@ -39,6 +40,9 @@ struct ApiContext {
   // Keys, roles, rate limits and allowed origins; null: no keys, the API is open (admin
   // endpoints: loopback clients only).
   std::shared_ptr<AccessControl> access;
+  // The customer's status page and acknowledgements (http/customer_portal.h); null: one with a
+  // secret made for this Api alone (its links die with it).
+  std::shared_ptr<CustomerPortal> customer;
 };
 
 // Who sent a request, as far as the API needs to know.

@@ -6,6 +6,7 @@
 #include "http/api_endpoints.h"
 #include "http/mail_api.h"
 #include "http/staff_thread_api.h"
+#include "http/status_api.h"
 #include "http/ticket_actions.h"
 #include "http/web_assets.h"
 
@@ -55,11 +56,19 @@ constexpr std::array kRoutes = {
     Route{"GET", "/api/v1/quarantine/{id}", kAdmin, get_quarantined},
     Route{"GET", "/api/v1/quarantine/{id}/raw", kAdmin, get_quarantined_raw},
     Route{"POST", "/api/v1/quarantine/{id}/reprocess", kAdmin, post_reprocess},
+    // The customer's status page API: no key; a signed status token, or a reference and the
+    // contact on the ticket (docs/customer.md).
+    Route{"GET", "/api/v1/status", 0, get_status},
+    Route{"POST", "/api/v1/status/lookup", 0, post_status_lookup},
+    Route{"POST", "/api/v1/status/messages", 0, post_status_message},
+    Route{"POST", "/api/v1/status/fields", 0, post_status_fields},
     // The web pages: open (their API calls carry the key), and one "other" series between them.
     Route{"GET", "/", 0, get_web_asset, false},
     Route{"HEAD", "/", 0, get_web_asset, false},
     Route{"GET", "/queues", 0, get_web_asset, false},
     Route{"HEAD", "/queues", 0, get_web_asset, false},
+    Route{"GET", "/status", 0, get_web_asset, false},
+    Route{"HEAD", "/status", 0, get_web_asset, false},
     Route{"GET", "/web/{name}", 0, get_web_asset, false},
     Route{"HEAD", "/web/{name}", 0, get_web_asset, false},
 };

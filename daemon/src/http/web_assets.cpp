@@ -56,6 +56,7 @@ void get_web_asset(const Call& call) {
   const WebAsset* asset = nullptr;
   if (path == "/") asset = find_asset("index.html");
   else if (path == "/queues") asset = find_asset("queues.html");
+  else if (path == "/status") asset = find_asset("status.html");
   else if (path.starts_with(kWebPrefix)) asset = find_asset(std::string_view(path).substr(kWebPrefix.size()));
   if (asset == nullptr) return call.respond(problem_response(not_found("no resource at " + path)));
   call.respond(asset_response(*asset, call.req));

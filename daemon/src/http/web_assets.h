@@ -16,7 +16,8 @@ struct WebAsset {
 extern const WebAsset kWebAssets[];  // generated: embedded_web.cpp
 extern const std::size_t kWebAssetCount;
 
-// GET or HEAD "/" (index.html), "/queues" (queues.html) or "/web/NAME" for an embedded file;
+// GET or HEAD "/" (index.html), "/queues" (queues.html), "/status" (status.html, the
+// customer's page) or "/web/NAME" for an embedded file;
 // 404 for a name not embedded. Rows of the route table (routes.cpp). Pages carry a strict
 // Content-Security-Policy (only this origin's scripts, no inline code) and an ETag, so a
 // browser revalidates cheaply (304) and always gets the build's current pages.

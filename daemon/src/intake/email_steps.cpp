@@ -6,6 +6,7 @@
 
 #include "common/json_output.h"
 #include "common/server_limits.h"
+#include "intake/acknowledgement.h"
 #include "intake/mail_ticket.h"
 #include "intake/message_ids.h"
 #include "intake/needs_info_mail.h"
@@ -137,12 +138,11 @@ void file_automatic(MailWrite& w, const mail::ParsedMessage& m, const Thread& th
                                                     {"threaded_by", thread.threaded_by}})});
 }
 
-std::expected<void, storage::StoreError> Asker::ask(MailWrite& w, const routing::Decision& d,
-                                                    const storage::StoredTicket* on) const {
+std::expected<bool, storage::StoreError> Asker::may_reply(MailWrite& w) const {
   // A person's mail that asks for no automatic answer (X-Auto-Response-Suppress) gets none.
   if (!m_.may_auto_reply()) {
     w.events.push_back({"auto_reply_suppressed", event_json({{"reason", m_.no_auto_reply_reason}})});
-    return {};
+    return false;
   }
   const std::string& address = m_.from.address;
   bool allowed = false;
@@ -156,11 +156,31 @@ std::expected<void, storage::StoreError> Asker::ask(MailWrite& w, const routing:
                         event_json({{"to", address},
                                     {"reason", address.empty() ? "no sender address"
                                                                : "daily automatic reply limit reached"}})});
-    return {};
   }
-  NeedsInfoRequest req{address, m_.from.name, on ? on->ticket.subject : m_.subject, m_.message_id,
+  return allowed;
+}
+
+std::expected<void, storage::StoreError> Asker::ask(MailWrite& w, const routing::Decision& d,
+                                                    const storage::StoredTicket* on) const {
+  auto allowed = may_reply(w);
+  if (!allowed) return std::unexpected(allowed.error());
+  if (!*allowed) return {};
+  NeedsInfoRequest req{m_.from.address, m_.from.name, on ? on->ticket.subject : m_.subject, m_.message_id,
                        m_.references, new_message_id(options_.message_id_domain)};
   w.reply = needs_info_mail(rules_, d, req);
+  w.reply->daily_cap = options_.max_auto_replies_per_day;  // re-checked in the transaction
+  return {};
+}
+
+std::expected<void, storage::StoreError> Asker::acknowledge(MailWrite& w, const routing::Decision& d) const {
+  const AcknowledgementRequest req{"email", m_.from.address, m_.from.name, m_.message_id, m_.references,
+                                   new_message_id(options_.message_id_domain)};
+  auto mail = acknowledgement_mail(rules_, d, req);
+  if (!mail) return d.complete() ? std::expected<void, storage::StoreError>() : ask(w, d, nullptr);
+  auto allowed = may_reply(w);
+  if (!allowed) return std::unexpected(allowed.error());
+  if (!*allowed) return {};
+  w.reply = std::move(*mail);
   w.reply->daily_cap = options_.max_auto_replies_per_day;  // re-checked in the transaction
   return {};
 }
@@ -177,28 +197,39 @@ storage::Result<ReplyEffect> file_reply(MailWrite& w, const mail::ParsedMessage&
   // requester's own answer may complete the ticket or be asked, and so learn its ref.
   if (ticket.status != "needs_info" || !from_requester) return effect;
   // The reply may carry what was asked for: check the template again on everything the
-  // ticket knows plus the new text, under the topic it was routed to.
+  // ticket knows plus the new text.
   routing::Ticket t = ticket.ticket;
-  t.topic = ticket.topic;
   const routing::Ticket reply = ticket_from_mail(m);
   t.body = cut_utf8(t.body + "\n\n" + reply.body, limits::kMaxBodyTextBytes);
-  routing::Decision d = routing::route(rules, t, now);
-  storage::TicketUpdate update;
-  update.only_if_status = "needs_info";
-  update.fields_json = merged_fields_json(ticket.ticket, d);
-  update.decision_json = json::serialize(decision_to_json(d, TraceDetail::held));
-  if (d.complete()) {
-    update.status = "new";
-    if (d.has_due()) update.due_at = d.due_at;
-    effect.released = true;
-    w.events.push_back({"fields_completed", event_json({{"topic", d.topic}, {"department", d.department}})});
-  } else {
-    effect.missing = missing_of(d);
-    w.events.push_back({"still_needs_info", event_json({{"missing", missing_json(d)}})});
-    if (auto asked = asker.ask(w, d, &ticket); !asked) return std::unexpected(asked.error());
-  }
-  w.update = std::move(update);
+  NeedsInfoRecheck checked = recheck_needs_info(rules, ticket, std::move(t), now);
+  effect.released = checked.released;
+  effect.missing = checked.missing;
+  w.events.push_back(std::move(checked.event));
+  if (!checked.released)
+    if (auto asked = asker.ask(w, checked.decision, &ticket); !asked) return std::unexpected(asked.error());
+  w.update = std::move(checked.update);
   return effect;
+}
+
+NeedsInfoRecheck recheck_needs_info(const routing::RuleSet& rules, const storage::StoredTicket& ticket,
+                                    routing::Ticket known, Clock::time_point now) {
+  NeedsInfoRecheck out;
+  known.topic = ticket.topic;
+  out.decision = routing::route(rules, known, now);
+  const routing::Decision& d = out.decision;
+  out.update.only_if_status = "needs_info";
+  out.update.fields_json = merged_fields_json(known, d);
+  out.update.decision_json = json::serialize(decision_to_json(d, TraceDetail::held));
+  if (d.complete()) {
+    out.update.status = "new";
+    if (d.has_due()) out.update.due_at = d.due_at;
+    out.released = true;
+    out.event = {"fields_completed", event_json({{"topic", d.topic}, {"department", d.department}})};
+  } else {
+    out.missing = missing_of(d);
+    out.event = {"still_needs_info", event_json({{"missing", missing_json(d)}})};
+  }
+  return out;
 }
 
 storage::Result<std::vector<std::string>> file_new_ticket(MailWrite& w, storage::RequesterStore& requesters,
@@ -224,8 +255,8 @@ storage::Result<std::vector<std::string>> file_new_ticket(MailWrite& w, storage:
   if (!d.complete()) {
     missing = missing_of(d);
     w.events.push_back({"needs_info", event_json({{"missing", missing_json(d)}})});
-    if (auto asked = asker.ask(w, d, nullptr); !asked) return std::unexpected(asked.error());
   }
+  if (auto acknowledged = asker.acknowledge(w, d); !acknowledged) return std::unexpected(acknowledged.error());
   if (thread.foreign) {
     // Someone else's reference in the subject: never attach foreign mail to that ticket,
     // but keep the connection visible to staff.

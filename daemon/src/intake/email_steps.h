@@ -53,8 +53,15 @@ class Asker {
   // belongs to, whose subject the question keeps; null for a new ticket.
   std::expected<void, storage::StoreError> ask(storage::MailWrite& w, const routing::Decision& d,
                                                const storage::StoredTicket* on) const;
+  // For a new ticket: the acknowledgement (acknowledgement.h) as w.reply, under the same
+  // checks, with the question folded in when `d` is incomplete; where the rule set sends no
+  // acknowledgement, ask() for an incomplete `d` and nothing for a complete one.
+  std::expected<void, storage::StoreError> acknowledge(storage::MailWrite& w, const routing::Decision& d) const;
 
  private:
+  // Whether a reply may go to the sender; when not, w gets the "auto_reply_suppressed" event.
+  std::expected<bool, storage::StoreError> may_reply(storage::MailWrite& w) const;
+
   storage::MailStore& mail_;
   const routing::RuleSet& rules_;
   const EmailOptions options_;
@@ -62,6 +69,22 @@ class Asker {
   const std::string mailbox_;
   const Clock::time_point now_;
 };
+
+// A needs_info ticket checked again on `known` (everything it knows plus what its requester
+// just gave: a reply's text, or fields from the status page), under the topic it was routed
+// to. Complete: the update that releases it into its queue (status "new", the due time, the
+// fields as the ticket now keeps them; applied only while it is still needs_info) and the
+// "fields_completed" event. Otherwise the update keeps what it learnt and the event is
+// "still_needs_info". The one release path of both the mail and the status page.
+struct NeedsInfoRecheck {
+  routing::Decision decision;
+  storage::TicketUpdate update;
+  storage::EventRecord event;
+  bool released = false;
+  std::vector<std::string> missing;               // what is still missing or invalid
+};
+NeedsInfoRecheck recheck_needs_info(const routing::RuleSet& rules, const storage::StoredTicket& ticket,
+                                    routing::Ticket known, Clock::time_point now);
 
 // What a reply changed on its ticket.
 struct ReplyEffect {

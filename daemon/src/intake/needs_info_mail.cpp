@@ -11,6 +11,7 @@ struct Phrases {
   const char* missing_intro;  // {department} is the department's title
   const char* or_word;
   const char* how_to_answer;
+  const char* status;         // followed by the signed link to the status page
   const char* sign_off;
 };
 
@@ -23,6 +24,7 @@ const Phrases& phrases_for(const std::vector<std::string>& languages) {
       "Чтобы отдел «{department}» мог сразу им заняться, нам не хватает данных:",
       "или",
       "Пожалуйста, ответьте на это письмо и укажите их. Тему письма с номером обращения не меняйте.",
+      "Их можно указать и на странице обращения: ",
       "Это автоматическое сообщение службы поддержки."};
   static const Phrases en{
       "Hello",
@@ -30,6 +32,7 @@ const Phrases& phrases_for(const std::vector<std::string>& languages) {
       "So that our {department} team can act on it right away, we still need:",
       "or",
       "Please reply to this message with these details, keeping the reference in the subject.",
+      "You can also give them on your request's page: ",
       "This is an automatic message from the support team."};
   return !languages.empty() && languages.front() == "ru" ? ru : en;
 }
@@ -84,6 +87,9 @@ storage::OutboxMail needs_info_mail(const routing::RuleSet& rules, const routing
   }
   text += "\n";
   text += p.how_to_answer;
+  text += "\n";
+  text += p.status;
+  text += "{status_link}";  // signed by the outbox sender when it sends (acknowledgement.h)
   text += "\n\n-- \n";
   text += p.sign_off;
   text += "\n";

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/status_token.h"
 #include "mail/message.h"
 
 namespace triaged::daemon {
@@ -98,7 +99,8 @@ void OutboxSender::deliver_due() {
     out.from = {options_.from_name, options_.from_address};
     out.to = {item.mail.to_name, item.mail.to_address};
     out.subject = item.mail.subject;
-    out.text = item.mail.text;
+    out.text = with_status_link(item.mail.text,
+                                options_.status_link ? options_.status_link(item.ticket_id, item.ticket_ref) : "");
     out.message_id = item.mail.message_id;
     out.in_reply_to = item.mail.in_reply_to;
     out.references = item.mail.references;

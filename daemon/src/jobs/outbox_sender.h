@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "jobs/polling_worker.h"
@@ -25,6 +27,10 @@ struct OutboxOptions {
   std::chrono::seconds retry_max{3600};
   int max_attempts = 10;
   std::chrono::seconds timeout{30};     // one SMTP conversation
+  // The customer's signed status page link for a ticket (id, ref), put in place of
+  // "{status_link}" at send time, so the link's lifetime starts when the mail leaves; empty:
+  // the placeholder becomes "".
+  std::function<std::string(std::int64_t, const std::string&)> status_link;
 };
 
 // One SMTP delivery: the composed message to one recipient. Empty on success, otherwise

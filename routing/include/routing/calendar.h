@@ -8,6 +8,7 @@
 #include <chrono>
 #include <expected>
 #include <memory>
+#include <string>
 
 #include "routing/rule_spec.h"
 
@@ -32,6 +33,16 @@ class BusinessCalendar {
   TimePoint add(TimePoint start, std::chrono::milliseconds work) const;
 
   bool counts_every_second() const { return impl_ == nullptr; }
+
+  // `t` on the wall clock of the calendar's zone (UTC for one that counts every second), for
+  // telling a customer when to expect an answer.
+  struct LocalTime {
+    int year = 0, month = 0, day = 0;
+    int weekday = 1;                    // ISO: 1 Monday .. 7 Sunday
+    int hour = 0, minute = 0;
+    std::string zone;                   // "Europe/Moscow", "UTC"
+  };
+  LocalTime local_time(TimePoint t) const;
 
   struct Impl;
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <expected>
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -237,6 +238,29 @@ struct EscalationSpec {
   std::string where;
 };
 
+// --- The customer's side (docs/customer.md) -------------------------------------------------
+
+// The message a requester with an e-mail address gets when their ticket is created. Texts are
+// templates: {ref} {name} {topic} {department} {due} {missing} {status_link}; "" means the
+// rule set's own text, and there the built-in one of the customer's language.
+struct AcknowledgementTextSpec {
+  std::optional<bool> enabled;          // none: as the rule set says
+  std::string subject;
+  std::string text;
+  std::string where;
+};
+struct AcknowledgementSpec {
+  bool enabled = true;
+  std::string language;                 // "ru" | "en"; "": the rule set's first language
+  std::vector<std::string> off_channels;  // tickets of these channels are never acknowledged
+  std::string subject;
+  std::string text;
+  std::map<std::string, AcknowledgementTextSpec> topics;  // by topic id
+  std::string where;
+};
+// The placeholders an acknowledgement text may use, each as written: "{ref}", ...
+const std::vector<std::string>& acknowledgement_placeholders();
+
 struct RuleSetSpec {
   std::string name;
   std::string version;                  // content hash of the source text
@@ -253,6 +277,7 @@ struct RuleSetSpec {
   DecideBy decide = DecideBy::first_match;
   std::optional<ModelSpec> model;
   NegationSpec negation;
+  std::optional<AcknowledgementSpec> acknowledgement;  // none: no acknowledgements
 };
 
 // The model a rule set's `model:` names, as its loader found it: compiled, or the reason it

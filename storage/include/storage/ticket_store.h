@@ -16,6 +16,7 @@
 //   TrafficStore      (traffic.h)        scans and coverage for judging rules
 //   StaffThreadStore  (staff_thread.h)   staff replies and internal notes (never in messages)
 //   DeflectionStore   (deflections.h)    questions answered before they became tickets
+//   CustomerView      (customer_view.h)  the customer-visible thread of a ticket
 // Escalations are EscalationStore (escalations.h), opened over the same database.
 #pragma once
 
@@ -24,6 +25,7 @@
 #include <memory>
 #include <string>
 
+#include "storage/customer_view.h"
 #include "storage/deflections.h"
 #include "storage/mail_store.h"
 #include "storage/requesters.h"
@@ -62,7 +64,8 @@ class TicketStore : public TicketRecords,
                     public RequesterStore,
                     public TrafficStore,
                     public StaffThreadStore,
-                    public DeflectionStore {
+                    public DeflectionStore,
+                    public CustomerView {
  public:
   // Opens (and with create_if_missing, creates) the database, applies pending migrations and
   // starts the writer thread. Fails naming the path and SQLite's reason: Code::unavailable

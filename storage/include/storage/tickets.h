@@ -37,6 +37,9 @@ struct NewTicket {
   RequesterKeys requester_keys;
   std::map<std::string, std::string> remember;  // field id -> value to keep on the profile
   std::optional<DuplicatePolicy> duplicates;     // none: never merged or linked
+  // Queued in the outbox in the ticket's transaction when this call creates it (never for a
+  // merge or a replay), under its daily_cap like any automatic reply; "{ref}" is filled in.
+  std::optional<OutboxMail> acknowledgement;
 };
 
 struct StoredTicket {

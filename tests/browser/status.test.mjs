@@ -1,0 +1,137 @@
+// The customer's status page in a real browser: the link from the acknowledgement mail opens
+// it on a phone screen, the missing field is filled in, and the ticket is released into its
+// queue. Its own daemon, with a tiny SMTP sink, so the link is the one the mail carried.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { layoutProblems, startDaemon, until } from './harness.mjs';
+
+// Enough of SMTP for libcurl: greets, says 250 to everything, keeps what follows DATA.
+function smtpSink() {
+  const messages = [];
+  const server = net.createServer((socket) => {
+    let buffer = '';
+    let inData = false;
+    socket.write('220 sink\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          messages.push(Buffer.from(buffer.slice(0, end), 'latin1').toString('utf8'));
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          socket.write('250 queued\r\n');
+          continue;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol).toUpperCase();
+        buffer = buffer.slice(eol + 2);
+        if (line.startsWith('EHLO')) socket.write('250-sink\r\n250 8BITMIME\r\n');
+        else if (line.startsWith('DATA')) { inData = true; socket.write('354 go on\r\n'); }
+        else if (line.startsWith('QUIT')) { socket.end('221 bye\r\n'); return; }
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `smtp://127.0.0.1:${server.address().port}`, messages, close: () => server.close() })));
+}
+
+// The mail's body with quoted-printable undone: the link is longer than a QP line.
+function decodedBody(message) {
+  const body = message.slice(message.indexOf('\r\n\r\n') + 4).replace(/=\r\n/g, '');
+  return Buffer.from(body.replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+}
+
+const LATE_COURIER = [
+  'From: Anna Petrova <anna.petrova@example.ru>', 'To: support@shop.example',
+  'Subject: =?UTF-8?B?0JrRg9GA0YzQtdGAINC90LUg0L/RgNC40LXRhdCw0Ls=?=', 'Message-ID: <status-page@example.ru>',
+  'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '',
+  'Здравствуйте! Курьер так и не приехал, жду доставку третий день.', 'Анна', ''].join('\r\n');
+
+function binaryPath() {
+  const i = process.argv.indexOf('--binary');
+  return process.argv[i + 1];
+}
+
+export const tests = [
+  {
+    name: 'the link from the acknowledgement opens the status page where the missing field releases the ticket',
+    async run({ browser }) {
+      const sink = await smtpSink();
+      const daemon = await startDaemon(binaryPath(), ['--smtp-url', sink.url]);
+      const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 } });
+      try {
+        const page = await context.newPage();
+        const pageErrors = [];
+        page.on('pageerror', (e) => pageErrors.push(e.message));
+        const ingest = await fetch(`${daemon.base}/api/v1/ingest/email?mailbox=support@shop.example`,
+                                   { method: 'POST', headers: { 'Content-Type': 'message/rfc822' }, body: LATE_COURIER });
+        const created = await ingest.json();
+        assert.equal(created.outcome, 'needs_info', JSON.stringify(created));
+        const ref = created.ticket.ref;
+
+        await until('the acknowledgement in the sink', () => sink.messages.length === 1, 10000);
+        const body = decodedBody(sink.messages[0]);
+        assert.match(body, new RegExp(`под номером ${ref}`));
+        const link = /http:\/\/127\.0\.0\.1:\d+\/status#[0-9A-Za-z.-]+/.exec(body)?.[0];
+        assert.ok(link, `no status link in:\n${body}`);
+
+        await page.goto(link);
+        await until('the status in words', async () => /Ждём от вас недостающие данные/.test(await page.textContent('#status')));
+        assert.equal(await page.textContent('#ref'), ref);
+        assert.deepEqual(await layoutProblems(page, 'input, select, textarea, button'), []);
+
+        // A message with markup in it shows as text, never as markup.
+        await page.fill('#message-text', '<img src=x onerror="window.pwned=1">Есть новости?');
+        await page.click('#message-form button[type=submit]');
+        await until('the message in the thread', async () => /<img src=x/.test(await page.textContent('#thread')));
+        assert.equal(await page.evaluate(() => window.pwned), undefined);
+        assert.equal(await page.$$eval('#thread img', (images) => images.length), 0);
+
+        await page.fill('#field-order_id', '12');
+        await page.click('#missing-form button[type=submit]');
+        await until('the field marked invalid', async () => (await page.getAttribute('#field-order_id', 'aria-invalid')) === 'true');
+
+        await page.fill('#field-order_id', '62201957');
+        await page.click('#missing-form button[type=submit]');
+        await until('the ticket released', async () => (await page.getAttribute('#status', 'data-status')) === 'new');
+        await until('the form gone', async () => page.$eval('#missing', (s) => s.hidden));
+        const staff = await daemon.get(`/api/v1/tickets/${ref}`);
+        assert.equal(staff.body.status, 'new');
+        assert.equal(staff.body.fields.order_id, '62201957');
+
+        // The page also speaks English.
+        await page.selectOption('#lang', 'en');
+        await until('English words', async () => /Received and waiting/.test(await page.textContent('#status')));
+        assert.deepEqual(pageErrors, []);
+      } finally {
+        await context.close();
+        await daemon.stop();
+        sink.close();
+      }
+    },
+  },
+  {
+    name: 'a lookup by reference and contact opens the page and a wrong contact is refused',
+    async run({ page, daemon }) {
+      const created = await daemon.post('/api/v1/tickets', {
+        body: 'Курьер не приехал, заказ 40718263 так и не привезли', channel: 'web',
+        requester: { name: 'Анна Петрова', email: 'anna@example.ru', phone: '+7 916 204-37-81' } });
+      assert.equal(created.status, 201);
+      await page.goto(`${daemon.base}/status`);
+      await page.waitForSelector('#lookup:not([hidden])');
+      await page.fill('#lookup-ref', created.body.ref);
+      await page.fill('#lookup-contact', 'someone@example.ru');
+      await page.click('#lookup-form button[type=submit]');
+      await until('the refusal', async () => /Не нашли/.test(await page.textContent('#lookup-error')));
+      await page.fill('#lookup-contact', '8 916 204 37 81');
+      await page.click('#lookup-form button[type=submit]');
+      await until('the ticket', async () => (await page.textContent('#ref')) === created.body.ref);
+      assert.match(await page.textContent('#status'), /Принято/);
+      assert.match(page.url(), /#\d+\./);
+    },
+  },
+];
