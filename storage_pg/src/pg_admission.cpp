@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "pg_mail_rows.h"
+#include "pg_reply_queue.h"
 #include "pg_ticket_rows.h"
 
 namespace triaged::storage::pg {
@@ -263,7 +264,13 @@ Result<CreateOutcome> create_one(Connection& db, const NewTicket& ticket, const 
       return replay;
     }
   }
-  return admit_ticket(db, ticket, write_merged);
+  // The acknowledgement belongs to the ticket this call made: in its transaction (a create
+  // that fails later takes it back with it), never for a merge or a replay.
+  auto admitted = admit_ticket(db, ticket, write_merged);
+  if (!admitted || !admitted->created || admitted->merged || !ticket.acknowledgement) return admitted;
+  auto queued = queue_capped_reply(db, admitted->ticket, ticket.received_at, *ticket.acknowledgement);
+  if (!queued) return fail(queued);
+  return admitted;
 }
 
 Result<bool> insert_link(Connection& db, const StoredTicket& ticket, const StoredTicket& other,

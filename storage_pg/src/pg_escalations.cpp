@@ -40,7 +40,8 @@ std::vector<std::string> split_lines(const std::string& text) {
 }
 
 // See storage/src/escalation_rows.cpp: the clock starts when the ticket reached its queue;
-// the first response is the first staff action, not a customer's reply releasing it.
+// the first response is the first staff action (a claim, a reply to the customer, a status
+// change), not a customer's reply releasing it.
 constexpr const char* kOpenTickets = R"sql(
 SELECT t.id, t.ref, t.subject, t.topic, t.department, t.priority, t.status, t.assignee,
        t.created_at, t.due_at,
@@ -48,7 +49,7 @@ SELECT t.id, t.ref, t.subject, t.topic, t.department, t.priority, t.status, t.as
                  WHERE e.ticket_id = t.id AND e.kind = 'fields_completed'), t.created_at),
        (SELECT min(e.at) FROM ticket_events e
         WHERE e.ticket_id = t.id
-          AND (e.kind = 'claimed'
+          AND (e.kind IN ('claimed', 'staff_reply')
                OR (e.kind = 'status_changed'
                    AND coalesce(try_jsonb(e.data_json) ->> 'from', '') <> 'needs_info'))),
        (SELECT string_agg(x.level, E'\n' ORDER BY x.id) FROM escalations x WHERE x.ticket_id = t.id)

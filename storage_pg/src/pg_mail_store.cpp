@@ -307,8 +307,11 @@ Result<void> PgTicketStore::mark_attempt_failed(std::int64_t outbox_id, const st
 
 Result<std::int64_t> PgTicketStore::replies_to_since(const std::string& address, Clock::time_point since) {
   return pool_->with_connection([&](Connection& db) -> Result<std::int64_t> {
-    auto count = db.exec("SELECT count(*) FROM outbox WHERE lower(to_address) = lower($1) AND created_at >= $2",
-                         {text(address), int64(to_unix_ms(since))});
+    // Staff replies are a person's answers, not automatic mail: not counted (mail_store.h).
+    auto count = db.exec(
+        "SELECT count(*) FROM outbox WHERE lower(to_address) = lower($1) AND created_at >= $2 "
+        "AND purpose <> 'staff_reply'",
+        {text(address), int64(to_unix_ms(since))});
     if (!count) return fail(count);
     return count->int64(0, 0);
   });

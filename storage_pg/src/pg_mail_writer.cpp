@@ -2,10 +2,10 @@
 // steps as storage/src/mail_writer.cpp. Across nodes: a delivery another node stored at once
 // fails on messages_inbound_once and the writer's retry answers it as a duplicate; the ticket
 // an append updates is locked first, so two racing replies release it once; the daily reply
-// cap counts under an advisory lock on the address, so two nodes cannot both pass it.
+// cap counts under an advisory lock on the address, so two nodes cannot both pass it
+// (pg_reply_queue.cpp).
 #include "pg_mail_writer.h"
 
-#include <chrono>
 #include <exception>
 #include <string_view>
 #include <utility>
@@ -14,6 +14,7 @@
 
 #include "pg_admission.h"
 #include "pg_mail_rows.h"
+#include "pg_reply_queue.h"
 #include "pg_ticket_rows.h"
 
 namespace triaged::storage::pg {
@@ -29,14 +30,6 @@ std::unexpected<StoreError> fail(Result<T>& r) {
 }
 
 std::string to_json(const boost::json::object& data) { return boost::json::serialize(data); }
-
-std::string with_ref(std::string text, std::string_view ref) {
-  static constexpr std::string_view kPlaceholder = "{ref}";
-  for (auto at = text.find(kPlaceholder); at != std::string::npos; at = text.find(kPlaceholder, at + ref.size())) {
-    text.replace(at, kPlaceholder.size(), ref);
-  }
-  return text;
-}
 
 Result<std::optional<MailOutcome>> find_duplicate(Connection& db, const MailWrite& write) {
   auto inbound = find_inbound(db, write.mailbox, write.message_id);
@@ -71,25 +64,6 @@ Result<void> add_events(Connection& db, std::int64_t ticket_id, Clock::time_poin
   return {};
 }
 
-Result<std::int64_t> queue_reply(Connection& db, const StoredTicket& ticket, Clock::time_point at,
-                                 const OutboxMail& reply) {
-  OutboxMail mail = reply;
-  mail.subject = with_ref(std::move(mail.subject), ticket.ref);
-  mail.text = with_ref(std::move(mail.text), ticket.ref);
-  auto outbox_id = insert_outbox(db, ticket.id, at, mail);
-  if (!outbox_id) return outbox_id;
-  NewMessage out;
-  out.direction = "out";
-  out.to_address = mail.to_address;
-  out.subject = mail.subject;
-  out.text = std::move(mail.text);
-  auto recorded = insert_message(db, ticket.id, at, out, "", mail.message_id);
-  if (!recorded) return fail(recorded);
-  const boost::json::object data{{"outbox_id", *outbox_id}, {"purpose", mail.purpose}, {"to", mail.to_address}};
-  if (auto added = insert_event(db, ticket.id, at, "auto_reply_queued", to_json(data)); !added) return fail(added);
-  return outbox_id;
-}
-
 Result<void> link(Connection& db, const StoredTicket& ticket, std::int64_t other_id, Clock::time_point at) {
   auto other = select_ticket(db, other_id);
   if (!other) return fail(other);
@@ -101,35 +75,12 @@ Result<void> link(Connection& db, const StoredTicket& ticket, std::int64_t other
   return insert_event(db, other_id, at, "linked", to_json(there));
 }
 
-Result<bool> under_daily_cap(Connection& db, const OutboxMail& reply, Clock::time_point at) {
-  if (reply.daily_cap <= 0) return true;
-  // Held to commit: another node's reply to this address waits, then counts this one.
-  auto locked = db.exec("SELECT pg_advisory_xact_lock(hashtext(lower($1)))", {text(reply.to_address)});
-  if (!locked) return fail(locked);
-  auto count = db.exec("SELECT count(*) FROM outbox WHERE lower(to_address) = lower($1) AND created_at >= $2",
-                       {text(reply.to_address), int64(to_unix_ms(at - std::chrono::hours(24)))});
-  if (!count) return fail(count);
-  return count->int64(0, 0) < reply.daily_cap;
-}
-
 Result<MailOutcome> finish(Connection& db, const MailWrite& write, const StoredTicket& ticket, Clock::time_point at,
                            MailOutcome outcome, bool follow_ups = true) {
   if (follow_ups) {
     if (auto added = add_events(db, ticket.id, at, write.events); !added) return fail(added);
-    bool reply_allowed = write.reply.has_value();
     if (write.reply) {
-      auto allowed = under_daily_cap(db, *write.reply, at);
-      if (!allowed) return fail(allowed);
-      reply_allowed = *allowed;
-      if (!reply_allowed) {
-        const boost::json::object data{{"to", write.reply->to_address},
-                                       {"reason", "daily automatic reply limit reached"}};
-        if (auto added = insert_event(db, ticket.id, at, "auto_reply_suppressed", to_json(data)); !added)
-          return fail(added);
-      }
-    }
-    if (reply_allowed) {
-      auto outbox_id = queue_reply(db, ticket, at, *write.reply);
+      auto outbox_id = queue_capped_reply(db, ticket, at, *write.reply);
       if (!outbox_id) return fail(outbox_id);
       outcome.outbox_id = *outbox_id;
     }

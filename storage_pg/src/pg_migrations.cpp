@@ -243,6 +243,29 @@ CREATE TABLE ticket_links (
 CREATE INDEX ticket_links_by_other ON ticket_links(other_id);
 CREATE UNIQUE INDEX messages_by_idempotency_key ON messages(idempotency_key) WHERE idempotency_key IS NOT NULL;
 )sql"},
+    Migration{2, R"sql(
+-- SQLite 7: internal notes, staff-only remarks on a ticket. Their own table, never rows of
+-- messages: messages is the public thread a customer may be shown, and no read of it can
+-- reach here.
+CREATE TABLE internal_notes (
+  id        BIGSERIAL PRIMARY KEY,
+  ticket_id BIGINT NOT NULL REFERENCES tickets(id),
+  at        BIGINT NOT NULL,
+  author    TEXT NOT NULL,
+  text      TEXT NOT NULL
+);
+CREATE INDEX internal_notes_by_ticket ON internal_notes(ticket_id, id);
+-- Questions answered before they became tickets: an answer of the rule set (topic, answer
+-- id) that the caller or web visitor said was enough.
+CREATE TABLE deflections (
+  id        BIGSERIAL PRIMARY KEY,
+  at        BIGINT NOT NULL,
+  topic     TEXT NOT NULL,
+  answer_id TEXT NOT NULL,
+  channel   TEXT NOT NULL
+);
+CREATE INDEX deflections_by_time ON deflections(at);
+)sql"},
 };
 
 // Any constant both nodes agree on: the key of the advisory lock migrations run under.

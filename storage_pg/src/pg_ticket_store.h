@@ -49,6 +49,12 @@ class PgTicketStore final : public TicketStore {
                                     const std::function<bool(const StoredTicket&)>& visit) override;
   Result<std::int64_t> count_tickets(std::optional<Clock::time_point> since) override;
   Result<Coverage> coverage(std::optional<Clock::time_point> since) override;
+  // pg_staff_thread.cpp
+  Result<StaffReplyOutcome> add_reply(const StaffReply& reply) override;
+  Result<StoredNote> add_note(const NewNote& note) override;
+  Result<std::vector<StoredNote>> notes(std::int64_t ticket_id) override;
+  Result<std::int64_t> record_deflection(const Deflection& deflection) override;
+  Result<std::vector<StoredMessage>> customer_thread(std::int64_t ticket_id) override;
 
   void close() override;
   bool writable() const override;
