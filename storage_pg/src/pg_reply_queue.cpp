@@ -17,15 +17,6 @@ std::unexpected<StoreError> fail(Result<T>& r) {
   return std::unexpected(std::move(r.error()));
 }
 
-// Boost.JSON may throw on allocation failure; no exception leaves storage.
-Result<std::string> serialize(const boost::json::object& data) {
-  try {
-    return boost::json::serialize(data);
-  } catch (const std::exception& e) {
-    return std::unexpected(StoreError{StoreError::Code::io, e.what()});
-  }
-}
-
 // The reply goes into the outbox and onto the thread as an "out" message, so a later
 // In-Reply-To naming its Message-ID finds the ticket.
 Result<std::int64_t> queue_reply(Connection& db, const StoredTicket& ticket, Clock::time_point at,

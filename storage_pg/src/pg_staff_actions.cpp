@@ -22,21 +22,6 @@ std::unexpected<StoreError> fail(Result<T>& r) {
   return std::unexpected(std::move(r.error()));
 }
 
-// Boost.JSON may throw on allocation failure; no exception leaves storage.
-Result<std::string> serialize(const boost::json::object& data) {
-  try {
-    return boost::json::serialize(data);
-  } catch (const std::exception& e) {
-    return std::unexpected(StoreError{StoreError::Code::io, e.what()});
-  }
-}
-
-Result<StoredTicket> locked_ticket(Connection& db, std::int64_t id) {
-  auto current = select_ticket_for_update(db, id);
-  if (!current) return fail(current);
-  if (!*current) return std::unexpected(bad_request("no ticket " + std::to_string(id)));
-  return std::move(**current);
-}
 
 Result<void> update_status_and_assignee(Connection& db, const StoredTicket& ticket, std::int64_t at_ms) {
   auto done = db.exec("UPDATE tickets SET status = $2, assignee = $3, updated_at = $4 WHERE id = $1",

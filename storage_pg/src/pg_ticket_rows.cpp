@@ -190,4 +190,19 @@ Result<CreateOutcome> insert_new_ticket(Connection& db, const NewTicket& ticket,
   return CreateOutcome{std::move(stored), true};
 }
 
+Result<StoredTicket> locked_ticket(Connection& db, std::int64_t id) {
+  auto current = select_ticket_for_update(db, id);
+  if (!current) return std::unexpected(std::move(current.error()));
+  if (!*current) return std::unexpected(StoreError{StoreError::Code::bad_request, "no ticket " + std::to_string(id)});
+  return std::move(**current);
+}
+
+Result<std::string> serialize(const boost::json::object& data) {
+  try {
+    return boost::json::serialize(data);
+  } catch (const std::exception& e) {
+    return std::unexpected(StoreError{StoreError::Code::io, e.what()});
+  }
+}
+
 }  // namespace triaged::storage::pg

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "pg_connection.h"
 #include "storage/tickets.h"
 
@@ -33,6 +35,11 @@ Result<std::optional<StoredTicket>> select_ticket_for_update(Connection& db, std
 // Appends one event; the at is the caller's.
 Result<void> insert_event(Connection& db, std::int64_t ticket_id, Clock::time_point at,
                           std::string_view kind, const std::string& data_json);
+// The ticket, locked as select_ticket_for_update() does; Code::bad_request when there is none.
+Result<StoredTicket> locked_ticket(Connection& db, std::int64_t id);
+// An event's data as JSON. Boost.JSON may throw on allocation failure; no exception leaves
+// storage, so that is Code::io.
+Result<std::string> serialize(const boost::json::object& data);
 // Sets updated_at to `at` unless it is later already.
 Result<void> touch_ticket(Connection& db, std::int64_t ticket_id, Clock::time_point at);
 
