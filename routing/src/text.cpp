@@ -119,15 +119,25 @@ Stemmers::~Stemmers() {
   for (auto& e : entries_) sb_stemmer_delete(e.stemmer);
 }
 
+// A vocabulary outgrowing this is unusual text (codes, names); starting over keeps memory flat.
+constexpr std::size_t kMemoWords = 50'000;
+
 std::string Stemmers::stem(const std::string& folded) {
   if (folded.empty() || entries_.empty()) return folded;
   if (auto it = memo_.find(folded); it != memo_.end()) return it->second;
-  // A vocabulary outgrowing this is unusual text (codes, names); starting over keeps memory flat.
-  constexpr std::size_t kMemoWords = 50'000;
   if (memo_.size() >= kMemoWords) memo_.clear();
   std::string stem = compute(folded);
   memo_.emplace(folded, stem);
   return stem;
+}
+
+const Stemmers::Word& Stemmers::word(std::string_view written) {
+  if (auto it = words_.find(written); it != words_.end()) return it->second;
+  if (words_.size() >= kMemoWords) words_.clear();
+  Word w;
+  w.folded = fold(written);
+  w.stem = stem(w.folded);
+  return words_.emplace(std::string(written), std::move(w)).first->second;
 }
 
 std::string Stemmers::compute(const std::string& folded) {
@@ -258,8 +268,9 @@ std::vector<Token> analyze(std::string_view text, Stemmers& stemmers) {
     Token t;
     t.offset = start;
     t.length = i - start;
-    t.folded = fold(text.substr(start, t.length));
-    t.stem = stemmers.stem(t.folded);
+    const Stemmers::Word& w = stemmers.word(text.substr(start, t.length));
+    t.folded = w.folded;
+    t.stem = w.stem;
     t.sentence_start = sentence_break;
     t.clause_start = sentence_break || clause_break;
     sentence_break = false;

@@ -47,11 +47,25 @@ class Stemmers {
   // The stem of an already folded word; the word itself when no language fits its script.
   std::string stem(const std::string& folded);
 
+  // A word as written: its folded form and stem. Remembered by its bytes, so a word seen before
+  // costs one hash lookup instead of folding and stemming. The reference lasts until the next call.
+  struct Word {
+    std::string folded;
+    std::string stem;
+  };
+  const Word& word(std::string_view written);
+
  private:
   struct Entry;
+  // Lookups by string_view without building a std::string key.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::string compute(const std::string& folded);
   std::vector<Entry> entries_;
   std::unordered_map<std::string, std::string> memo_;
+  std::unordered_map<std::string, Word, Hash, std::equal_to<>> words_;
 };
 
 // Idle Stemmers of one rule set, lent to one route() at a time, so concurrent routes neither
