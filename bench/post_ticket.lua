@@ -3,13 +3,18 @@
 -- body plus sample i+1's as earlier history, a complete requester and the fields every
 -- template of the example rules asks for, so most tickets are accepted with 201.
 --
---   wrk -t2 -c64 -d10s --latency -s bench/post_ticket.lua URL -- MODE SAMPLES.jsonl
+--   wrk -t2 -c64 -d10s --latency -s bench/post_ticket.lua URL -- MODE SAMPLES.jsonl [REQUESTERS [TAG]]
 --
 -- MODE: "post" (default) POSTs tickets to URL; "get" sends GETs to URL (the static baseline,
--- e.g. /healthz). Any answer outside 2xx counts as an error. At the end one line
+-- e.g. /healthz). REQUESTERS "unique" gives every ticket a requester of its own (an email no
+-- other request uses) instead of the six people below, for bench/cluster's runs without shared
+-- requester profiles; TAG (after it) keeps two wrk processes' emails apart. Any answer outside 2xx counts as an error. At the end one line
 -- "WRK_JSON {...}" gives requests, rate, p50/p99/p99.9 latency and errors for bench/run.
 
 local mode = "post"
+local unique_requesters = false
+local tag = ""
+local sent = 0
 local bodies = {}
 local threads = {}
 local thread_count = 0
@@ -74,6 +79,8 @@ end
 
 function init(args)
   mode = args[1] or "post"
+  unique_requesters = args[3] == "unique"
+  tag = args[4] or ""
   errors = 0
   statuses = {}
   if mode ~= "post" then return end
@@ -96,7 +103,14 @@ end
 function request()
   if mode ~= "post" then return wrk.format("GET") end
   next_body = next_body % #bodies + 1
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[next_body])
+  local body = bodies[next_body]
+  if unique_requesters then
+    sent = sent + 1
+    body = body:gsub('"requester": {[^}]*}', string.format(
+      '"requester": {"name": "Client %s%d-%d", "email": "client-%s%d-%d@example.org"}', tag, id or 0, sent, tag,
+      id or 0, sent))
+  end
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
 end
 
 function response(status, headers, body)

@@ -87,6 +87,43 @@ def find_time(times, pattern):
     return None, None
 
 
+def cluster_section(results):
+    """Issue 20: bench/cluster's configurations side by side, and the migrate-db run."""
+    cluster = load_lines(os.path.join(results, "cluster.jsonl"))
+    migrate = load_json(os.path.join(results, "migrate.json"))
+    if not cluster and not migrate:
+        return []
+    out = ["## One node, two nodes, SQLite and PostgreSQL (issue 20)\n", measured_line(results, "cluster")]
+    if cluster:
+        build = cluster[0].get("build_type", "?")
+        out.append(f"`bench/cluster`: POST /api/v1/tickets with wrk (`bench/post_ticket.lua`, "
+                   f"{cluster[0]['connections']} connections, {num(cluster[0]['seconds'])} s each; for two nodes "
+                   "half of them on each node, p50/p99 of the worse node), a {build} build. PostgreSQL 15 runs on "
+                   "this box with fsync, synchronous_commit and full_page_writes on; the pgbench row is the "
+                   "database's own ceiling: one transaction per ticket copying a stored ticket row and its "
+                   "events (`bench/pg_ticket_insert.sql`). CPU busy is the share of both cores busy during the run "
+                   "(load generator, daemons and server together).\n".replace("{build}", build))
+        rows = []
+        for r in cluster:
+            rows.append([r["config"], num(r.get("tickets_per_s")), num(r.get("p50_ms"), 2), num(r.get("p99_ms"), 2),
+                         pct(r.get("cpu_busy")), num(r.get("daemon_cpu_s"), 1) if r.get("daemon_cpu_s") else "—",
+                         num(r.get("commits_per_s")) if "commits_per_s" in r else "—",
+                         num(r.get("wal_fsyncs_per_s")) if "wal_fsyncs_per_s" in r else "—",
+                         r.get("loadavg_before", "?"), num(r.get("errors"))])
+        out.append(table(["Configuration", "Durable tickets/s", "p50 ms", "p99 ms", "CPU busy", "triaged CPU s",
+                          "commits/s", "WAL fsyncs/s", "load avg before", "errors"], rows) + "\n")
+    if migrate:
+        out.append(f"`triagectl migrate-db` of a {num(migrate['tickets'])}-ticket SQLite database "
+                   f"({migrate['sqlite_bytes'] / 1e6:,.0f} MB, made by `bench/make_sqlite_db`): "
+                   f"{num(migrate['rows'])} rows in {len(migrate['tables'])} tables in {migrate['seconds']} s, "
+                   f"**{num(migrate['rows_per_s'])} rows/s, {num(migrate['tickets_per_s'])} tickets/s**; counts "
+                   f"verified: {'yes' if migrate['verified'] else '**no**'} (load average before: "
+                   f"{migrate['loadavg_before']}, a {migrate.get('build_type', '?')} build).\n")
+        rows = [[name, num(t["sqlite"]), num(t["postgresql"])] for name, t in migrate["tables"].items() if t["sqlite"]]
+        out.append(table(["Table", "SQLite rows", "PostgreSQL rows"], rows) + "\n")
+    return out
+
+
 def main():
     results = sys.argv[1]
     analysis_path = sys.argv[2] if len(sys.argv) > 2 else None
@@ -257,6 +294,8 @@ def main():
         out.append(table(["Benchmark", "µs per ticket", "Counters"], rows) + "\n")
     else:
         out.append("Not measured yet.\n")
+
+    out += cluster_section(results)
 
     profile = os.path.join(results, "profile.txt")
     if os.path.exists(profile):

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "new_ticket.h"
 #include "app/daemon.h"
 #include "common/digest.h"
 #include "common/json_output.h"
@@ -71,23 +72,13 @@ std::vector<Row> make_rows(const std::vector<Sample>& samples, std::size_t count
   std::vector<Row> rows;
   rows.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
-    routing::Ticket t = make_ticket(samples, i);
-    routing::Decision d = routing::route(*loaded->rules, t, now);
     Row row;
-    auto& nt = row.ticket;
-    nt.topic = d.topic;
-    nt.department = d.department;
-    nt.priority = d.priority;
-    if (d.has_due()) nt.due_at = d.due_at;
-    nt.received_at = now;
-    nt.rules_version = loaded->rules->version();
-    nt.decision_json = json::serialize(daemon::decision_to_json(d, daemon::TraceDetail::held));  // as the API stores it
+    row.ticket = new_ticket(*loaded->rules, make_ticket(samples, i), now);
+    const auto& nt = row.ticket;
     json::object fields;
-    for (const auto& [k, v] : t.fields) fields[k] = v;
+    for (const auto& [k, v] : nt.ticket.fields) fields[k] = v;
     row.fields_json = json::serialize(fields);
-    row.event_json = json::serialize(json::object{{"status", "new"}, {"topic", d.topic}, {"department", d.department}});
-    nt.request_hash = daemon::sha256_hex("application/json\n" + t.subject + t.body);
-    nt.ticket = std::move(t);
+    row.event_json = json::serialize(json::object{{"status", "new"}, {"topic", nt.topic}, {"department", nt.department}});
     row.bytes = nt.ticket.subject.size() + nt.ticket.body.size() + nt.ticket.requester.name.size() +
                 nt.ticket.requester.email.size() + nt.ticket.requester.phone.size() + row.fields_json.size() +
                 nt.decision_json.size() + nt.rules_version.size() + nt.request_hash.size() + nt.topic.size() +

@@ -16,5 +16,6 @@ void add_mail_commands(CLI::App& app, Run& run);   // mailgate, parse-mail, quar
 void add_admin_commands(CLI::App& app, Run& run);  // key new, key hash, backup (ctl_admin.cpp)
 void add_learn_commands(CLI::App& app, Run& run);  // eval, train (ctl_learn.cpp)
 void add_suggest_command(CLI::App& app, Run& run);  // suggest (ctl_suggest.cpp)
+void add_migrate_command(CLI::App& app, Run& run);  // migrate-db (ctl_migrate_db.cpp)
 
 }  // namespace triaged::cli

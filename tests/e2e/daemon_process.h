@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -139,9 +140,10 @@ inline ProgramResult run_program(const std::vector<std::string>& args, const Tem
   return {*code, read_file(dir.file(stem + ".out")), read_file(dir.file(stem + ".err"))};
 }
 
-// `triaged --listen 127.0.0.1:0 --db <dir>/t.db [--rules <file>] extra...`, running until
-// stop() or destruction. The constructor fails the test, with the daemon's stderr, if the
-// daemon exits or stays silent instead of printing its "listening" line.
+// `triaged --listen 127.0.0.1:0 --db <dir>/t.db [--rules <file>] extra...` (no --db of its own
+// when `extra` has one), running until stop() or destruction. The constructor fails the test,
+// with the daemon's stderr, if the daemon exits or stays silent instead of printing its
+// "listening" line.
 class DaemonProcess {
  public:
   DaemonProcess(const TempDir& dir, const std::string& rules_path, std::vector<std::string> extra = {}) {
@@ -149,7 +151,9 @@ class DaemonProcess {
     const std::string stem = "triaged-" + std::to_string(counter++);
     out_path_ = dir.file(stem + ".out");
     err_path_ = dir.file(stem + ".err");
-    std::vector<std::string> args{binary("triaged"), "--listen", "127.0.0.1:0", "--db", dir.file("t.db")};
+    std::vector<std::string> args{binary("triaged"), "--listen", "127.0.0.1:0"};
+    // An --db among `extra` (a postgresql:// URL) replaces the test's SQLite file.
+    if (std::find(extra.begin(), extra.end(), "--db") == extra.end()) args.insert(args.end(), {"--db", dir.file("t.db")});
     if (!rules_path.empty()) args.insert(args.end(), {"--rules", rules_path});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = spawn(args, out_path_, err_path_);
