@@ -127,16 +127,22 @@ bool eventually(Done done, std::chrono::milliseconds limit) {
 // rules, is a delivery problem under these.
 const std::string kParcelRules = replace_once(kTestRules, "words: [courier, delivery]", "words: [courier, delivery, parcel]");
 
+// Two nodes on a fresh database, each with the test rules as its own file.
+struct TwoNodes {
+  TempDir dir;
+  std::string db = fresh_database_url();
+  bool written = (write_file(dir.file("a-rules.yaml"), kTestRules), write_file(dir.file("b-rules.yaml"), kTestRules), true);
+  Node a{dir, db, "a"};
+  Node b{dir, db, "b"};
+};
+
 }  // namespace
 
 TEST_CASE("a rule reload on one node is served by the other within two seconds", "[e2e][postgresql][rulesets]") {
   if (skipped()) return;
-  TempDir dir;
-  const std::string db = fresh_database_url();
-  write_file(dir.file("a-rules.yaml"), kTestRules);
-  write_file(dir.file("b-rules.yaml"), kTestRules);
-  Node a(dir, db, "a");
-  Node b(dir, db, "b");
+  TwoNodes nodes;
+  Node& a = nodes.a;
+  Node& b = nodes.b;
   const std::string v1 = a.version();
   CHECK(b.version() == v1);
   CHECK(b.cluster().at("version").as_string() == v1);
@@ -175,12 +181,9 @@ TEST_CASE("a rule reload on one node is served by the other within two seconds",
 
 TEST_CASE("a broken rule set reloaded on one node is refused there and changes nothing on the other", "[e2e][postgresql][rulesets]") {
   if (skipped()) return;
-  TempDir dir;
-  const std::string db = fresh_database_url();
-  write_file(dir.file("a-rules.yaml"), kTestRules);
-  write_file(dir.file("b-rules.yaml"), kTestRules);
-  Node a(dir, db, "a");
-  Node b(dir, db, "b");
+  TwoNodes nodes;
+  Node& a = nodes.a;
+  Node& b = nodes.b;
   const std::string v1 = a.version();
   write_file(a.rules_path(), replace_once(kTestRules, "department: billing\n", "department: finance\n"));
   auto reply = a.reload();
@@ -231,17 +234,14 @@ TEST_CASE("a node restarted with an older rules file serves the cluster's rules 
 
 TEST_CASE("a cluster rule set that does not load on a node leaves it on its own rules and it reports the mismatch", "[e2e][postgresql][rulesets]") {
   if (skipped()) return;
-  TempDir dir;
-  const std::string db = fresh_database_url();
-  write_file(dir.file("a-rules.yaml"), kTestRules);
-  write_file(dir.file("b-rules.yaml"), kTestRules);
-  Node a(dir, db, "a");
-  Node b(dir, db, "b");
+  TwoNodes nodes;
+  Node& a = nodes.a;
+  Node& b = nodes.b;
   const std::string v1 = b.version();
   // What a node of a newer build would publish: a key this build does not know.
   std::string future = std::string(kTestRules) + "future_setting: on\n";
   for (std::size_t at = future.find('\''); at != std::string::npos; at = future.find('\'', at + 2)) future.insert(at, "'");
-  run_sql(db, "INSERT INTO rule_sets (version, name, source, text, first_loaded_at) VALUES "
+  run_sql(nodes.db, "INSERT INTO rule_sets (version, name, source, text, first_loaded_at) VALUES "
               "('sha256:future', 'Test shop', '/srv/new/rules.yaml', '" + future + "', 0); "
               "UPDATE active_rule_set SET version = 'sha256:future', generation = generation + 1, "
               "published_by = 'newer-node:8080'; "
