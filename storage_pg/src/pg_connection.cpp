@@ -1,7 +1,9 @@
 #include "pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace triaged::storage::pg {
@@ -211,6 +213,33 @@ bool Connection::in_transaction() const {
 }
 
 bool Connection::broken() const { return conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK; }
+
+Result<std::vector<std::string>> Connection::wait_for_notifications(std::chrono::milliseconds timeout) {
+  const auto lost = [this] {
+    return std::unexpected(StoreError{StoreError::Code::unavailable,
+                                      url_ + ": connection lost: " + PQerrorMessage(conn_), "database unreachable"});
+  };
+  std::vector<std::string> payloads;
+  const auto drain = [&] {
+    while (PGnotify* notification = PQnotifies(conn_)) {
+      payloads.emplace_back(notification->extra != nullptr ? notification->extra : "");
+      PQfreemem(notification);
+    }
+  };
+  if (broken()) return lost();
+  // Notifications read along with an earlier result wait in libpq's queue, not on the socket.
+  drain();
+  if (!payloads.empty()) return payloads;
+  pollfd ready{PQsocket(conn_), POLLIN, 0};
+  if (ready.fd < 0) return lost();
+  const int n = ::poll(&ready, 1, static_cast<int>(timeout.count()));
+  if (n < 0 && errno != EINTR) return lost();
+  if (n <= 0) return payloads;
+  // A server that went away makes the socket readable too: consuming then fails.
+  if (PQconsumeInput(conn_) == 0 || broken()) return lost();
+  drain();
+  return payloads;
+}
 
 Result<Transaction> Transaction::begin(Connection& db) {
   if (auto begun = db.run("BEGIN"); !begun) return std::unexpected(std::move(begun.error()));

@@ -6,6 +6,7 @@
 // a time. No libpq type leaves storage_pg.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -79,6 +80,10 @@ class Connection {
   bool in_transaction() const;
   // The connection to the server is lost (it is reset before the next statement).
   bool broken() const;
+  // After LISTEN on this connection: waits up to `timeout` for notifications and returns the
+  // payloads of every one that arrived (none: nothing in time). Code::unavailable when the
+  // connection is lost (it is not reset here: a reset would drop the LISTEN silently).
+  Result<std::vector<std::string>> wait_for_notifications(std::chrono::milliseconds timeout);
 
  private:
   explicit Connection(pg_conn* conn, std::string url);

@@ -266,6 +266,18 @@ CREATE TABLE deflections (
 );
 CREATE INDEX deflections_by_time ON deflections(at);
 )sql"},
+    Migration{3, R"sql(
+-- No SQLite counterpart: the rule set every node sharing this database serves (issue 20); one
+-- SQLite node has no others to share its rules with. One row, written by the first node that
+-- starts and replaced by each reload on any node; the version is one of the history's.
+CREATE TABLE active_rule_set (
+  singleton    BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton),
+  version      TEXT NOT NULL REFERENCES rule_sets(version),
+  generation   BIGINT NOT NULL,
+  published_by TEXT NOT NULL,
+  published_at BIGINT NOT NULL
+);
+)sql"},
 };
 
 // Any constant both nodes agree on: the key of the advisory lock migrations run under.

@@ -16,6 +16,8 @@ namespace triaged::storage::pg {
 class Pool {
  public:
   explicit Pool(std::string url);
+  // The store's URL, for a connection of one's own (the rule-set feed's LISTEN).
+  const std::string& url() const { return url_; }
 
   // Runs `use(Connection&)`, which returns a Result, on a leased connection. A connection
   // left inside a transaction (a failed use) is closed, not kept.

@@ -7,17 +7,24 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
+#include "app/cluster_rules.h"
 #include "http/api.h"
 #include "jobs/escalation_service.h"
 #include "http/http_server.h"
 #include "common/metrics.h"
 #include "common/status_token.h"
+#include "jobs/rule_set_follower.h"
 #include "jobs/rules_watch.h"
 #include "app/service_notify.h"
 #include "rules/rules.h"
@@ -62,6 +69,18 @@ std::string join_diagnostics(const routing::Diagnostics& ds) {
   return out;
 }
 
+// How often a node reads the cluster's rule set even without an announcement: the longest it
+// can take to catch one missed while its listening connection was down.
+constexpr std::chrono::seconds kClusterRulesPoll{5};
+
+// This node as the database and the other nodes' logs name it: host and listening port.
+std::string node_name(const std::string& listen) {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
+  const std::string port = listen.substr(listen.rfind(':') + 1);
+  return std::string(host) + ":" + (port == "0" ? "pid" + std::to_string(::getpid()) : port);
+}
+
 }  // namespace
 
 struct Daemon::Impl {
@@ -70,11 +89,27 @@ struct Daemon::Impl {
   // The rules (and the model they name) from --rules, or the built-in example and its model.
   std::expected<rules::LoadedRules, routing::Diagnostics> load_configured() const {
     if (!options.rules_path.empty()) return rules::load_rules_file(options.rules_path);
-    return rules::load_rules_text(embedded_rules_text(), embedded_rules_source(),
-                                  [](const std::string& file) -> std::expected<std::string, std::string> {
-                                    if (file == "model.txt") return std::string(embedded_model_text());
-                                    return std::unexpected("only model.txt is built in");
-                                  });
+    return rules::load_rules_text(embedded_rules_text(), embedded_rules_source(), model_reader());
+  }
+
+  // Where a rule set's model comes from on this node: beside --rules, or built in. The
+  // cluster's sets (from another node) read theirs here too.
+  rules::ModelReader model_reader() const {
+    if (options.rules_path.empty()) {
+      return [](const std::string& file) -> std::expected<std::string, std::string> {
+        if (file == "model.txt") return std::string(embedded_model_text());
+        return std::unexpected("only model.txt is built in");
+      };
+    }
+    const auto folder = std::filesystem::absolute(options.rules_path).parent_path();
+    return [folder](const std::string& file) -> std::expected<std::string, std::string> {
+      const auto path = file.starts_with("/") ? std::filesystem::path(file) : folder / file;
+      std::ifstream in(path, std::ios::binary);
+      std::ostringstream text;
+      if (in) text << in.rdbuf();
+      if (!in) return std::unexpected(path.string() + ": cannot be read");
+      return text.str();
+    };
   }
 
   std::expected<rules::LoadedRules, std::string> load() const {
@@ -117,8 +152,44 @@ struct Daemon::Impl {
   }
 
   RulesStatus rules_status() {
-    std::lock_guard lock(status_mutex);
-    return status;
+    RulesStatus copy;
+    {
+      std::lock_guard lock(status_mutex);
+      copy = status;
+    }
+    if (cluster) copy.cluster = cluster->view();
+    return copy;
+  }
+
+  // Any reload attempt's outcome, for GET /api/v1/admin/rules and the reload counter.
+  void record_attempt(const std::string& trigger, const routing::Diagnostics& errors) {
+    if (metrics) metrics->rules_reloads.inc({errors.empty() ? "success" : "failure", trigger});
+    std::lock_guard status_lock(status_mutex);
+    status.last_attempt_at = std::chrono::system_clock::now();
+    status.last_attempt_ok = errors.empty();
+    status.last_attempt_trigger = trigger;
+    status.last_errors = errors;
+  }
+
+  void report_cluster() {
+    if (!cluster || !metrics) return;
+    const ClusterRulesView view = cluster->view();
+    if (!view.version.empty()) metrics->rules_cluster_info.set_only({view.version}, 1);
+    metrics->rules_cluster_mismatch.set({}, view.in_sync ? 0 : 1);
+  }
+
+  // The follower's check: another node's publish (or a poll) may bring a set to serve.
+  void follow_cluster() {
+    std::lock_guard lock(reload_mutex);
+    auto step = cluster->follow();
+    if (step.adopt) {
+      install(*step.adopt);
+      if (started) notify_ready(serving_status(step.adopt->version));
+      record_attempt("cluster", {});
+    } else if (step.refused) {
+      record_attempt("cluster", *step.refused);
+    }
+    report_cluster();
   }
 
   void wait_for_signals() {
@@ -135,35 +206,36 @@ struct Daemon::Impl {
     });
   }
 
-  std::expected<RulesStatus, routing::Diagnostics> reload(const std::string& trigger) {
+  std::expected<RulesStatus, ReloadFailure> reload(const std::string& trigger) {
     std::lock_guard lock(reload_mutex);
     spdlog::info("reloading rules from {} ({})", options.rules_path.empty() ? embedded_rules_source() : options.rules_path,
                  trigger);
     if (started) notify_reloading();
     auto loaded = load_configured();
-    const auto now = std::chrono::system_clock::now();
     if (!loaded) {
       // systemd learns the reload ended either way; the old rules keep serving.
       if (started) notify_ready(serving_status(rules.load()->version()));
       spdlog::error("reload failed, keeping rules {}:\n{}", rules.load()->version(), join_diagnostics(loaded.error()));
-      if (metrics) metrics->rules_reloads.inc({"failure", trigger});
-      std::lock_guard status_lock(status_mutex);
-      status.last_attempt_at = now;
-      status.last_attempt_ok = false;
-      status.last_attempt_trigger = trigger;
-      status.last_errors = loaded.error();
-      return std::unexpected(std::move(loaded.error()));
+      record_attempt(trigger, loaded.error());
+      return std::unexpected(ReloadFailure{std::move(loaded.error()), ""});
+    }
+    // On a shared database the set goes to every node or to none: published first, so a node
+    // that cannot reach the database does not serve rules the others never see.
+    if (cluster) {
+      if (auto shared = cluster->publish(*loaded); !shared) {
+        if (started) notify_ready(serving_status(rules.load()->version()));
+        spdlog::error("reload of {} not shared with the other nodes ({}), keeping rules {}", loaded->version,
+                      shared.error(), rules.load()->version());
+        record_attempt(trigger, routing::Diagnostics{{"database", "cannot publish the rule set: " + shared.error()}});
+        return std::unexpected(ReloadFailure{{}, shared.error()});
+      }
     }
     install(*loaded);
+    report_cluster();
     if (started) notify_ready(serving_status(loaded->version));
-    if (metrics) metrics->rules_reloads.inc({"success", trigger});
     spdlog::info("rules reloaded: {} {} ({} inline tests passed)", loaded->source, loaded->version, loaded->tests_passed);
-    std::lock_guard status_lock(status_mutex);
-    status.last_attempt_at = now;
-    status.last_attempt_ok = true;
-    status.last_attempt_trigger = trigger;
-    status.last_errors.clear();
-    return status;
+    record_attempt(trigger, {});
+    return rules_status();
   }
 
   void stop() {
@@ -173,6 +245,7 @@ struct Daemon::Impl {
     notify_stopping();
     server->stop_accepting();
     watch.reset();
+    follower.reset();
     boost::system::error_code ec;
     signals.cancel(ec);
     const auto deadline = std::chrono::steady_clock::now() + limits::kShutdownGrace;
@@ -211,6 +284,10 @@ struct Daemon::Impl {
   std::unique_ptr<HttpServer> server;
   std::vector<std::thread> threads;
   std::unique_ptr<RulesWatch> watch;
+  // A database several nodes share (PostgreSQL): the rule set they serve, and the thread that
+  // follows it. Null on SQLite, where the node's own file decides. After store: destroyed first.
+  std::unique_ptr<ClusterRules> cluster;
+  std::unique_ptr<RuleSetFollower> follower;
   std::mutex reload_mutex;
   std::mutex status_mutex;
   RulesStatus status;  // guarded by status_mutex
@@ -251,7 +328,20 @@ std::expected<void, std::string> Daemon::start() {
   if (!store) return std::unexpected("cannot open the database " + so.path + ": " + store.error().message);
   d.store = std::move(*store);
   d.metrics = std::make_unique<Metrics>();
+#ifdef TRIAGED_WITH_POSTGRESQL
+  if (auto feed = storage::open_rule_set_feed(*d.store))
+    d.cluster = std::make_unique<ClusterRules>(std::move(feed), node_name(d.options.listen), d.model_reader());
+#endif
+  if (d.cluster) {
+    auto joined = d.cluster->join(std::move(*loaded));
+    if (!joined) {
+      d.store->close();
+      return std::unexpected(joined.error());
+    }
+    *loaded = std::move(*joined);
+  }
   d.install(*loaded);
+  d.report_cluster();
 
   ApiContext ctx;
   ctx.rules = [&d] { return d.rules.load(); };
@@ -270,6 +360,10 @@ std::expected<void, std::string> Daemon::start() {
   ctx.defer = [&d](std::function<void()> work) { net::post(d.ioc, std::move(work)); };
   ctx.rules_admin.status = [&d] { return d.rules_status(); };
   ctx.rules_admin.reload = [&d](const std::string& trigger) { return d.reload(trigger); };
+  ctx.rules_admin.cluster = [&d]() -> std::optional<ClusterRulesView> {
+    if (!d.cluster) return std::nullopt;
+    return d.cluster->view();
+  };
   ctx.access = std::make_shared<AccessControl>(d.options.api_keys);
   auto secret = status_secret(d.options);
   if (!secret) {
@@ -320,6 +414,7 @@ std::expected<void, std::string> Daemon::start() {
     }
     d.watch = std::move(*watch);
   }
+  if (d.cluster) d.follower = RuleSetFollower::start(d.cluster->feed(), kClusterRulesPoll, [&d] { d.follow_cluster(); });
   d.server = std::move(*server);
   d.server->start();
   if (d.options.handle_signals) {
@@ -343,7 +438,8 @@ std::string Daemon::rules_version() const {
 }
 std::expected<std::string, std::string> Daemon::reload() {
   auto reloaded = impl_->reload("api");
-  if (!reloaded) return std::unexpected(join_diagnostics(reloaded.error()));
+  if (!reloaded && !reloaded.error().unshared.empty()) return std::unexpected("not shared: " + reloaded.error().unshared);
+  if (!reloaded) return std::unexpected(join_diagnostics(reloaded.error().errors));
   return reloaded->version;
 }
 void Daemon::stop() { impl_->stop(); }

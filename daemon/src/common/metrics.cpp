@@ -136,6 +136,8 @@ std::string Metrics::render() const {
   rules_reloads.render(out);
   rules_info.render(out);
   model_info.render(out);
+  rules_cluster_info.render(out);
+  rules_cluster_mismatch.render(out);
   escalations.render(out);
   deflected.render(out);
   return out;

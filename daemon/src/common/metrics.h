@@ -91,6 +91,14 @@ struct Metrics {
                    "The rule set's learned model: 1 when it routes with the rules, 0 when it is configured but "
                    "could not be used (the rules route alone); labelled with its version, or none.",
                    {"version"}};
+  Gauge rules_cluster_info{"triaged_rules_cluster_info",
+                           "On a database several nodes share: the rule set the cluster serves (the last one "
+                           "published on any node); always 1, labelled with its version.",
+                           {"version"}};
+  Gauge rules_cluster_mismatch{"triaged_rules_cluster_mismatch",
+                               "On a database several nodes share: 1 while this node serves another rule set than "
+                               "the cluster's (it does not load here, or the switch is under way), else 0.",
+                               {}};
   Counter escalations{"triaged_escalations_total", "SLA escalations recorded, by level id and action.",
                       {"level", "action"}};
   Counter deflected{"triaged_deflected_total",

@@ -23,6 +23,21 @@ json::array diagnostics_json(const routing::Diagnostics& ds) {
   return out;
 }
 
+}  // namespace
+
+boost::json::value cluster_rules_json(const std::optional<ClusterRulesView>& view) {
+  if (!view) return nullptr;
+  const auto text_or_null = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); };
+  return json::object{{"version", view->version},
+                      {"in_sync", view->in_sync},
+                      {"problem", text_or_null(view->problem)},
+                      {"published_by", view->published_by},
+                      {"published_at", view->published_at ? json::value(format_time(*view->published_at)) : json::value(nullptr)},
+                      {"file_version", text_or_null(view->file_version)}};
+}
+
+namespace {
+
 json::object status_json(const RulesStatus& s, bool with_text) {
   json::object o{{"version", s.version},
                  {"name", s.name},
@@ -40,6 +55,7 @@ json::object status_json(const RulesStatus& s, bool with_text) {
             {"errors", diagnostics_json(s.last_errors)}};
   }
   o["last_reload"] = s.last_attempt_at ? json::value(std::move(last)) : json::value(nullptr);
+  o["cluster"] = cluster_rules_json(s.cluster);
   return o;
 }
 
@@ -67,8 +83,18 @@ class AdminHandler {
 
   void reload() {
     auto reloaded = ctx_.rules_admin.reload("api");
+    if (!reloaded && !reloaded.error().unshared.empty()) {
+      // A good file that the other nodes could not be given: serving it here alone would split
+      // the cluster, so nothing changed; the database may be back in a moment.
+      Problem p = service_unavailable("the rule set could not be shared with the other nodes (" +
+                                      reloaded.error().unshared + "); the running rules stay live");
+      p.extra["live_version"] = ctx_.rules_admin.status().version;
+      Response res = problem_response(p);
+      res.headers.set("Retry-After", "5");
+      return respond_(std::move(res));
+    }
     if (!reloaded) {
-      Problem p = validation_failed("the rule file has errors; the running rules stay live", field_errors(reloaded.error()));
+      Problem p = validation_failed("the rule file has errors; the running rules stay live", field_errors(reloaded.error().errors));
       p.extra["live_version"] = ctx_.rules_admin.status().version;
       return fail(p);
     }

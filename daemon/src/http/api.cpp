@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/access.h"
+#include "http/admin_api.h"
 #include "http/customer_portal.h"
 #include "intake/acknowledgement.h"
 #include "mail/message.h"
@@ -116,6 +117,12 @@ class Handler {
     // The rules serve alone when their model could not be used; a probe should see why.
     if (rules->model()) body["model"] = {{"version", routing::model_version(*rules->model())}, {"problem", nullptr}};
     else if (!rules->model_problem().empty()) body["model"] = {{"version", nullptr}, {"problem", rules->model_problem()}};
+    // Several nodes on one database: whether this one serves the cluster's rules. Still ready
+    // when it does not: it routes with a good set, and taking every such node out of a load
+    // balancer could take them all.
+    if (ctx_.rules_admin.cluster) {
+      if (auto cluster = ctx_.rules_admin.cluster()) body["cluster"] = cluster_rules_json(cluster);
+    }
     ok(std::move(body));
   }
 

@@ -3,13 +3,15 @@
 // Idempotency-Keys and (mailbox, Message-ID) pairs are unique across nodes by sequences and
 // unique constraints. Creates are group-committed by one writer thread per node; reads and
 // the other writes use a small pool of connections. Thread-safe. No libpq type appears here.
-// EscalationStore: open_escalations(store) (storage/escalations.h) works on it too.
+// EscalationStore: open_escalations(store) (storage/escalations.h) works on it too; the rule
+// set the nodes share: open_rule_set_feed(store) below.
 #pragma once
 
 #include <memory>
 #include <string_view>
 
 #include "storage/result.h"
+#include "storage/rule_set_feed.h"
 #include "storage/ticket_store.h"
 
 namespace triaged::storage {
@@ -27,5 +29,11 @@ Result<std::unique_ptr<TicketStore>> open_postgres_store(const StoreOptions& opt
 
 // The backend options.path names: PostgreSQL for a postgresql:// URL, SQLite otherwise.
 Result<std::unique_ptr<TicketStore>> open_any_store(const StoreOptions& options);
+
+// The rule set shared by the nodes on `store`'s database (storage/rule_set_feed.h) when it is
+// a PostgreSQL store; a null pointer for any other store, whose node keeps its own rules. The
+// feed uses the store's connections (and one of its own to LISTEN, opened by the first wait()):
+// REQUIRES: destroyed before `store`.
+std::unique_ptr<RuleSetFeed> open_rule_set_feed(TicketStore& store);
 
 }  // namespace triaged::storage
