@@ -63,7 +63,13 @@ function messages(ticket) {
   return el('ol', { class: 'messages' }, ticket.messages.map((m) => el('li', { class: `message ${m.direction}` },
     el('p', { class: 'hint' }, `${formatTime(m.at)} · ${m.direction === 'in' ? '←' : '→'} ${m.from?.address || m.from?.name || ''}`
       + `${m.direction === 'out' && m.to ? ` → ${m.to}` : ''} · ${m.subject || ''}`),
-    el('pre', {}, m.text), ...mailFiles(m))));
+    el('pre', {}, ourMailText(m)), ...mailFiles(m))));
+}
+
+// Our mail is stored as queued: the status link is signed per sending, so the stored text
+// keeps its placeholder. Staff read what the customer got in its place.
+function ourMailText(m) {
+  return m.direction === 'out' ? m.text.replaceAll('{status_link}', t('queues.status_link')) : m.text;
 }
 
 function formatSize(bytes) {

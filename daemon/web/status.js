@@ -173,13 +173,17 @@ async function sendFields(event) {
   const result = await call('/api/v1/status/fields', { token, fields });
   if (result.status === 403) return refused(result);
   if (!result.ok) {
-    error.textContent = result.body?.detail ?? failureText(result);
+    // The server's reasons are written for integrators ("does not match the pattern ..."); the
+    // customer reads, under the field its label names, what is wrong in their language.
+    error.textContent = result.status === 422 ? t('missing.check') : failureText(result);
     for (const e of result.body?.errors ?? []) {
       for (const name of e.field.split('|')) {
         const input = document.getElementById(`field-${name}`);
         if (!input) continue;
         input.setAttribute('aria-invalid', 'true');
-        document.getElementById(`field-${name}-error`).textContent = e.code === 'missing' ? t('missing.required') : e.message;
+        input.setAttribute('aria-describedby', `field-${name}-error`);
+        document.getElementById(`field-${name}-error`).textContent =
+          e.code === 'missing' ? t('missing.required') : t('missing.invalid', { value: input.value.trim() });
       }
     }
     return;

@@ -8,6 +8,12 @@ import { join } from 'node:path';
 
 const CHROMIUM = process.env.TRIAGED_CHROMIUM || '/usr/bin/chromium';
 
+// The triaged binary run.mjs was given, for suites that start a daemon of their own.
+export function binaryPath() {
+  const i = process.argv.indexOf('--binary');
+  return process.argv[i + 1];
+}
+
 // Starts `binary --listen 127.0.0.1:0 --db <temp>/t.db` and resolves once it prints its port.
 export async function startDaemon(binary, extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'triaged-browser-'));

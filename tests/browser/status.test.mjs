@@ -2,59 +2,14 @@
 // it on a phone screen, the missing field is filled in, and the ticket is released into its
 // queue. Its own daemon, with a tiny SMTP sink, so the link is the one the mail carried.
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { layoutProblems, startDaemon, until } from './harness.mjs';
-
-// Enough of SMTP for libcurl: greets, says 250 to everything, keeps what follows DATA.
-function smtpSink() {
-  const messages = [];
-  const server = net.createServer((socket) => {
-    let buffer = '';
-    let inData = false;
-    socket.write('220 sink\r\n');
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1');
-      for (;;) {
-        if (inData) {
-          const end = buffer.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          messages.push(Buffer.from(buffer.slice(0, end), 'latin1').toString('utf8'));
-          buffer = buffer.slice(end + 5);
-          inData = false;
-          socket.write('250 queued\r\n');
-          continue;
-        }
-        const eol = buffer.indexOf('\r\n');
-        if (eol < 0) return;
-        const line = buffer.slice(0, eol).toUpperCase();
-        buffer = buffer.slice(eol + 2);
-        if (line.startsWith('EHLO')) socket.write('250-sink\r\n250 8BITMIME\r\n');
-        else if (line.startsWith('DATA')) { inData = true; socket.write('354 go on\r\n'); }
-        else if (line.startsWith('QUIT')) { socket.end('221 bye\r\n'); return; }
-        else socket.write('250 ok\r\n');
-      }
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `smtp://127.0.0.1:${server.address().port}`, messages, close: () => server.close() })));
-}
-
-// The mail's body with quoted-printable undone: the link is longer than a QP line.
-function decodedBody(message) {
-  const body = message.slice(message.indexOf('\r\n\r\n') + 4).replace(/=\r\n/g, '');
-  return Buffer.from(body.replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-}
+import { binaryPath, layoutProblems, startDaemon, until } from './harness.mjs';
+import { decodedBody, smtpSink } from './smtp_sink.mjs';
 
 const LATE_COURIER = [
   'From: Anna Petrova <anna.petrova@example.ru>', 'To: support@shop.example',
   'Subject: =?UTF-8?B?0JrRg9GA0YzQtdGAINC90LUg0L/RgNC40LXRhdCw0Ls=?=', 'Message-ID: <status-page@example.ru>',
   'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '',
   'Здравствуйте! Курьер так и не приехал, жду доставку третий день.', 'Анна', ''].join('\r\n');
-
-function binaryPath() {
-  const i = process.argv.indexOf('--binary');
-  return process.argv[i + 1];
-}
 
 export const tests = [
   {

@@ -8,8 +8,7 @@
 #include "http/access.h"
 #include "http/admin_api.h"
 #include "http/customer_portal.h"
-#include "intake/acknowledgement.h"
-#include "mail/message.h"
+#include "intake/web_acknowledgement.h"
 #include "common/digest.h"
 #include "http/http_responses.h"
 #include "common/json_output.h"
@@ -34,11 +33,11 @@ namespace json = boost::json;
 using Clock = std::chrono::system_clock;
 
 // The ticket in the request body, in whichever of the two accepted encodings it came.
-std::expected<routing::Ticket, Problem> read_ticket(const Request& req) {
+std::expected<routing::Ticket, Problem> read_ticket(const Request& req, OnMissing* on_missing) {
   const std::string type = media_type(req);
   if (is_json_media_type(type))
-    return ticket_from_json(req.body);
-  if (type == "application/x-www-form-urlencoded") return ticket_from_form(req.body);
+    return ticket_from_json(req.body, on_missing);
+  if (type == "application/x-www-form-urlencoded") return ticket_from_form(req.body, on_missing);
   return std::unexpected(unsupported_media_type(type.empty() ? "(none)" : type,
                                                 "application/json or application/x-www-form-urlencoded"));
 }
@@ -129,7 +128,7 @@ class Handler {
   // Parse, snapshot the rules, check the explicit topic, route. Shared by create and classify.
   std::optional<std::pair<routing::Ticket, routing::Decision>> decide(std::shared_ptr<const routing::RuleSet>& rules,
                                                                       Clock::time_point now) {
-    auto ticket = read_ticket(req_);
+    auto ticket = read_ticket(req_, &on_missing_);
     if (!ticket) return fail(ticket.error()), std::nullopt;
     channel_ = ticket->channel;
     rules = ctx_.rules();
@@ -164,9 +163,14 @@ class Handler {
     auto decided = decide(rules, now);
     if (!decided) return;
     auto& [ticket, decision] = *decided;
-    if (!decision.complete()) {
+    // Held (on_missing "hold"), an incomplete ticket waits as needs_info and its requester is
+    // asked by mail; that needs an address a person reads, else it is refused like any other.
+    std::expected<std::string, FieldError> hold_to = std::unexpected(FieldError{});
+    if (!decision.complete() && on_missing_ == OnMissing::hold) hold_to = hold_address(ticket);
+    if (!decision.complete() && !hold_to) {
       std::vector<FieldError> errors;
       for (const auto& p : decision.problems) errors.push_back({p.field, p.code, p.message});
+      if (on_missing_ == OnMissing::hold) errors.push_back(hold_to.error());
       Problem problem = validation_failed("topic \"" + decision.topic + "\" needs more data", std::move(errors));
       problem.extra["topic"] = decision.topic;
       problem.extra["department"] = decision.department;
@@ -176,20 +180,27 @@ class Handler {
     nt.topic = decision.topic;
     nt.department = decision.department;
     nt.priority = decision.priority;
-    if (decision.has_due()) nt.due_at = decision.due_at;
+    nt.status = decision.complete() ? "new" : "needs_info";
+    // The SLA clock starts when the ticket reaches its queue, as for a mail ticket.
+    if (decision.has_due() && decision.complete()) nt.due_at = decision.due_at;
     nt.received_at = now;
     nt.rules_version = rules->version();
     nt.decision_json = json::serialize(decision_to_json(decision, TraceDetail::held));
     nt.idempotency_key = scoped_idempotency_key(key, ctx_.access->key_id(req_.header("Authorization")));
     nt.request_hash = sha256_hex(media_type(req_) + "\n" + req_.body);
-    nt.acknowledgement = acknowledgement_of(*rules, decision, ticket);
+    const CustomerPortalOptions& portal = ctx_.customer->options();
+    nt.acknowledgement = web_first_mail(*rules, decision, ticket,
+                                        {portal.message_id_domain, portal.max_auto_replies_per_day});
+    json::array missing;
+    for (const auto& p : decision.problems)
+      missing.push_back(json::object{{"field", p.field}, {"code", p.code}, {"message", p.message}});
     nt.ticket = std::move(ticket);
     add_requester_parts(nt, *rules, decision);
     // The writer thread answers; it owns copies of everything it needs, never this Handler.
     const std::string channel = channel_label(nt.ticket.channel);
     // The writer thread calls back; building the 201 (the ticket as JSON) is left to an HTTP
     // thread when the daemon gives one, so the writer goes straight back to committing.
-    auto answer = [respond = respond_, metrics = ctx_.metrics, channel](auto result) mutable {
+    auto answer = [respond = respond_, metrics = ctx_.metrics, channel, missing = std::move(missing)](auto result) mutable {
       if (!result) {
         const auto& e = result.error();
         using Code = storage::StoreError::Code;
@@ -202,6 +213,9 @@ class Handler {
         }
         return respond(store_write_failed(e, "the ticket was not stored"));
       }
+      // A ticket that waits for its requester (held, or replayed while it still waits): 202,
+      // with what is missing; a merge joined a ticket that exists and says nothing of that.
+      const bool waiting = !result->merged && result->ticket.status == "needs_info" && !missing.empty();
       // A merge counts under the ticket it joined; its "merged" event keeps the topic the
       // new report was routed to, for the stats.
       if (metrics)
@@ -209,14 +223,16 @@ class Handler {
                               result->merged    ? "merged"
                               : result->replayed ? "duplicate"
                               : result->duplicate_of ? "linked"
-                                                     : "created"});
+                              : waiting          ? "needs_info"
+                                                 : "created"});
       json::object body = ticket_to_json(result->ticket);
       body["merged"] = result->merged;
       if (!result->matched_by.empty()) body["matched_by"] = result->matched_by;
       if (result->duplicate_of) body["duplicate_of"] = *result->duplicate_of;
+      if (waiting) body["missing"] = std::move(missing);
       // A merge adds to a ticket that exists: 200, as for any update; the client reads the
       // ref it already has or learns it here.
-      Response res = json_response(result->merged ? 200 : 201, body);
+      Response res = json_response(result->merged ? 200 : waiting ? 202 : 201, body);
       res.headers.set("Location", "/api/v1/tickets/" + std::to_string(result->ticket.id));
       if (result->replayed) res.headers.set("Idempotent-Replayed", "true");
       respond(std::move(res));
@@ -225,19 +241,6 @@ class Handler {
       if (!defer) return answer(std::move(result));
       defer([answer = std::move(answer), result = std::move(result)]() mutable { answer(std::move(result)); });
     });
-  }
-
-  // The acknowledgement of a web or API ticket: to the requester's address unless it is a
-  // machine's, under the daily cap (docs/customer.md).
-  std::optional<storage::OutboxMail> acknowledgement_of(const routing::RuleSet& rules, const routing::Decision& d,
-                                                        const routing::Ticket& t) {
-    const std::string address = requester_keys(t).email;
-    if (address.empty() || !mail::unread_address_reason(address).empty()) return std::nullopt;
-    const CustomerPortalOptions& o = ctx_.customer->options();
-    auto mail = acknowledgement_mail(rules, d, {t.channel, address, t.requester.name, "", {},
-                                                new_outgoing_message_id(o.message_id_domain)});
-    if (mail) mail->daily_cap = o.max_auto_replies_per_day;
-    return mail;
   }
 
   void get(const std::string& id_or_ref) {
@@ -397,6 +400,7 @@ class Handler {
   const Request& req_;
   const Api::Respond& respond_;
   bool creating_ = false;  // a 422 now rejects a ticket submission
+  OnMissing on_missing_ = OnMissing::reject;
   std::string channel_;    // the submitted ticket's channel, once parsed
 };
 

@@ -6,9 +6,9 @@
 namespace triaged::daemon {
 namespace {
 
-constexpr std::array<std::string_view, 13> kTicketAttributes = {
-    "",      "subject", "body",           "topic",           "channel",         "fields",         "requester",
-    "limit", "cursor",  "requester.name", "requester.email", "requester.phone", "Idempotency-Key"};
+constexpr std::array<std::string_view, 14> kTicketAttributes = {
+    "",      "subject", "body",           "topic",           "channel",         "fields",          "requester",
+    "limit", "cursor",  "requester.name", "requester.email", "requester.phone", "Idempotency-Key", "on_missing"};
 
 bool is_field_id(std::string_view name, const std::vector<std::string>& field_ids) {
   return std::ranges::any_of(field_ids, [&](const std::string& id) { return id == name; });

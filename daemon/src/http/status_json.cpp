@@ -87,9 +87,13 @@ json::object status_to_json(const routing::RuleSet& rules, const storage::Stored
   out["due_text"] = ticket.due_at ? json::value(due_words(rules, *ticket.due_at, language)) : json::value(nullptr);
   json::array messages;
   // A ticket typed into a form keeps its text on the ticket, not in the thread: the customer
-  // still sees what they wrote first.
-  const bool has_theirs = std::any_of(thread.begin(), thread.end(), [](const auto& m) { return m.direction == "in"; });
-  if (!has_theirs) {
+  // still sees what they wrote first. A mail's first message, and a form ticket's text once a
+  // repeat joined it, are in the thread stamped with the ticket's creation; what the customer
+  // adds later on this page is not, and must not hide their first report.
+  const bool has_first = std::any_of(thread.begin(), thread.end(), [&](const auto& m) {
+    return m.direction == "in" && m.at <= ticket.created_at;
+  });
+  if (!has_first) {
     const auto& t = ticket.ticket;
     messages.push_back(json::object{{"from", "you"},
                                     {"at", format_time(ticket.created_at)},

@@ -99,7 +99,8 @@ storage::OutboxMail needs_info_mail(const routing::RuleSet& rules, const routing
   storage::OutboxMail mail;
   mail.to_address = request.to_address;
   mail.to_name = request.to_name;
-  mail.subject = "Re: [#{ref}] " + subject;
+  // "Re:" only for an answer to a mail; a web ticket's question starts the conversation.
+  mail.subject = (request.original_message_id.empty() ? "[#{ref}] " : "Re: [#{ref}] ") + subject;
   mail.text = std::move(text);
   mail.message_id = request.message_id;
   mail.in_reply_to = request.original_message_id;

@@ -21,7 +21,7 @@ struct NeedsInfoRequest {
   std::string message_id;             // ours, without <>
 };
 
-// Subject "Re: [#{ref}] <original without Re:/tags>", a greeting, the list of missing fields
+// Subject "Re: [#{ref}] <original without Re:/tags>" ("Re: " only with an original Message-ID), a greeting, the list of missing fields
 // by their titles (with the group "phone or email" spelled out), and how to answer.
 storage::OutboxMail needs_info_mail(const routing::RuleSet& rules, const routing::Decision& decision,
                                     const NeedsInfoRequest& request);

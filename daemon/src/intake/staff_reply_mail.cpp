@@ -34,6 +34,8 @@ storage::OutboxMail staff_reply_mail(const storage::StoredTicket& ticket,
   if (!reply.author.empty()) out.text += reply.author + "\n";
   out.text += russian ? "Номер обращения: {ref}. Отвечая, не меняйте тему письма.\n"
                        : "Reference: {ref}. Please keep the subject when you reply.\n";
+  // Every mail to the customer carries their status link; the outbox sender signs it.
+  out.text += russian ? "Статус и переписка: {status_link}\n" : "Status and messages: {status_link}\n";
 
   std::vector<std::string> ids;
   std::string latest_inbound;

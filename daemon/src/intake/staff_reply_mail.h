@@ -1,7 +1,8 @@
 // The mail a staff reply from the ticket view becomes: to the ticket's requester, threaded to
 // the ticket's conversation (In-Reply-To the customer's latest mail, References the thread),
 // "Re: [#{ref}] <subject>" so the customer's answer joins the ticket however their client
-// threads. "{ref}" stays a placeholder: the store fills it in.
+// threads, signed with the customer's status link. "{ref}" stays a placeholder the store fills
+// in, "{status_link}" one the outbox sender signs when it sends.
 #pragma once
 
 #include <string>

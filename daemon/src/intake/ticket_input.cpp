@@ -85,10 +85,19 @@ void reject_unknown(const json::object& o, std::initializer_list<const char*> kn
   }
 }
 
+// "reject" or "hold"; anything else is an error naming both.
+void read_on_missing(const std::string& value, OnMissing* out, std::vector<FieldError>& errors) {
+  if (value == "reject" || value == "hold") {
+    if (out != nullptr) *out = value == "hold" ? OnMissing::hold : OnMissing::reject;
+    return;
+  }
+  errors.push_back({"on_missing", "invalid", "must be \"reject\" (answer 422) or \"hold\" (keep it and ask the requester by mail)"});
+}
+
 // The ticket attribute a form key sets, whichever of its spellings: "requester[name]" and
 // "name" are "requester.name", "fields[x]", "field.x" and "x" are "fields.x".
 std::string form_attribute(const std::string& key) {
-  for (const char* plain : {"subject", "body", "topic", "channel"})
+  for (const char* plain : {"subject", "body", "topic", "channel", "on_missing"})
     if (key == plain) return key;
   for (const char* part : {"name", "email", "phone"})
     if (key == part || key == std::string("requester.") + part || key == std::string("requester[") + part + "]")
@@ -100,7 +109,7 @@ std::string form_attribute(const std::string& key) {
 
 }  // namespace
 
-std::expected<routing::Ticket, Problem> ticket_from_json(std::string_view body) {
+std::expected<routing::Ticket, Problem> ticket_from_json(std::string_view body, OnMissing* on_missing) {
   json::stream_parser parser;
   boost::system::error_code ec;
   std::size_t consumed = parser.write_some(body.data(), body.size(), ec);
@@ -118,9 +127,13 @@ std::expected<routing::Ticket, Problem> ticket_from_json(std::string_view body) 
   if (!root.is_object()) return std::unexpected(bad_request("the body must be a JSON object", {{"", "type", "must be an object"}}));
   const json::object& o = root.get_object();
   std::vector<FieldError> errors;
-  reject_unknown(o, {"subject", "body", "requester", "fields", "topic", "channel"}, "", errors);
+  reject_unknown(o, {"subject", "body", "requester", "fields", "topic", "channel", "on_missing"}, "", errors);
   routing::Ticket t;
   t.channel = "api";
+  if (const json::value* v = o.if_contains("on_missing"); v && !v->is_null()) {
+    if (v->is_string()) read_on_missing(std::string(v->get_string()), on_missing, errors);
+    else errors.push_back({"on_missing", "type", "must be a string"});
+  }
   read_string(o, "subject", "subject", t.subject, errors);
   read_string(o, "body", "body", t.body, errors);
   read_string(o, "topic", "topic", t.topic, errors);
@@ -170,7 +183,7 @@ bool form_decode(std::string_view in, std::string& out) {
   return true;
 }
 
-std::expected<routing::Ticket, Problem> ticket_from_form(std::string_view body) {
+std::expected<routing::Ticket, Problem> ticket_from_form(std::string_view body, OnMissing* on_missing) {
   routing::Ticket t;
   t.channel = "web";
   std::vector<FieldError> errors;
@@ -200,6 +213,7 @@ std::expected<routing::Ticket, Problem> ticket_from_form(std::string_view body) 
     else if (key == "body") t.body = value;
     else if (key == "topic") t.topic = value;
     else if (key == "channel") t.channel = value;
+    else if (key == "on_missing") read_on_missing(value, on_missing, errors);
     else if (key == "name" || key == "requester.name" || key == "requester[name]") t.requester.name = value;
     else if (key == "email" || key == "requester.email" || key == "requester[email]") t.requester.email = value;
     else if (key == "phone" || key == "requester.phone" || key == "requester[phone]") t.requester.phone = value;
