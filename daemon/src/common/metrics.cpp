@@ -138,6 +138,7 @@ std::string Metrics::render() const {
   model_info.render(out);
   escalations.render(out);
   deflected.render(out);
+  csat_ratings.render(out);
   return out;
 }
 
