@@ -199,7 +199,8 @@ void add_db_commands(CLI::App& app, Run& run) {
 
   auto figures = std::make_shared<StatsOptions>();
   auto* stats_cmd = app.add_subcommand(
-      "stats", "per department and agent: tickets by status, overdue, time to first action and to resolution");
+      "stats", "per department and agent: tickets by status, overdue, time to first action and to resolution, and "
+      "satisfaction (CSAT) per department, topic and agent");
   stats_cmd->add_option("--db", figures->db, "the triaged database")->required()->check(CLI::ExistingFile);
   stats_cmd->add_option("--since", figures->since, "tickets created from YYYY-MM-DD[THH:MM:SSZ] (UTC)");
   stats_cmd->add_option("--until", figures->until, "up to YYYY-MM-DD[THH:MM:SSZ] (default: now)");

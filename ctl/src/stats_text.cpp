@@ -40,6 +40,19 @@ std::vector<std::vector<std::string>> table(const char* first, const std::vector
   return rows;
 }
 
+// "85% (17 of 20)": the share of good among the ratings given, and how many were asked.
+std::vector<std::vector<std::string>> csat_table(const char* first, const std::vector<storage::CsatFigures>& groups,
+                                                 bool deflected) {
+  std::vector<std::vector<std::string>> rows{{first, "asked", "good", "bad", "good share"}};
+  if (deflected) rows.front().push_back("deflected");
+  for (const auto& g : groups) {
+    rows.push_back({g.name, std::to_string(g.asked), std::to_string(g.good), std::to_string(g.bad),
+                    percent(g.good, g.good + g.bad)});
+    if (deflected) rows.back().push_back(std::to_string(g.deflected));
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::string stats_to_text(const storage::Stats& stats, const daemon::StatsPeriod& period) {
@@ -64,6 +77,15 @@ std::string stats_to_text(const storage::Stats& stats, const daemon::StatsPeriod
     for (const auto& d : stats.deflections)
       for (const auto& [answer, n] : d.by_answer) deflected.push_back({d.topic, answer, std::to_string(n)});
     out += render_table(deflected);
+  }
+  // Only when a survey was asked: a rule set without `satisfaction:` asks none.
+  if (stats.csat.all.asked > 0) {
+    out += "\nSatisfaction (CSAT) of the tickets resolved in the period\n";
+    std::vector<storage::CsatFigures> departments = stats.csat.departments;
+    departments.push_back(stats.csat.all);
+    out += render_table(csat_table("department", departments, false));
+    out += render_table(csat_table("topic", stats.csat.topics, true));
+    if (!stats.csat.agents.empty()) out += render_table(csat_table("agent", stats.csat.agents, false));
   }
   return out;
 }

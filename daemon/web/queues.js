@@ -11,7 +11,9 @@ const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
 const AGENT_STORAGE = 'triaged.agent';
 
 const $ = (id) => document.getElementById(id);
-const state = { schema: null, queues: [], department: null, tickets: [], truncated: [], refreshedAt: null };
+const state = { schema: null, queues: [], department: null, tickets: [], truncated: [], refreshedAt: null, csat: new Map(), csatAt: 0 };
+const CSAT_DAYS = 30;
+const CSAT_REFRESH_MS = 5 * 60 * 1000;
 
 export function agentName() { return $('agent').value.trim(); }
 export function schema() { return state.schema; }
@@ -42,9 +44,23 @@ function byUrgency(now) {
 }
 
 async function loadQueues() {
-  const result = await api('/api/v1/queues');
+  // Stats read every ticket of the period: every few minutes is enough for a 30-day figure.
+  const csatDue = Date.now() - state.csatAt > CSAT_REFRESH_MS;
+  const [result, stats] = await Promise.all([api('/api/v1/queues'),
+    csatDue ? api(`/api/v1/stats?days=${CSAT_DAYS}`) : Promise.resolve(null)]);
   if (result.ok) state.queues = result.body.queues;
+  // Satisfaction per department beside the counts. Stats may be unavailable (a PostgreSQL
+  // store answers 503): the board then simply shows no CSAT.
+  if (stats) state.csatAt = Date.now();
+  if (stats?.ok && stats.body?.csat) state.csat = new Map(stats.body.csat.departments.map((d) => [d.name, d]));
   return result.ok;
+}
+
+function csatBadge(department) {
+  const c = state.csat.get(department);
+  if (!c || c.good + c.bad === 0) return null;
+  const share = `${Math.round(100 * c.good / (c.good + c.bad))}%`;
+  return el('span', { class: 'csat' }, t('queues.csat', { share, good: c.good, rated: c.good + c.bad }));
 }
 
 async function loadTickets() {
@@ -71,7 +87,8 @@ function renderDepartments() {
         el('span', { class: 'counts' },
           el('span', {}, `${t('queues.open')}: ${q.open}`),
           q.overdue > 0 ? el('span', { class: 'overdue-badge' }, `${t('queues.overdue')}: ${q.overdue}`) : null),
-        counts ? el('span', { class: 'by-status' }, counts) : null));
+        counts ? el('span', { class: 'by-status' }, counts) : null,
+        csatBadge(q.department)));
   }));
 }
 

@@ -45,6 +45,12 @@ function eventText(e) {
   if (e.kind === 'status_changed') return t('event.status_changed', vars);
   if (e.kind === 'rerouted') return t('event.rerouted', vars);
   if (e.kind === 'staff_reply' || e.kind === 'note_added') return t(`event.${e.kind}`, vars);
+  // The customer's comment is their text: it reaches the page only as a text node (el()).
+  if (e.kind === 'satisfaction_asked') return t(d.mailed ? 'event.satisfaction_asked_mailed' : 'event.satisfaction_asked', vars);
+  if (e.kind === 'satisfaction_rated') {
+    return t(d.comment ? 'event.satisfaction_rated_comment' : 'event.satisfaction_rated',
+      { ...vars, rating: t(`csat.${d.rating === 'good' ? 'good' : 'bad'}`) });
+  }
   return linkEventText(e) ?? `${e.kind} ${JSON.stringify(d)}`;
 }
 

@@ -1,6 +1,7 @@
-// Load-time checks of a rule set's `acknowledgement` block: the topics it overrides exist, the
-// language is one triaged has texts for, and every {placeholder} is one the renderer fills, so
-// a typo is a located error at load rather than a literal "{reff}" in a customer's mailbox.
+// Load-time checks of a rule set's `acknowledgement` and `satisfaction` blocks: the topics they
+// override exist, the language is one triaged has texts for, and every {placeholder} is one
+// the renderer fills, so a typo is a located error at load rather than a literal "{reff}" in
+// a customer's mailbox.
 #include "acknowledgement_check.h"
 
 #include <algorithm>
@@ -11,8 +12,7 @@ namespace {
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 void check_placeholders(const std::string& text, const std::string& where, const std::string& what,
-                        Diagnostics& errors) {
-  const auto& known = acknowledgement_placeholders();
+                        const std::vector<std::string>& known, Diagnostics& errors) {
   for (auto open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
     const auto close = text.find('}', open);
     if (close == std::string::npos) return;
@@ -25,6 +25,21 @@ void check_placeholders(const std::string& text, const std::string& where, const
   }
 }
 
+// `block` names the rule set key in messages: "acknowledgement" or "satisfaction".
+void check_customer_mail(const RuleSetSpec& spec, const AcknowledgementSpec& a, const std::string& block,
+                         const std::vector<std::string>& known, Diagnostics& errors) {
+  if (!a.language.empty() && a.language != "ru" && a.language != "en")
+    errors.push_back({a.where, block + ": language " + quoted(a.language) + " has no texts (expected ru or en)"});
+  check_placeholders(a.subject, a.where, block + " subject", known, errors);
+  check_placeholders(a.text, a.where, block + " text", known, errors);
+  for (const auto& [topic, texts] : a.topics) {
+    const bool exists = std::any_of(spec.topics.begin(), spec.topics.end(), [&](const TopicSpec& t) { return t.id == topic; });
+    if (!exists) errors.push_back({texts.where, block + ": unknown topic " + quoted(topic)});
+    check_placeholders(texts.subject, texts.where, block + " subject of topic " + quoted(topic), known, errors);
+    check_placeholders(texts.text, texts.where, block + " text of topic " + quoted(topic), known, errors);
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& acknowledgement_placeholders() {
@@ -33,19 +48,23 @@ const std::vector<std::string>& acknowledgement_placeholders() {
   return kNames;
 }
 
+const std::vector<std::string>& satisfaction_placeholders() {
+  static const std::vector<std::string> kNames = {"{ref}",       "{name}",     "{topic}",      "{department}",
+                                                  "{good_link}", "{bad_link}", "{status_link}", "{days}"};
+  return kNames;
+}
+
 void check_acknowledgement(const RuleSetSpec& spec, Diagnostics& errors) {
-  if (!spec.acknowledgement) return;
-  const AcknowledgementSpec& a = *spec.acknowledgement;
-  if (!a.language.empty() && a.language != "ru" && a.language != "en")
-    errors.push_back({a.where, "acknowledgement: language " + quoted(a.language) + " has no texts (expected ru or en)"});
-  check_placeholders(a.subject, a.where, "acknowledgement subject", errors);
-  check_placeholders(a.text, a.where, "acknowledgement text", errors);
-  for (const auto& [topic, texts] : a.topics) {
-    const bool known = std::any_of(spec.topics.begin(), spec.topics.end(), [&](const TopicSpec& t) { return t.id == topic; });
-    if (!known) errors.push_back({texts.where, "acknowledgement: unknown topic " + quoted(topic)});
-    check_placeholders(texts.subject, texts.where, "acknowledgement subject of topic " + quoted(topic), errors);
-    check_placeholders(texts.text, texts.where, "acknowledgement text of topic " + quoted(topic), errors);
-  }
+  if (spec.acknowledgement)
+    check_customer_mail(spec, *spec.acknowledgement, "acknowledgement", acknowledgement_placeholders(), errors);
+}
+
+void check_satisfaction(const RuleSetSpec& spec, Diagnostics& errors) {
+  if (!spec.satisfaction) return;
+  const SatisfactionSpec& s = *spec.satisfaction;
+  check_customer_mail(spec, s.mail, "satisfaction", satisfaction_placeholders(), errors);
+  if (s.rating_days < 1 || s.rating_days > 90)
+    errors.push_back({s.mail.where, "satisfaction: rating_days " + std::to_string(s.rating_days) + " is out of range (1 to 90)"});
 }
 
 }  // namespace triaged::routing

@@ -67,6 +67,7 @@ class Builder {
     compile_topics();
     check_sla(impl_, departments_, errors_);
     check_acknowledgement(impl_.spec, errors_);
+    check_satisfaction(impl_.spec, errors_);
     // A named condition used by several topics reports its own problems once.
     Diagnostics unique;
     for (auto& e : errors_) {

@@ -11,7 +11,7 @@ using routing::FieldType;
 constexpr std::string_view kTopKeys[] = {"version",  "name",   "languages", "departments", "fields",
                                          "templates", "topics", "tests",     "calendar",    "priorities",
                                          "escalations", "duplicates", "conditions", "decide", "model",
-                                         "negation", "acknowledgement"};
+                                         "negation", "acknowledgement", "satisfaction"};
 constexpr std::string_view kDepartmentKeys[] = {"title", "head"};
 constexpr std::string_view kFieldKeys[] = {"title", "type", "pattern", "extract",
                                            "min",   "max",  "values", "remember"};
@@ -265,6 +265,7 @@ ParsedRules parse_rules(const YAML::Node& root, Reader& r) {
   if (const Entry* e = top->find("model")) parse_model(*e, out.spec, r);
   if (const Entry* e = top->find("negation")) parse_negation(*e, out.spec, r);
   if (const Entry* e = top->find("acknowledgement")) parse_acknowledgement(*e, out.spec, r);
+  if (const Entry* e = top->find("satisfaction")) parse_satisfaction(*e, out.spec, r);
   if (const Entry* e = top->find("tests")) out.tests = parse_tests(*e, r);
   return out;
 }

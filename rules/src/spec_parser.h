@@ -74,5 +74,7 @@ void parse_topic_scoring(const Mapping& body, const std::string& context, const 
 void parse_topic_texts(const Mapping& body, const std::string& context, routing::TopicSpec& topic, Reader& reader);
 // The customer's acknowledgement of a new ticket (acknowledgement_parser.cpp).
 void parse_acknowledgement(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
+// The survey asked once when a ticket is first resolved (acknowledgement_parser.cpp).
+void parse_satisfaction(const Entry& entry, routing::RuleSetSpec& spec, Reader& reader);
 
 }  // namespace triaged::rules

@@ -16,7 +16,7 @@ struct Migration {
 // STRICT tables make SQLite reject a value of the wrong type instead of storing it anyway.
 // Later features arrive as later migrations (2: the email path; 3: judging rules on traffic;
 // 4: staff claim tickets; 5: SLA escalations; 6: requesters and links; 7: internal notes and
-// deflected questions).
+// deflected questions; 8: satisfaction surveys and ratings).
 constexpr std::array kMigrations{
     Migration{1, R"sql(
 CREATE TABLE tickets (
@@ -276,6 +276,24 @@ CREATE TABLE deflections (
   channel   TEXT NOT NULL
 ) STRICT;
 CREATE INDEX deflections_by_time ON deflections(at);
+)sql"},
+    Migration{8, R"sql(
+-- The satisfaction survey of a ticket, at most one: asked when it is first resolved, then its
+-- current rating. The history is in ticket_events (satisfaction_asked, satisfaction_rated);
+-- this row is what stats count. department, topic and agent are the ticket's at the ask.
+CREATE TABLE satisfaction (
+  ticket_id  INTEGER PRIMARY KEY REFERENCES tickets(id),
+  asked_at   INTEGER NOT NULL,
+  closes_at  INTEGER NOT NULL,
+  department TEXT NOT NULL,
+  topic      TEXT NOT NULL,
+  agent      TEXT NOT NULL,
+  mailed     INTEGER NOT NULL,
+  rating     TEXT CHECK (rating IN ('good', 'bad')),
+  comment    TEXT NOT NULL DEFAULT '',
+  rated_at   INTEGER
+) STRICT;
+CREATE INDEX satisfaction_by_asked ON satisfaction(asked_at);
 )sql"},
 };
 

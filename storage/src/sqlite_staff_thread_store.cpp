@@ -1,8 +1,10 @@
-// SqliteTicketStore's part for staff replies, internal notes and deflections: each write one
-// transaction through the writer's write_now, as claims are; reads on the reader's connections.
+// SqliteTicketStore's part for staff replies, internal notes, deflections and the customer's
+// ratings: each write one transaction through the writer's write_now, as claims are; reads on
+// the reader's connections.
 #include <optional>
 #include <utility>
 
+#include "satisfaction_rows.h"
 #include "sqlite_ticket_store.h"
 #include "staff_thread_rows.h"
 
@@ -38,6 +40,14 @@ Result<std::vector<StoredNote>> SqliteTicketStore::notes(std::int64_t ticket_id)
 
 Result<std::int64_t> SqliteTicketStore::record_deflection(const Deflection& deflection) {
   return write_one<std::int64_t>(*writer_, [&](Database& db) { return insert_deflection(db, deflection); });
+}
+
+Result<std::optional<SatisfactionState>> SqliteTicketStore::satisfaction(std::int64_t ticket_id) {
+  return reader_->with_connection([&](Database& db) { return select_satisfaction(db, ticket_id); });
+}
+
+Result<RatingOutcome> SqliteTicketStore::rate(const Rating& rating) {
+  return write_one<RatingOutcome>(*writer_, [&](Database& db) { return rate_ticket(db, rating); });
 }
 
 }  // namespace triaged::storage

@@ -58,6 +58,8 @@ class SqliteTicketStore final : public TicketStore {
   Result<StoredNote> add_note(const NewNote& note) override;
   Result<std::vector<StoredNote>> notes(std::int64_t ticket_id) override;
   Result<std::int64_t> record_deflection(const Deflection& deflection) override;
+  Result<std::optional<SatisfactionState>> satisfaction(std::int64_t ticket_id) override;
+  Result<RatingOutcome> rate(const Rating& rating) override;
 
   void close() override;
   bool writable() const override;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "csat_stats.h"
 #include "database.h"
 #include "decision_source_rows.h"
 #include "ticket_row.h"
@@ -169,6 +170,9 @@ Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query) {
   auto deflections = read_deflections(*db, query);
   if (!deflections) return std::unexpected(std::move(deflections.error()));
   stats.deflections = std::move(*deflections);
+  auto csat = read_csat(*db, query, stats.deflections);
+  if (!csat) return std::unexpected(std::move(csat.error()));
+  stats.csat = std::move(*csat);
   all.stats.name = "all";
   stats.all = all.finish();
   stats.departments = finish_all(departments);

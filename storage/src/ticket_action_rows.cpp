@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "mail_rows.h"
+#include "satisfaction_rows.h"
 #include "ticket_row.h"
 
 namespace triaged::storage {
@@ -95,6 +96,7 @@ Result<TicketActionOutcome> change_ticket_status(Database& db, const StatusChang
   auto event = append_status_event(db, ticket.id, change.at, previous, change.status, change.reason,
                                    change.actor);
   if (!event) return std::unexpected(std::move(event.error()));
+  if (auto asked = ask_survey_once(db, ticket, change); !asked) return std::unexpected(std::move(asked.error()));
   ticket.updated_at = from_unix_ms(at);
   return TicketActionOutcome{std::move(ticket), true};
 }

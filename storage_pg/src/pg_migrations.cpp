@@ -278,6 +278,25 @@ CREATE TABLE active_rule_set (
   published_at BIGINT NOT NULL
 );
 )sql"},
+    Migration{4, R"sql(
+-- SQLite 8: the satisfaction survey of a ticket, at most one: asked when it is first
+-- resolved, then its current rating. The history is in ticket_events (satisfaction_asked,
+-- satisfaction_rated); this row is what stats count. department, topic and agent are the
+-- ticket's at the ask.
+CREATE TABLE satisfaction (
+  ticket_id  BIGINT PRIMARY KEY REFERENCES tickets(id),
+  asked_at   BIGINT NOT NULL,
+  closes_at  BIGINT NOT NULL,
+  department TEXT NOT NULL,
+  topic      TEXT NOT NULL,
+  agent      TEXT NOT NULL,
+  mailed     BOOLEAN NOT NULL,
+  rating     TEXT CHECK (rating IN ('good', 'bad')),
+  comment    TEXT NOT NULL DEFAULT '',
+  rated_at   BIGINT
+);
+CREATE INDEX satisfaction_by_asked ON satisfaction(asked_at);
+)sql"},
 };
 
 // Any constant both nodes agree on: the key of the advisory lock migrations run under.

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "pg_admission.h"
+#include "pg_satisfaction.h"
 #include "pg_ticket_rows.h"
 #include "pg_ticket_store.h"
 
@@ -100,6 +101,7 @@ Result<TicketActionOutcome> change_ticket_status(Connection& db, const StatusCha
   if (auto done = update_status_and_assignee(db, ticket, at); !done) return fail(done);
   auto event = append_status_event(db, ticket.id, change.at, previous, change.status, change.reason, change.actor);
   if (!event) return fail(event);
+  if (auto asked = ask_survey_once(db, ticket, change); !asked) return fail(asked);
   ticket.updated_at = from_unix_ms(at);
   return TicketActionOutcome{std::move(ticket), true};
 }

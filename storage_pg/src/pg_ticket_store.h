@@ -55,6 +55,9 @@ class PgTicketStore final : public TicketStore {
   Result<std::vector<StoredNote>> notes(std::int64_t ticket_id) override;
   Result<std::int64_t> record_deflection(const Deflection& deflection) override;
   Result<std::vector<StoredMessage>> customer_thread(std::int64_t ticket_id) override;
+  // pg_satisfaction.cpp
+  Result<std::optional<SatisfactionState>> satisfaction(std::int64_t ticket_id) override;
+  Result<RatingOutcome> rate(const Rating& rating) override;
 
   void close() override;
   bool writable() const override;

@@ -37,7 +37,7 @@ TEST_CASE("an unknown top-level key is rejected", "[rules]") {
   CHECK(load_errors("unknown-top-level-key.yaml") ==
         Messages{"unknown-top-level-key.yaml:13:1: unknown key \"tempaltes\" at top level "
                  "(expected one of: version, name, languages, departments, fields, templates, "
-                 "topics, tests, calendar, priorities, escalations, duplicates, conditions, decide, model, negation, acknowledgement)"});
+                 "topics, tests, calendar, priorities, escalations, duplicates, conditions, decide, model, negation, acknowledgement, satisfaction)"});
 }
 
 TEST_CASE("a condition key that is neither combinator nor selector is rejected", "[rules]") {
@@ -174,7 +174,7 @@ TEST_CASE("every structural error in a file is reported at once - in file order"
   CHECK(load_errors("several-errors.yaml") ==
         Messages{"several-errors.yaml:3:1: unknown key \"owner\" at top level (expected one of: "
                  "version, name, languages, departments, fields, templates, topics, tests, "
-                 "calendar, priorities, escalations, duplicates, conditions, decide, model, negation, acknowledgement)",
+                 "calendar, priorities, escalations, duplicates, conditions, decide, model, negation, acknowledgement, satisfaction)",
                  "several-errors.yaml:22:10: invalid duration \"1 day\" for \"sla\" in topic "
                  "\"delivery\" (expected whole numbers with units d, h, m, s, largest first, like "
                  "\"24h\", \"90m\" or \"1d12h\")",

@@ -270,7 +270,7 @@ TEST_CASE("a byte order mark does not shift locations", "[rules]") {
   CHECK(parse_errors("\xEF\xBB\xBFversion: 1\nname: n\ndepartments: {}\ntopics: []\nbogus: 1\n") ==
         Messages{"rules.yaml:5:1: unknown key \"bogus\" at top level (expected one of: version, "
                  "name, languages, departments, fields, templates, topics, tests, calendar, "
-                 "priorities, escalations, duplicates, conditions, decide, model, negation, acknowledgement)"});
+                 "priorities, escalations, duplicates, conditions, decide, model, negation, acknowledgement, satisfaction)"});
 }
 
 TEST_CASE("an empty section is reported at its key - not where the next token happens to be",

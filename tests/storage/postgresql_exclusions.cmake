@@ -37,6 +37,7 @@ set(pg_not_yet
   "stats count repeats per channel and routed topic as merged or linked"
   "stats count statuses overdue first action resolution reroutes and default topic per group"
   "stats leave out tickets created outside the period"
+  "stats count CSAT per department topic and agent with deflections beside the topics"
   # StoreOptions::read_only: open_postgres_store refuses it
   "a read-only store reads beside the writing one and refuses writes"
   "a read-only store opens a database no process has open"

@@ -134,3 +134,66 @@ TEST_CASE("stats of a database that does not exist fail without creating it", "[
 }
 
 }  // namespace triaged::storage::test
+
+namespace triaged::storage::test {
+namespace {
+
+const CsatFigures& csat_named(const std::vector<CsatFigures>& groups, const std::string& name) {
+  for (const auto& g : groups)
+    if (g.name == name) return g;
+  FAIL("no CSAT group " << name);
+  throw;
+}
+
+void resolve_asking(TicketStore& store, std::int64_t id, std::int64_t at) {
+  StatusChange c;
+  c.ticket_id = id;
+  c.status = "resolved";
+  c.actor = "olga";
+  c.at = at_ms(at);
+  c.survey = SurveyRequest{at_ms(at + 7 * 24 * 60 * kMinute), std::nullopt};
+  REQUIRE(store.change_status(c));
+}
+
+}  // namespace
+
+TEST_CASE("stats count CSAT per department topic and agent with deflections beside the topics", "[storage][stats]") {
+  TempDatabase file;
+  auto store = open_store(options_for(Backing::file, file));
+  const auto a = create_ok(*store, ticket_in("a", "logistics", std::nullopt)).ticket.id;
+  const auto b = create_ok(*store, ticket_in("b", "logistics", std::nullopt)).ticket.id;
+  const auto c = create_ok(*store, make_ticket("c", "billing", "new", "refund")).ticket.id;
+  const auto unrated = create_ok(*store, ticket_in("d", "logistics", std::nullopt)).ticket.id;
+  claim(*store, a, "ivan", kStart + kMinute);
+  for (auto id : {a, b, c, unrated}) resolve_asking(*store, id, kStart + 10 * kMinute);
+  REQUIRE(store->rate({a, "good", "", at_ms(kStart + 20 * kMinute)}));
+  REQUIRE(store->rate({b, "good", "", at_ms(kStart + 20 * kMinute)}));
+  REQUIRE(store->rate({b, "bad", "changed my mind", at_ms(kStart + 21 * kMinute)}));
+  REQUIRE(store->rate({c, "good", "", at_ms(kStart + 20 * kMinute)}));
+  REQUIRE(store->record_deflection({at_ms(kStart + kMinute), "refund", "how-long", "web"}));
+
+  auto stats = read_stats(file.path(), {at_ms(kStart), at_ms(kStart + 60 * kMinute), at_ms(kStart + 60 * kMinute)});
+  REQUIRE(stats);
+  const CsatStats& csat = stats->csat;
+  CHECK(csat.all.asked == 4);
+  CHECK(csat.all.good == 2);
+  CHECK(csat.all.bad == 1);
+  REQUIRE(csat.all.share_good);
+  CHECK(*csat.all.share_good == Approx(2.0 / 3.0));
+  const auto& logistics = csat_named(csat.departments, "logistics");
+  CHECK(logistics.asked == 3);
+  CHECK(logistics.good == 1);
+  CHECK(logistics.bad == 1);
+  const auto& refund = csat_named(csat.topics, "refund");
+  CHECK(refund.good == 1);
+  CHECK(refund.deflected == 1);
+  CHECK(csat_named(csat.agents, "ivan").good == 1);   // held it when resolved
+  CHECK(csat_named(csat.agents, "olga").asked == 3);  // resolved the unclaimed ones
+
+  auto later = read_stats(file.path(), {at_ms(kStart + 60 * kMinute), at_ms(kStart + 120 * kMinute), at_ms(kStart)});
+  REQUIRE(later);
+  CHECK(later->csat.all.asked == 0);
+  CHECK_FALSE(later->csat.all.share_good);
+}
+
+}  // namespace triaged::storage::test

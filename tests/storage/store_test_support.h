@@ -135,9 +135,9 @@ inline constexpr const char kDropRequesterSchema[] =
     "DROP TABLE IF EXISTS requester_values; DROP TABLE IF EXISTS requester_keys; "
     "DROP INDEX IF EXISTS tickets_by_requester; ALTER TABLE tickets DROP COLUMN requester_id; "
     "DROP TABLE IF EXISTS requesters; ";
-// What migration 7 (internal notes, deflections) added, dropped again.
+// What migrations 7 (internal notes, deflections) and 8 (satisfaction) added, dropped again.
 inline constexpr const char kDropStaffThreadSchema[] =
-    "DROP TABLE IF EXISTS internal_notes; DROP TABLE IF EXISTS deflections; ";
+    "DROP TABLE IF EXISTS satisfaction; DROP TABLE IF EXISTS internal_notes; DROP TABLE IF EXISTS deflections; ";
 inline constexpr const char kDropMessageIdempotency[] =
     "DROP INDEX IF EXISTS messages_by_idempotency_key; ALTER TABLE messages DROP COLUMN idempotency_key; "
     "ALTER TABLE messages DROP COLUMN request_hash; ";

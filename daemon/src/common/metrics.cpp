@@ -140,6 +140,7 @@ std::string Metrics::render() const {
   rules_cluster_mismatch.render(out);
   escalations.render(out);
   deflected.render(out);
+  csat_ratings.render(out);
   return out;
 }
 

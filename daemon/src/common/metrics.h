@@ -103,6 +103,10 @@ struct Metrics {
                       {"level", "action"}};
   Counter deflected{"triaged_deflected_total",
                     "Questions an answer of the rule set settled before they became tickets, by topic.", {"topic"}};
+  Counter csat_ratings{"triaged_csat_ratings_total",
+                       "Customer ratings recorded (a changed rating counts again), by the ticket's department and "
+                       "topic when it was resolved and the rating: good or bad.",
+                       {"department", "topic", "rating"}};
 
   // Every family above, in the order declared.
   std::string render() const;

@@ -88,11 +88,29 @@ std::expected<StatusTokenClaim, StatusTokenError> StatusTokens::verify(std::stri
   return claim;
 }
 
-std::string with_status_link(std::string text, const std::string& link) {
-  static constexpr std::string_view kPlaceholder = "{status_link}";
-  for (auto at = text.find(kPlaceholder); at != std::string::npos; at = text.find(kPlaceholder, at + link.size()))
-    text.replace(at, kPlaceholder.size(), link);
+namespace {
+
+std::string replace_all(std::string text, std::string_view placeholder, const std::string& value) {
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
+    text.replace(at, placeholder.size(), value);
   return text;
+}
+
+// "<page>#<token>" -> "<page>?rate=<choice>#<token>": the choice in the query, the token still
+// in the fragment, so a prefetch of the link carries no token and can record nothing.
+std::string rating_link(const std::string& link, const char* choice) {
+  if (link.empty()) return link;
+  const auto hash = link.find('#');
+  if (hash == std::string::npos) return link;
+  return link.substr(0, hash) + "?rate=" + choice + link.substr(hash);
+}
+
+}  // namespace
+
+std::string with_status_link(std::string text, const std::string& link) {
+  text = replace_all(std::move(text), "{good_link}", rating_link(link, "good"));
+  text = replace_all(std::move(text), "{bad_link}", rating_link(link, "bad"));
+  return replace_all(std::move(text), "{status_link}", link);
 }
 
 std::string new_status_secret() {

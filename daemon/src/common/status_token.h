@@ -42,7 +42,8 @@ class StatusTokens {
 };
 
 // `text` with every "{status_link}" (the placeholder customer mail carries until it is sent)
-// replaced by `link`.
+// replaced by `link` ("<page>#<token>"), and every "{good_link}" and "{bad_link}" by the same
+// page with the rating chosen: "<page>?rate=good#<token>" (docs/customer.md, "Satisfaction").
 std::string with_status_link(std::string text, const std::string& link);
 
 // 32 random bytes from OpenSSL's generator, as 64 hex digits.

@@ -380,6 +380,10 @@ class Handler {
     // Every topic of the live rules has a deflection series, zero until an answer helps.
     if (auto rules = ctx_.rules())
       for (const auto& t : rules->spec().topics) ctx_.metrics->deflected.inc({t.id}, 0);
+    // With a survey, every topic has its two rating series under its department, zero at first.
+    if (auto rules = ctx_.rules(); rules && rules->spec().satisfaction)
+      for (const auto& t : rules->spec().topics)
+        for (const char* rating : {"good", "bad"}) ctx_.metrics->csat_ratings.inc({t.department, t.id, rating}, 0);
     Gauge writable{"triaged_store_writable",
                    "1 while the ticket store takes writes; 0 from a write that failed for a cause that can pass "
                    "(disk full, read-only, I/O error, locked) until the next write commits.",

@@ -47,4 +47,8 @@ std::string channel_label(std::string_view channel) {
   return "other";
 }
 
+std::string rule_id_label(std::string_view id, const std::vector<std::string>& ids) {
+  return std::ranges::find(ids, id) != ids.end() ? std::string(id) : "other";
+}
+
 }  // namespace triaged::daemon

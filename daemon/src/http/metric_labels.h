@@ -23,4 +23,8 @@ std::string code_label(std::string_view code);
 // other channel a client named.
 std::string channel_label(std::string_view channel);
 
+// The `department` or `topic` label of triaged_csat_ratings_total: `id` when it is one of `ids`
+// (the live rule set's), "other" otherwise (a topic a reload removed).
+std::string rule_id_label(std::string_view id, const std::vector<std::string>& ids);
+
 }  // namespace triaged::daemon

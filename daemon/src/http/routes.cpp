@@ -6,6 +6,7 @@
 #include "http/api_endpoints.h"
 #include "http/mail_api.h"
 #include "http/staff_thread_api.h"
+#include "http/rating_api.h"
 #include "http/status_api.h"
 #include "http/ticket_actions.h"
 #include "http/web_assets.h"
@@ -62,6 +63,8 @@ constexpr std::array kRoutes = {
     Route{"POST", "/api/v1/status/lookup", 0, post_status_lookup},
     Route{"POST", "/api/v1/status/messages", 0, post_status_message},
     Route{"POST", "/api/v1/status/fields", 0, post_status_fields},
+    Route{"GET", "/api/v1/status/rating", 0, get_status_rating},
+    Route{"POST", "/api/v1/status/rating", 0, post_status_rating},
     // The web pages: open (their API calls carry the key), and one "other" series between them.
     Route{"GET", "/", 0, get_web_asset, false},
     Route{"HEAD", "/", 0, get_web_asset, false},

@@ -106,6 +106,27 @@ std::expected<StatsPeriod, PeriodError> stats_period(const std::map<std::string,
   return period;
 }
 
+json::object csat_to_json(const storage::CsatFigures& f) {
+  json::object out{{"name", f.name}, {"asked", f.asked}, {"good", f.good}, {"bad", f.bad}, {"share_good", nullptr}};
+  if (f.share_good) out["share_good"] = std::round(1000.0 * *f.share_good) / 1000;
+  return out;
+}
+
+json::object csat_to_json(const storage::CsatStats& csat) {
+  json::array departments, topics, agents;
+  for (const auto& f : csat.departments) departments.push_back(csat_to_json(f));
+  for (const auto& f : csat.topics) {
+    json::object topic = csat_to_json(f);
+    topic["deflected"] = f.deflected;
+    topics.push_back(std::move(topic));
+  }
+  for (const auto& f : csat.agents) agents.push_back(csat_to_json(f));
+  return {{"all", csat_to_json(csat.all)},
+          {"departments", std::move(departments)},
+          {"topics", std::move(topics)},
+          {"agents", std::move(agents)}};
+}
+
 json::object stats_to_json(const storage::Stats& stats, const StatsPeriod& period) {
   json::array departments, agents, duplicates;
   for (const auto& g : stats.departments) departments.push_back(group_to_json(g));
@@ -135,7 +156,8 @@ json::object stats_to_json(const storage::Stats& stats, const StatsPeriod& perio
           {"duplicates", std::move(duplicates)},
           {"routing", decision_sources_to_json(stats.decisions)},
           {"deflected", deflected},
-          {"deflections", std::move(deflections)}};
+          {"deflections", std::move(deflections)},
+          {"csat", csat_to_json(stats.csat)}};
 }
 
 }  // namespace triaged::daemon

@@ -15,6 +15,7 @@
 #include "http/customer_portal.h"
 #include "http/http_responses.h"
 #include "http/status_json.h"
+#include "http/status_token_check.h"
 #include "identity/normalize.h"
 #include "intake/acknowledgement.h"
 #include "intake/email_steps.h"
@@ -30,15 +31,6 @@ using Clock = std::chrono::system_clock;
 // same bytes, so the answer tells a guesser nothing.
 Problem lookup_refused() {
   return {404, "not-found", "Not found", "no ticket with this reference and contact", {}, {}};
-}
-
-Problem token_refused(const std::string& reason) {
-  const bool expired = reason == "expired";
-  return {403, "invalid-token", "Forbidden",
-          expired ? "this link has expired; look the ticket up by its reference and your e-mail or phone"
-                  : "this link is not valid",
-          {{"token", expired ? "expired" : "invalid", expired ? "expired" : "not a valid status link"}},
-          {}};
 }
 
 // "k7m 3qx" and "K7M-3QX" count as one reference for the rate limit.
@@ -220,26 +212,12 @@ class StatusHandler {
 
   // The ticket a token names, or the refusal already answered.
   std::optional<storage::StoredTicket> ticket_of(const std::string& token) {
-    if (token.empty()) {
-      fail(bad_request("token: missing", {{"token", "missing", "the status link's token"}}));
+    auto ticket = ticket_by_token(ctx_, token);
+    if (!ticket) {
+      call_.respond(std::move(ticket.error()));
       return std::nullopt;
     }
-    auto claim = ctx_.customer->tokens().verify(token, ctx_.clock());
-    if (!claim) {
-      fail(token_refused(claim.error().reason));
-      return std::nullopt;
-    }
-    auto found = ctx_.store->get(claim->ticket_id);
-    if (!found) {
-      call_.respond(store_read_failed(found.error()));
-      return std::nullopt;
-    }
-    // Bound to both: a token for a ticket id whose ref is not the one signed is refused.
-    if (!*found || (*found)->ref != claim->ref) {
-      fail(token_refused("invalid"));
-      return std::nullopt;
-    }
-    return std::move(**found);
+    return std::move(*ticket);
   }
 
   json::object view(const storage::StoredTicket& ticket) {

@@ -6,7 +6,10 @@
 #include <array>
 #include <string_view>
 
+#include "http/customer_portal.h"
 #include "http/ticket_action_support.h"
+#include "intake/acknowledgement.h"
+#include "intake/satisfaction_mail.h"
 
 namespace triaged::daemon {
 namespace {
@@ -34,6 +37,27 @@ Problem held_by(const std::string& assignee) {
             {}};
   p.extra["assignee"] = assignee;
   return p;
+}
+
+// The survey a resolve asks when the live rules ask one for the ticket's topic and channel;
+// the store asks it only if the ticket was never asked. False when the thread could not be
+// read (the answer was given).
+bool attach_survey(TicketActionRequest& request, const std::string& id_or_ref, const storage::StoredTicket& ticket,
+                   storage::StatusChange& change) {
+  if (change.status != "resolved" || ticket.status == "resolved") return true;
+  const ApiContext& ctx = request.ctx();
+  const auto rules = ctx.rules();
+  if (!rules || !rules->spec().satisfaction) return true;
+  auto thread = ctx.store->messages(ticket.id);
+  if (!thread) {
+    request.write_failed(thread.error(), id_or_ref, "the status was not changed");
+    return false;
+  }
+  const CustomerPortalOptions options = ctx.customer ? ctx.customer->options() : CustomerPortalOptions{};
+  change.survey = survey_request(*rules, ticket, *thread,
+                                 {new_outgoing_message_id(options.message_id_domain), options.max_auto_replies_per_day,
+                                  change.at});
+  return true;
 }
 
 }  // namespace
@@ -90,8 +114,10 @@ void run_status_change(TicketActionRequest& request, const std::string& id_or_re
 
   change.ticket_id = ticket->id;
   change.at = request.ctx().clock();
+  if (!attach_survey(request, id_or_ref, *ticket, change)) return;
   auto outcome = request.ctx().store->change_status(change);
   if (!outcome) return request.write_failed(outcome.error(), id_or_ref, "the status was not changed");
+  if (change.survey && change.survey->mail && outcome->changed && request.ctx().mail_queued) request.ctx().mail_queued();
   request.answer(outcome->ticket, "changed", outcome->changed);
 }
 

@@ -63,19 +63,15 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 
 std::string two_digits(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
 
-// Which texts apply to this topic and channel, if any.
-struct Chosen {
-  std::string subject;
-  std::string text;
-};
-std::optional<Chosen> chosen_texts(const routing::RuleSetSpec& spec, const std::string& topic,
-                                   const std::string& channel) {
-  if (!spec.acknowledgement) return std::nullopt;
-  const routing::AcknowledgementSpec& a = *spec.acknowledgement;
-  if (std::find(a.off_channels.begin(), a.off_channels.end(), channel) != a.off_channels.end()) return std::nullopt;
-  bool enabled = a.enabled;
-  Chosen out{a.subject, a.text};
-  if (auto it = a.topics.find(topic); it != a.topics.end()) {
+}  // namespace
+
+std::optional<CustomerMailTexts> customer_mail_texts(const routing::AcknowledgementSpec& block, const std::string& topic,
+                                                     const std::string& channel) {
+  if (std::find(block.off_channels.begin(), block.off_channels.end(), channel) != block.off_channels.end())
+    return std::nullopt;
+  bool enabled = block.enabled;
+  CustomerMailTexts out{block.subject, block.text};
+  if (auto it = block.topics.find(topic); it != block.topics.end()) {
     if (it->second.enabled) enabled = *it->second.enabled;
     if (!it->second.subject.empty()) out.subject = it->second.subject;
     if (!it->second.text.empty()) out.text = it->second.text;
@@ -83,8 +79,6 @@ std::optional<Chosen> chosen_texts(const routing::RuleSetSpec& spec, const std::
   if (!enabled) return std::nullopt;
   return out;
 }
-
-}  // namespace
 
 std::string new_outgoing_message_id(const std::string& domain) {
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -201,7 +195,8 @@ std::string missing_block(const routing::RuleSet& rules, const routing::Decision
 std::optional<storage::OutboxMail> acknowledgement_mail(const routing::RuleSet& rules, const routing::Decision& decision,
                                                         const AcknowledgementRequest& request) {
   if (request.to_address.empty()) return std::nullopt;
-  auto chosen = chosen_texts(rules.spec(), decision.topic, request.channel);
+  if (!rules.spec().acknowledgement) return std::nullopt;
+  auto chosen = customer_mail_texts(*rules.spec().acknowledgement, decision.topic, request.channel);
   if (!chosen) return std::nullopt;
   const std::string language = customer_language(rules);
   const Texts& x = texts_for(language);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "routing/routing.h"
+#include "routing/rule_spec.h"
 #include "storage/mail.h"
 
 namespace triaged::daemon {
@@ -41,6 +42,16 @@ std::string missing_block(const routing::RuleSet& rules, const routing::Decision
 // A field id or group ("phone|email") as the customer reads it: "Телефон или E-mail".
 std::string field_titles(const routing::RuleSet& rules, const std::string& field, const std::string& language);
 std::string department_title(const routing::RuleSet& rules, const std::string& id);
+
+// The subject and text templates `block` (acknowledgement or satisfaction) has for `topic` on
+// `channel` ("" each: the built-in one), or nullopt when it is off there: an off channel
+// outranks everything, then a topic's `enabled`, then the block's.
+struct CustomerMailTexts {
+  std::string subject;
+  std::string text;
+};
+std::optional<CustomerMailTexts> customer_mail_texts(const routing::AcknowledgementSpec& block, const std::string& topic,
+                                                     const std::string& channel);
 
 // A new Message-ID for our own mail, without <>: "triaged.<32 hex>@domain".
 std::string new_outgoing_message_id(const std::string& domain);

@@ -17,6 +17,24 @@ std::string without(std::string text, const std::string& part) {
 
 }  // namespace
 
+void thread_reply(storage::OutboxMail& out, const std::vector<storage::StoredMessage>& thread) {
+  std::vector<std::string> ids;
+  std::string latest_inbound;
+  for (const auto& m : thread) {
+    if (m.message_id.empty()) continue;
+    ids.push_back(m.message_id);
+    if (m.direction == "in") latest_inbound = m.message_id;
+  }
+  out.in_reply_to = !latest_inbound.empty() ? latest_inbound : ids.empty() ? "" : ids.back();
+  out.references.clear();
+  if (ids.size() > kMaxReferences) {
+    out.references.push_back(ids.front());
+    out.references.insert(out.references.end(), ids.end() - (kMaxReferences - 1), ids.end());
+  } else {
+    out.references = ids;
+  }
+}
+
 storage::OutboxMail staff_reply_mail(const storage::StoredTicket& ticket,
                                      const std::vector<storage::StoredMessage>& thread,
                                      const StaffReplyText& reply) {
@@ -37,20 +55,7 @@ storage::OutboxMail staff_reply_mail(const storage::StoredTicket& ticket,
   // Every mail to the customer carries their status link; the outbox sender signs it.
   out.text += russian ? "Статус и переписка: {status_link}\n" : "Status and messages: {status_link}\n";
 
-  std::vector<std::string> ids;
-  std::string latest_inbound;
-  for (const auto& m : thread) {
-    if (m.message_id.empty()) continue;
-    ids.push_back(m.message_id);
-    if (m.direction == "in") latest_inbound = m.message_id;
-  }
-  out.in_reply_to = !latest_inbound.empty() ? latest_inbound : ids.empty() ? "" : ids.back();
-  if (ids.size() > kMaxReferences) {
-    out.references.push_back(ids.front());
-    out.references.insert(out.references.end(), ids.end() - (kMaxReferences - 1), ids.end());
-  } else {
-    out.references = ids;
-  }
+  thread_reply(out, thread);
   out.message_id = reply.message_id;
   out.purpose = "staff_reply";
   return out;

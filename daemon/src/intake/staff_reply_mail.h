@@ -20,6 +20,11 @@ struct StaffReplyText {
   std::string message_id;              // ours, without <>
 };
 
+// Threads `out` to the ticket's conversation: In-Reply-To the customer's latest mail (else our
+// latest), References the thread's first and latest Message-IDs. For every mail triaged
+// writes on an existing ticket (staff replies, the satisfaction survey).
+void thread_reply(storage::OutboxMail& out, const std::vector<storage::StoredMessage>& thread);
+
 // REQUIRES: the ticket's requester has an e-mail address.
 storage::OutboxMail staff_reply_mail(const storage::StoredTicket& ticket,
                                      const std::vector<storage::StoredMessage>& thread,

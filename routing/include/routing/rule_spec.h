@@ -261,6 +261,16 @@ struct AcknowledgementSpec {
 // The placeholders an acknowledgement text may use, each as written: "{ref}", ...
 const std::vector<std::string>& acknowledgement_placeholders();
 
+// The satisfaction survey a requester with an e-mail address gets once, when their ticket is
+// first resolved (docs/customer.md). The same shape as the acknowledgement, with its own
+// placeholders ({ref} {name} {topic} {department} {good_link} {bad_link} {status_link} {days})
+// and how many days a rating stays open to change.
+struct SatisfactionSpec {
+  AcknowledgementSpec mail;             // enabled, language, off_channels, texts, topics
+  int rating_days = 7;                  // 1..90
+};
+const std::vector<std::string>& satisfaction_placeholders();
+
 struct RuleSetSpec {
   std::string name;
   std::string version;                  // content hash of the source text
@@ -278,6 +288,7 @@ struct RuleSetSpec {
   std::optional<ModelSpec> model;
   NegationSpec negation;
   std::optional<AcknowledgementSpec> acknowledgement;  // none: no acknowledgements
+  std::optional<SatisfactionSpec> satisfaction;        // none: no surveys, no ratings
 };
 
 // The model a rule set's `model:` names, as its loader found it: compiled, or the reason it

@@ -1,9 +1,10 @@
 // The figures a head of service looks at weekly, per department and per agent, over tickets
 // created in a period: how many, at what status, how many overdue, how fast the first staff
 // action and the resolution came (median and 90th percentile), how often tickets had to be
-// rerouted, how many fell to the default topic, how many were repeats of an open ticket, and
-// how many questions an answer settled before they became tickets. Read on its own read-only connection, so
-// it runs beside a live daemon (and from triagectl) without touching the writer.
+// rerouted, how many fell to the default topic, how many were repeats of an open ticket, how
+// many questions an answer settled before they became tickets, and how satisfied customers
+// were (CSAT: good and bad ratings of the tickets resolved in the period). Read on its own
+// read-only connection, so it runs beside a live daemon (and from triagectl) without touching the writer.
 #pragma once
 
 #include <chrono>
@@ -61,6 +62,24 @@ struct DeflectionFigures {
   std::map<std::string, std::int64_t> by_answer;  // answer id -> count
 };
 
+// Satisfaction (satisfaction.h) of one group, over the surveys asked in the period (tickets
+// first resolved then), with each survey's current rating.
+struct CsatFigures {
+  std::string name;                 // department id, topic id, agent, or "all"
+  std::int64_t asked = 0;
+  std::int64_t good = 0;
+  std::int64_t bad = 0;
+  std::optional<double> share_good;  // good / (good + bad); none without ratings
+  std::int64_t deflected = 0;        // topics only: deflections made in the period
+};
+
+struct CsatStats {
+  CsatFigures all;
+  std::vector<CsatFigures> departments;  // by name
+  std::vector<CsatFigures> topics;       // by name; also every topic with deflections
+  std::vector<CsatFigures> agents;       // by name; surveys with no agent are in none
+};
+
 struct Stats {
   std::vector<DuplicateFigures> duplicates;  // by channel, then topic
   GroupStats all;
@@ -68,6 +87,7 @@ struct Stats {
   std::vector<GroupStats> agents;       // by assignee; unclaimed tickets are in no agent
   DecisionSources decisions;            // the period's tickets by deciding source; the model's say
   std::vector<DeflectionFigures> deflections;  // by topic; deflections made in the period
+  CsatStats csat;
 };
 
 Result<Stats> read_stats(const std::string& db_path, const StatsQuery& query);

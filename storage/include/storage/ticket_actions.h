@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "storage/mail.h"
 #include "storage/requesters.h"
 #include "storage/result.h"
+#include "storage/satisfaction.h"
 #include "storage/tickets.h"
 #include "storage/traffic.h"
 
@@ -35,6 +37,9 @@ struct StatusChange {
   std::string reason;                // "" when none given
   std::string actor;                 // who did it; "" when unknown
   Clock::time_point at;
+  // A change to "resolved" of a ticket never asked before asks this survey
+  // (satisfaction.h) in the same transaction; otherwise it is ignored.
+  std::optional<SurveyRequest> survey;
 };
 
 // The outcome of reroute(): the ticket as it is now, and whether this call changed it (false
@@ -70,7 +75,9 @@ class StaffActionStore {
   // recorded. A missing ticket or an empty assignee fails with Code::bad_request.
   virtual Result<TicketActionOutcome> claim(const Claim& claim) = 0;
   // Sets the status and updated_at and appends a "status_changed" event {from, to, reason,
-  // actor}, in one transaction. A ticket already in that status is returned unchanged
+  // actor}, in one transaction. With a survey, a change to "resolved" of a ticket never asked
+  // also records the ask, queues its mail (or an "auto_reply_suppressed" event over the cap)
+  // and appends a "satisfaction_asked" event {closes_at, mailed, outbox_id}. A ticket already in that status is returned unchanged
   // (changed=false) and nothing is recorded. A missing ticket or an empty status fails with
   // Code::bad_request.
   virtual Result<TicketActionOutcome> change_status(const StatusChange& change) = 0;

@@ -17,6 +17,7 @@
 //   StaffThreadStore  (staff_thread.h)   staff replies and internal notes (never in messages)
 //   DeflectionStore   (deflections.h)    questions answered before they became tickets
 //   CustomerView      (customer_view.h)  the customer-visible thread of a ticket
+//   SatisfactionStore (satisfaction.h)   the survey asked at resolve and the customer's rating
 // Escalations are EscalationStore (escalations.h), opened over the same database.
 #pragma once
 
@@ -30,6 +31,7 @@
 #include "storage/mail_store.h"
 #include "storage/requesters.h"
 #include "storage/result.h"
+#include "storage/satisfaction.h"
 #include "storage/staff_thread.h"
 #include "storage/ticket_actions.h"
 #include "storage/tickets.h"
@@ -65,7 +67,8 @@ class TicketStore : public TicketRecords,
                     public TrafficStore,
                     public StaffThreadStore,
                     public DeflectionStore,
-                    public CustomerView {
+                    public CustomerView,
+                    public SatisfactionStore {
  public:
   // Opens (and with create_if_missing, creates) the database, applies pending migrations and
   // starts the writer thread. Fails naming the path and SQLite's reason: Code::unavailable
@@ -76,7 +79,7 @@ class TicketStore : public TicketRecords,
   // Stops accepting creates and mail writes, commits everything queued, stops the writer.
   // Idempotent. Reads keep working until the store is destroyed; record_rule_set,
   // mark_reprocessed, mark_sent, mark_attempt_failed, reroute, claim, change_status,
-  // add_reply, add_note and record_deflection fail
+  // add_reply, add_note, record_deflection and rate fail
   // with Code::closed.
   virtual void close() = 0;
 
