@@ -19,11 +19,12 @@ namespace {
 // Every table of the SQLite schema (storage/src/migrations.cpp), parents before children so
 // each foreign key finds its row. A table missing here stops the copy before it starts
 // (source_tables_known): a later migration's table must be added, never silently left behind.
-constexpr std::array<std::string_view, 16> kTables{
+constexpr std::array<std::string_view, 17> kTables{
     "rule_sets",     "requesters",     "requester_keys", "tickets",
     "requester_values", "ticket_events", "ticket_match_keys", "ticket_links",
     "messages",      "attachments",    "quarantine",     "outbox",
     "escalations",   "webhook_outbox", "internal_notes", "deflections",
+    "satisfaction",
 };
 
 // A transaction commits every this many rows: an interrupted copy keeps most of its work and

@@ -84,7 +84,8 @@ daemon::Response rate(ApiHarness& api, const std::string& token, const std::stri
 
 std::vector<std::string> event_kinds(ApiHarness& api, const std::string& ref) {
   std::vector<std::string> kinds;
-  for (const auto& e : body_json(api.get("/api/v1/tickets/" + ref)).at("events").as_array())
+  const boost::json::object ticket = body_json(api.get("/api/v1/tickets/" + ref));  // outlives the loop
+  for (const auto& e : ticket.at("events").as_array())
     kinds.push_back(str(e.as_object().at("kind")));
   return kinds;
 }

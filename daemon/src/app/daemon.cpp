@@ -44,6 +44,10 @@ namespace {
 std::expected<std::string, std::string> status_secret(const DaemonOptions& o) {
   if (!o.status_secret_file.empty()) return load_or_create_status_secret(o.status_secret_file);
   if (o.db_path == ":memory:" || o.db_path.starts_with("file:")) return new_status_secret();
+  // Nodes sharing a database must sign links alike, and a URL has no folder to keep a file in.
+  if (o.db_path.starts_with("postgresql://") || o.db_path.starts_with("postgres://"))
+    return std::unexpected(std::string("--status-secret-file (customer: status_secret_file) is required with a PostgreSQL "
+                                       "database: give every node the same file"));
   return load_or_create_status_secret(o.db_path + ".status-secret");
 }
 
