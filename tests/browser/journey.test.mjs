@@ -1,10 +1,14 @@
 // Issue 19's whole journey in a real browser, against the real daemon and an SMTP sink: a web
 // ticket missing a field is held and acknowledged by mail; its link opens the status page on a
 // phone, where the customer fills the field and the ticket is released into its queue; an agent
-// answers from the ticket view (the reply reaches the sink, threaded) and resolves it.
+// answers from the ticket view (the reply reaches the sink, threaded) and resolves it; the
+// survey mail's good link records the rating, and the stats count it for the department.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { binaryPath, startDaemon, until } from './harness.mjs';
 import { decodedBody, headerOf, smtpSink } from './smtp_sink.mjs';
+import { rulesWithSurvey } from './status.test.mjs';
 
 const STATUS_LINK = /http:\/\/127\.0\.0\.1:\d+\/status#[0-9A-Za-z.-]+/;
 
@@ -13,7 +17,9 @@ export const tests = [
     name: 'a held web ticket is completed on the status page answered by an agent by mail and resolved',
     async run({ browser }) {
       const sink = await smtpSink();
-      const daemon = await startDaemon(binaryPath(), ['--smtp-url', sink.url]);
+      // The example rule set with its satisfaction survey turned on.
+      const rules = rulesWithSurvey();
+      const daemon = await startDaemon(binaryPath(), ['--smtp-url', sink.url, '--rules', join(rules, 'rules.yaml')]);
       const phone = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 } });
       const desk = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1366, height: 768 } });
       const pageErrors = [];
@@ -101,10 +107,25 @@ export const tests = [
         const resolved = await daemon.get(`/api/v1/tickets/${ref}`);
         assert.equal(resolved.body.status, 'resolved');
 
-        // RATING (issue 19, branch csat): the survey mail on resolve and its "good" link go
-        // here, as the journey's next steps: wait for sink.messages[2], open its good link (or
-        // POST /api/v1/status/rating with the token from `link`), then check /api/v1/stats
-        // counts one good rating for logistics.
+        // The survey reaches the customer once, threaded like the rest; its good link opens the
+        // status page, which records the choice.
+        await until('the survey in the sink', () => sink.messages.length === 3, 15000);
+        const survey = sink.messages[2];
+        assert.ok(headerOf(survey, 'References').includes(headerOf(ack, 'Message-ID')));
+        const good = /http:\/\/127\.0\.0\.1:\d+\/status\?rate=good#[0-9A-Za-z.-]+/.exec(decodedBody(survey))?.[0];
+        assert.ok(good, `no good link in:\n${decodedBody(survey)}`);
+        const token = good.slice(good.indexOf('#') + 1);
+        await page.goto(good);
+        await until('the good rating recorded', async () =>
+          (await daemon.get(`/api/v1/status/rating?token=${encodeURIComponent(token)}`)).body.rating === 'good');
+
+        // The stats count it for the department the ticket was resolved in.
+        const stats = await daemon.get('/api/v1/stats');
+        assert.equal(stats.status, 200, JSON.stringify(stats.body));
+        const logistics = stats.body.csat.departments.find((d) => d.name === 'logistics');
+        assert.ok(logistics, JSON.stringify(stats.body.csat));
+        assert.equal(logistics.good, 1);
+        assert.equal(logistics.bad, 0);
 
         assert.deepEqual(pageErrors, []);
       } finally {
@@ -112,6 +133,7 @@ export const tests = [
         await desk.close();
         await daemon.stop();
         sink.close();
+        rmSync(rules, { recursive: true, force: true });
       }
     },
   },

@@ -17,7 +17,7 @@ const LATE_COURIER = [
 
 // The example rule set with the satisfaction survey on (its built-in Russian texts), beside
 // the model file it names. Returns the folder; the rules are rules.yaml in it.
-function rulesWithSurvey() {
+export function rulesWithSurvey() {
   const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'eshop-ru');
   const dir = mkdtempSync(join(tmpdir(), 'triaged-survey-rules-'));
   writeFileSync(join(dir, 'rules.yaml'), `${readFileSync(join(examples, 'rules.yaml'), 'utf8')}\nsatisfaction:\n`);
