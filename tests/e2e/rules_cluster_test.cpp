@@ -38,73 +38,30 @@ void run_sql(const std::string& url, const std::string& sql) {
 // rule file its own, as on another host. Stops with SIGTERM.
 class Node {
  public:
-  Node(const TempDir& dir, const std::string& db_url, const std::string& name) : dir_(dir), name_(name) {
-    static int started = 0;
-    const std::string stem = name + "-" + std::to_string(started++);
-    out_ = dir.file(stem + ".out");
-    err_ = dir.file(stem + ".err");
-    // Every node signs status links with one secret; there is no file "beside" a URL.
-    pid_ = spawn({binary("triaged"), "--listen", "127.0.0.1:0", "--db", db_url, "--rules", rules_path(),
-                  "--status-secret-file", dir.file("status-secret")},
-                 out_, err_);
-    static const std::regex kListening(R"(triaged listening on 127\.0\.0\.1:(\d+)\n)");
-    for (const auto deadline = std::chrono::steady_clock::now() + 15s;;) {
-      std::smatch m;
-      const std::string out = read_file(out_);
-      if (std::regex_search(out, m, kListening)) {
-        port_ = static_cast<unsigned short>(std::stoi(m[1].str()));
-        return;
-      }
-      if (auto code = wait_exit(pid_, 0ms)) {
-        pid_ = -1;
-        FAIL(name << " exited with " << *code << "; stderr:\n" << read_file(err_));
-      }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        kill_and_reap(pid_);
-        pid_ = -1;
-        FAIL(name << " did not listen within 15 s; stderr:\n" << read_file(err_));
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-  }
-  ~Node() {
-    const int code = stop();
-    // While unwinding from a failed REQUIRE the test has failed already.
-    if (std::uncaught_exceptions() == 0) CHECK(code == 0);
-  }
-  Node(const Node&) = delete;
-  Node& operator=(const Node&) = delete;
+  Node(const TempDir& dir, const std::string& db_url, const std::string& name)
+      : dir_(dir), name_(name),
+        // Every node signs status links with one secret; there is no file "beside" a URL.
+        process_(dir, rules_path(), {"--db", db_url, "--status-secret-file", dir.file("status-secret")}) {}
 
-  int stop() {
-    if (pid_ < 0) return exit_code_;
-    ::kill(pid_, SIGTERM);
-    auto code = wait_exit(pid_, 15s);
-    if (!code) kill_and_reap(pid_);
-    exit_code_ = code.value_or(-1);
-    pid_ = -1;
-    return exit_code_;
-  }
-  unsigned short port() const { return port_; }
-  std::string log() const { return read_file(out_) + read_file(err_); }
+  int stop() { return process_.stop(); }
+  unsigned short port() const { return process_.port(); }
+  std::string log() const { return process_.stdout_text() + process_.stderr_text(); }
   std::string rules_path() const { return dir_.file(name_ + "-rules.yaml"); }
 
-  json::object ready() const { return json_of(http_get(port_, "/readyz")); }
+  json::object ready() const { return json_of(http_get(port(), "/readyz")); }
   std::string version() const { return std::string(ready().at("rules_version").as_string()); }
   json::object cluster() const { return ready().at("cluster").as_object(); }
   std::string topic_of(const std::string& subject) const {
-    auto reply = http_post_json(port_, "/api/v1/classify", R"({"subject": ")" + subject + R"(", "body": "help"})");
+    auto reply = http_post_json(port(), "/api/v1/classify", R"({"subject": ")" + subject + R"(", "body": "help"})");
     return reply.status == 200 ? std::string(json_of(reply).at("topic").as_string()) : "";
   }
-  std::string metrics() const { return http_get(port_, "/metrics").body; }
-  Reply reload() const { return http_request(port_, http::verb::post, "/api/v1/admin/rules/reload"); }
+  std::string metrics() const { return http_get(port(), "/metrics").body; }
+  Reply reload() const { return http_request(port(), http::verb::post, "/api/v1/admin/rules/reload"); }
 
  private:
   const TempDir& dir_;
   std::string name_;
-  std::string out_, err_;
-  pid_t pid_ = -1;
-  unsigned short port_ = 0;
-  int exit_code_ = -1;
+  DaemonProcess process_;
 };
 
 bool skipped() {
